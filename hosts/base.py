@@ -1,0 +1,132 @@
+"""
+Settings shared by the LMS and Studio hosts (the part of edx-platform's ``envs/common.py`` we need).
+
+The database comes from ``DATABASE_URL`` (default: an SQLite file under ``.data/``), the Celery
+broker from ``CELERY_BROKER_URL`` (default: a filesystem broker under ``.data/``, so the demo runs
+without any server).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("VAULT_DATA_DIR", REPO_ROOT / ".data"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-host-secret-key-for-development-only")
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # As in the LMS: rebuilds the JWT from the header-payload and signature cookies.
+    "edx_rest_framework_extensions.auth.jwt.middleware.JwtAuthCookieMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+LOGIN_URL = "/admin/login/"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'vault.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+if os.environ.get("CACHE_REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"]}
+
+# Celery, named as edx-platform names it (CELERY_ namespace).
+_broker_dir = DATA_DIR / "celery-broker"
+for _sub in ("in", "processed"):
+    (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(_broker_dir / "in"),
+        "data_folder_out": str(_broker_dir / "in"),
+        "data_folder_processed": str(_broker_dir / "processed"),
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {}
+)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "0") == "1"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Open edX JWTs (symmetric signing, as a devstack LMS issues them).
+JWT_AUTH = {
+    "JWT_ISSUER": "http://127.0.0.1:8000/oauth2",
+    "JWT_AUDIENCE": "openedx",
+    "JWT_SECRET_KEY": "host-jwt-secret",
+    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1:8000/oauth2", "AUDIENCE": "openedx", "SECRET_KEY": "host-jwt-secret"}],
+    "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
+    "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+    "JWT_VERIFY_AUDIENCE": True,
+    "JWT_SUPPORTED_VERSION": "1.2.0",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("VAULT_LOG_LEVEL", "WARNING")},
+}
+
+# The plugin reads these; the hosts use the standalone platform backend unless told otherwise.
+VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "standalone")
+if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
+    VE_EDU_VAULT_OUTLINE_SOURCE = os.environ["VE_EDU_VAULT_OUTLINE_SOURCE"]

@@ -1,0 +1,1 @@
+"""The CMS host: loads the plugin as edx-platform's cms does."""

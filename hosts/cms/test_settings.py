@@ -1,0 +1,19 @@
+"""CMS host, test settings (common + test plugin settings), as edx-platform's ``cms/envs/test.py``."""
+
+from __future__ import annotations
+
+import os
+
+from edx_django_utils.plugins import add_plugins
+
+from hosts.cms.common import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {  # a shared cache so that debounce works across the test process and Celery workers
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"]}
+        if os.environ.get("CACHE_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+add_plugins(__name__, PROJECT_TYPE, "test")  # noqa: F405

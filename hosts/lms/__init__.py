@@ -1,0 +1,1 @@
+"""The LMS host: loads the plugin as edx-platform's lms does."""

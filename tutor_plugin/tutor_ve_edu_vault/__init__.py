@@ -1,0 +1,1 @@
+"""Tutor plugin for ve-edu-vault: installs, configures and runs the vault in a Tutor Open edX site."""

@@ -1,0 +1,108 @@
+"""
+The ve-edu-vault Tutor plugin (Tutor v1 hooks API).
+
+TLDR: everything here is declarative. Config defaults and the per-site secret are Tutor config
+(``VE_EDU_VAULT_*``); what the plugin changes in the rendered environment lives in ``patches/``, one
+file per patch, named after the Tutor patch point; the init task is a template under
+``templates/ve-edu-vault/jobs/init/``. Do not render files of our own unless a patch point is
+missing: patches keep the plugin working across Tutor releases.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from tutor import hooks
+
+from .__about__ import __version__
+
+PLUGIN_NAME = "ve-edu-vault"
+
+# MongoDB connection string built from Tutor's own MongoDB settings, so that the "mongodb" storage
+# backend works on the MongoDB that Tutor runs (or the external one it is pointed at) without extra
+# configuration. A MONGODB_HOST that is already a URI is used as it is.
+_MONGODB_URL_FROM_TUTOR = (
+    "{% if MONGODB_HOST.startswith('mongodb://') or MONGODB_HOST.startswith('mongodb+srv://') %}"
+    "{{ MONGODB_HOST }}"
+    "{% else %}"
+    "mongodb://"
+    "{% if MONGODB_USERNAME %}{{ MONGODB_USERNAME|urlencode }}:{{ MONGODB_PASSWORD|urlencode }}@{% endif %}"
+    "{% for host in MONGODB_HOST.split(',') %}{{ host.strip() }}:{{ MONGODB_PORT }}"
+    "{% if not loop.last %},{% endif %}{% endfor %}/"
+    "{% set params = [] %}"
+    "{% if MONGODB_USERNAME %}{% set _ = params.append('authSource=' ~ MONGODB_AUTH_SOURCE) %}{% endif %}"
+    "{% if MONGODB_REPLICA_SET %}{% set _ = params.append('replicaSet=' ~ MONGODB_REPLICA_SET) %}{% endif %}"
+    "{% if MONGODB_USE_SSL %}{% set _ = params.append('tls=true') %}{% endif %}"
+    "{% if params %}?{{ params|join('&') }}{% endif %}"
+    "{% endif %}"
+)
+
+#: Config defaults. Operators change them with ``tutor config save --set KEY=VALUE``.
+CONFIG_DEFAULTS: list[tuple[str, object]] = [
+    # ve-edu-vault release installed in the openedx image; the plugin's own version by default.
+    ("VE_EDU_VAULT_VERSION", __version__),
+    # What `pip install` gets: a requirement ("ve-edu-vault==1.2.3"), a VCS URL
+    # ("ve-edu-vault @ git+https://...@v1.2.3") or "" to install nothing (a mounted checkout only).
+    ("VE_EDU_VAULT_PIP_SPEC", "ve-edu-vault=={{ VE_EDU_VAULT_VERSION }}"),
+    # Storage of questions, attempts and responses: "django" (MySQL, through the ORM) or "mongodb".
+    ("VE_EDU_VAULT_STORAGE_BACKEND", "django"),
+    ("VE_EDU_VAULT_MONGODB_URL", _MONGODB_URL_FROM_TUTOR),
+    ("VE_EDU_VAULT_MONGODB_DATABASE", "ve_edu_vault"),
+    # One course sync per course per window of this many seconds.
+    ("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS", 10),
+    # Where a sync reads the published outline: "modulestore" or "blocks_api" (then set the three below).
+    ("VE_EDU_VAULT_OUTLINE_SOURCE", "modulestore"),
+    ("VE_EDU_VAULT_BLOCKS_API_URL", ""),
+    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_ID", ""),
+    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET", ""),
+    # Feature toggles.
+    ("VE_EDU_VAULT_AUTO_SYNC_ENABLED", True),
+    ("VE_EDU_VAULT_LTI_ENABLED", False),
+    # Celery: "" routes each task to the worker of the service it belongs to (course sync to the
+    # cms-worker, attempts and questions to the lms-worker); a queue name routes all of them there.
+    ("VE_EDU_VAULT_CELERY_QUEUE", ""),
+    # Celery beat: Tutor runs no beat, so the plugin adds one service for the time-limit sweep.
+    ("VE_EDU_VAULT_RUN_BEAT", True),
+    ("VE_EDU_VAULT_SWEEP_INTERVAL_SECONDS", 60),
+    # `tutor local do init --limit=ve-edu-vault` loads the demo data when this is on.
+    ("VE_EDU_VAULT_LOAD_DEMO_DATA", False),
+]
+
+#: Values generated once per site and saved in config.yml (never shared between sites).
+CONFIG_UNIQUE: list[tuple[str, object]] = [
+    ("VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET", "{{ 32|random_string }}"),
+]
+
+#: Checkouts that `tutor mounts add /path/to/ve-edu-vault` installs in the openedx images (at build
+#: time) and bind-mounts in the LMS/CMS containers (at run time). Tutor matches the folder name.
+MOUNTED_DIRECTORY_PATTERN = r"ve[-_]edu[-_]vault$"
+
+
+def _package_files(*parts: str) -> list[tuple[str, str]]:
+    """(file name, text) of each file in a folder of this package, sorted by name."""
+    folder = resources.files("tutor_ve_edu_vault").joinpath(*parts)
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.is_file() and not entry.name.startswith(".")
+    )
+
+
+def _init_task(service: str) -> str:
+    return (
+        resources.files("tutor_ve_edu_vault")
+        .joinpath("templates", PLUGIN_NAME, "jobs", "init", f"{service}.sh")
+        .read_text(encoding="utf-8")
+    )
+
+
+hooks.Filters.CONFIG_DEFAULTS.add_items(CONFIG_DEFAULTS)
+hooks.Filters.CONFIG_UNIQUE.add_items(CONFIG_UNIQUE)
+
+# One file per patch: the file name is the patch point.
+hooks.Filters.ENV_PATCHES.add_items(_package_files("patches"))
+
+hooks.Filters.MOUNTED_DIRECTORIES.add_item(("openedx", MOUNTED_DIRECTORY_PATTERN))
+
+# After Tutor's own LMS init (which runs `./manage.py lms migrate` for every app, the vault's too).
+hooks.Filters.CLI_DO_INIT_TASKS.add_item(("lms", _init_task("lms")), priority=hooks.priorities.LOW)

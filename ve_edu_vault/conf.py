@@ -1,0 +1,96 @@
+"""
+Typed access to the plugin's Django settings, and their start-up validation.
+
+TLDR: read ``VE_EDU_VAULT_*`` settings through the functions here, never ``settings.X`` scattered
+around; ``validate_settings()`` runs in ``AppConfig.ready()`` so a bad configuration stops the LMS
+or Studio at start-up with a message naming the setting, not at the first request.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PLATFORM_BACKEND_ALIASES: dict[str, str] = {
+    "edx_platform": "ve_edu_vault.platform.backends.edx_platform_verawood",
+    "standalone": "ve_edu_vault.platform.backends.standalone",
+}
+OUTLINE_SOURCES = ("modulestore", "blocks_api")
+STORAGE_BACKENDS = ("django", "mongodb")
+
+
+def get(name: str) -> Any:
+    from ve_edu_vault.settings.common import DEFAULTS  # noqa: PLC0415
+
+    return getattr(settings, name, DEFAULTS.get(name))
+
+
+def platform_backend_path() -> str:
+    value = get("VE_EDU_VAULT_PLATFORM_BACKEND")
+    return PLATFORM_BACKEND_ALIASES.get(value, value)
+
+
+def sync_debounce_seconds() -> int:
+    return int(get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS"))
+
+
+def auto_sync_enabled() -> bool:
+    return bool(get("VE_EDU_VAULT_AUTO_SYNC_ENABLED"))
+
+
+def outline_source() -> str:
+    return str(get("VE_EDU_VAULT_OUTLINE_SOURCE"))
+
+
+def celery_queue() -> str | None:
+    value = get("VE_EDU_VAULT_CELERY_QUEUE")
+    return str(value) if value else None
+
+
+def _fail(name: str, problem: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"ve-edu-vault: setting {name} {problem}")
+
+
+def validate_settings() -> None:
+    """Raise ImproperlyConfigured, naming the setting, for any invalid plugin setting."""
+    backend = get("VE_EDU_VAULT_PLATFORM_BACKEND")
+    if not isinstance(backend, str) or not backend:
+        raise _fail("VE_EDU_VAULT_PLATFORM_BACKEND", "must be a backend name or a dotted module path.")
+    path = PLATFORM_BACKEND_ALIASES.get(backend, backend)
+    if backend not in PLATFORM_BACKEND_ALIASES and "." not in backend:
+        raise _fail(
+            "VE_EDU_VAULT_PLATFORM_BACKEND",
+            f"is {backend!r}, which is not a known backend ({', '.join(sorted(PLATFORM_BACKEND_ALIASES))}) "
+            "or a dotted module path.",
+        )
+    try:
+        import_module(path)
+    except ImportError as exc:
+        raise _fail("VE_EDU_VAULT_PLATFORM_BACKEND", f"names {path!r}, which cannot be imported: {exc}") from exc
+
+    source = get("VE_EDU_VAULT_OUTLINE_SOURCE")
+    if source not in OUTLINE_SOURCES:
+        raise _fail("VE_EDU_VAULT_OUTLINE_SOURCE", f"is {source!r}; expected one of {', '.join(OUTLINE_SOURCES)}.")
+    if source == "blocks_api":
+        for name in (
+            "VE_EDU_VAULT_BLOCKS_API_URL",
+            "VE_EDU_VAULT_BLOCKS_API_CLIENT_ID",
+            "VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET",
+        ):
+            if not get(name):
+                raise _fail(name, 'is required when VE_EDU_VAULT_OUTLINE_SOURCE is "blocks_api".')
+
+    storage = get("VE_EDU_VAULT_STORAGE_BACKEND")
+    if storage not in STORAGE_BACKENDS:
+        raise _fail(
+            "VE_EDU_VAULT_STORAGE_BACKEND", f"is {storage!r}; expected one of {', '.join(STORAGE_BACKENDS)}."
+        )
+    if storage == "mongodb" and not get("VE_EDU_VAULT_MONGODB_URL"):
+        raise _fail("VE_EDU_VAULT_MONGODB_URL", 'is required when VE_EDU_VAULT_STORAGE_BACKEND is "mongodb".')
+
+    debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
+    if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:
+        raise _fail("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS", f"must be a whole number of seconds >= 0, not {debounce!r}.")

@@ -1,0 +1,79 @@
+"""
+Signal receivers for course sync (thin): they only schedule a ``sync_course`` task.
+
+TLDR: signals are triggers, the published outline is the truth. However many signals one publish
+sends (COURSE_PUBLISHED, XBLOCK_PUBLISHED for the parent, XBLOCK_DELETED...), each course gets one
+task per debounce window, scheduled after the transaction commits, that reads the whole outline.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from opaque_keys.edx.keys import CourseKey
+
+from ve_edu_vault import conf
+from ve_edu_vault.platform import api as platform
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_CACHE_KEY = "ve_edu_vault:sync-scheduled:{course_key}"
+
+
+def _schedule(course_key: CourseKey, trigger: str) -> None:
+    window = conf.sync_debounce_seconds()
+    if window and not cache.add(DEBOUNCE_CACHE_KEY.format(course_key=course_key), trigger, timeout=window):
+        log.debug("Sync of %s already scheduled in this window; %s ignored", course_key, trigger)
+        return
+    from ve_edu_vault.course_sync.tasks import sync_course  # noqa: PLC0415  (tasks import the API)
+
+    options: dict[str, Any] = {"countdown": window}
+    if conf.celery_queue():
+        options["queue"] = conf.celery_queue()
+    sync_course.apply_async(args=[str(course_key)], kwargs={"trigger": trigger}, **options)
+
+
+def schedule_sync(course_key: CourseKey, trigger: str) -> None:
+    """Schedule one sync of ``course_key`` after the current transaction commits (debounced)."""
+    if not conf.auto_sync_enabled():
+        return
+    transaction.on_commit(lambda: _schedule(course_key, trigger))
+
+
+def _course_key_of(kwargs: dict[str, Any]) -> CourseKey | None:
+    for name in ("xblock_info", "course", "duplicated_xblock_info"):
+        data = kwargs.get(name)
+        if data is None:
+            continue
+        if hasattr(data, "course_key"):
+            return CourseKey.from_string(str(data.course_key))
+        usage_key = getattr(data, "usage_key", None)
+        if usage_key is not None:
+            return usage_key.course_key  # type: ignore[no-any-return]
+    return None
+
+
+def on_course_authoring_event(**kwargs: Any) -> None:
+    """Receiver for openedx-events content-authoring signals (hints that a course changed)."""
+    course_key = _course_key_of(kwargs)
+    if course_key is None:
+        return
+    metadata = kwargs.get("metadata")
+    trigger = getattr(metadata, "event_type", None) or str(kwargs.get("signal", "openedx-event"))
+    schedule_sync(course_key, trigger)
+
+
+def on_course_published(sender: Any = None, course_key: Any = None, **kwargs: Any) -> None:
+    """Receiver for the modulestore's COURSE_PUBLISHED (through the platform adapter)."""
+    if course_key is None:
+        return
+    schedule_sync(CourseKey.from_string(str(course_key)), "course_published")
+
+
+def connect_platform_receivers() -> None:
+    platform.course_published_signal().connect(
+        on_course_published, dispatch_uid="ve_edu_vault.course_sync.course_published"
+    )

@@ -1,0 +1,17 @@
+"""
+All models of the app, gathered from the applets (one app label, one migration history).
+
+TLDR: do not query these from another applet; call that applet's ``api.py``.
+"""
+
+from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
+from ve_edu_vault.platform.models import StandaloneCourseRole, StandaloneEnrollment, StandalonePublishedOutline
+
+__all__ = [
+    "CourseNode",
+    "CourseSyncState",
+    "StandaloneCourseRole",
+    "StandaloneEnrollment",
+    "StandalonePublishedOutline",
+    "SyncRecord",
+]

@@ -1,0 +1,93 @@
+"""
+Facade over the configured platform backend: enrollments, course roles, users, the modulestore.
+
+Every caller in the plugin uses these functions; which backend answers is a setting.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from ve_edu_vault import conf
+
+if TYPE_CHECKING:
+    from django.dispatch import Signal
+    from opaque_keys.edx.keys import CourseKey
+
+    from ve_edu_vault.course_sync.data import CourseOutline
+
+__all__ = [
+    "backend_name",
+    "course_exists",
+    "course_published_signal",
+    "get_backend",
+    "get_user",
+    "is_course_staff",
+    "is_enrolled",
+    "is_global_staff",
+    "read_published_outline",
+]
+
+_backend: ModuleType | None = None
+
+
+def get_backend() -> ModuleType:
+    """The backend module named by VE_EDU_VAULT_PLATFORM_BACKEND (imported once)."""
+    global _backend  # noqa: PLW0603  (a per-process cache, reset when the setting changes)
+    if _backend is None:
+        _backend = import_module(conf.platform_backend_path())
+    return _backend
+
+
+@receiver(setting_changed)
+def _reset_backend(*, setting: str, **kwargs: Any) -> None:
+    global _backend  # noqa: PLW0603
+    if setting == "VE_EDU_VAULT_PLATFORM_BACKEND":
+        _backend = None
+
+
+def backend_name() -> str:
+    return get_backend().__name__.rsplit(".", 1)[-1]
+
+
+def is_global_staff(user: Any) -> bool:
+    """Global staff (``is_staff``) may act in every course, as in the LMS."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
+
+
+def is_enrolled(user: Any, course_key: CourseKey) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(get_backend().is_enrolled(user, course_key))
+
+
+def is_course_staff(user: Any, course_key: CourseKey) -> bool:
+    """Course staff or instructor of the course, or global staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_global_staff(user) or bool(get_backend().is_course_staff(user, course_key))
+
+
+def get_user(username: str) -> Any:
+    return get_backend().get_user(username)
+
+
+def course_exists(course_key: CourseKey) -> bool:
+    return bool(get_backend().course_exists(course_key))
+
+
+def course_published_signal() -> Signal:
+    """The Django signal sent after a course is published (the modulestore's COURSE_PUBLISHED)."""
+    signal: Signal = get_backend().course_published_signal()
+    return signal
+
+
+def read_published_outline(course_key: CourseKey) -> CourseOutline:
+    """The published outline of a course, read from the platform's content store."""
+    outline: CourseOutline = get_backend().read_published_outline(course_key)
+    return outline

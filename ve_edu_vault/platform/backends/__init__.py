@@ -1,0 +1,1 @@
+"""Platform backends. Each module implements every function of ``backends.base.PlatformBackend``."""

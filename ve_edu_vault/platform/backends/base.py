@@ -1,0 +1,35 @@
+"""
+What every platform backend module provides.
+
+A backend is a module (not a class) so that an edx-platform release is one new file with plain
+functions; ``PlatformBackend`` is the structural type mypy checks the modules against.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.dispatch import Signal
+    from opaque_keys.edx.keys import CourseKey
+
+    from ve_edu_vault.course_sync.data import CourseOutline
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class PlatformBackend(Protocol):
+    """The functions a backend module defines."""
+
+    def is_enrolled(self, user: AnyUser, course_key: CourseKey) -> bool: ...
+
+    def is_course_staff(self, user: AnyUser, course_key: CourseKey) -> bool: ...
+
+    def get_user(self, username: str) -> Any: ...
+
+    def course_published_signal(self) -> Signal: ...
+
+    def read_published_outline(self, course_key: CourseKey) -> CourseOutline: ...
+
+    def course_exists(self, course_key: CourseKey) -> bool: ...

@@ -1,0 +1,84 @@
+"""
+The standalone platform backend: the plugin's own small tables instead of edx-platform.
+
+Used by the host projects, the demo and the tests. ``publish_outline`` plays Studio's publish:
+it stores the outline as the course's published content and sends COURSE_PUBLISHED.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ve_edu_vault.platform.models import StandaloneCourseRole, StandaloneEnrollment, StandalonePublishedOutline
+from ve_edu_vault.platform.signals import COURSE_PUBLISHED
+
+if TYPE_CHECKING:
+    from django.dispatch import Signal
+    from opaque_keys.edx.keys import CourseKey
+
+    from ve_edu_vault.course_sync.data import CourseOutline
+
+
+def is_enrolled(user: Any, course_key: CourseKey) -> bool:
+    return StandaloneEnrollment.objects.filter(user_id=user.pk, course_key=course_key, is_active=True).exists()
+
+
+def is_course_staff(user: Any, course_key: CourseKey) -> bool:
+    return StandaloneCourseRole.objects.filter(user_id=user.pk, course_key=course_key).exists()
+
+
+def get_user(username: str) -> Any:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def course_exists(course_key: CourseKey) -> bool:
+    return StandalonePublishedOutline.objects.filter(course_key=course_key).exists()
+
+
+def course_published_signal() -> Signal:
+    return COURSE_PUBLISHED
+
+
+def read_published_outline(course_key: CourseKey) -> CourseOutline:
+    from ve_edu_vault.course_sync.serialization import outline_from_dict  # noqa: PLC0415
+    from ve_edu_vault.errors import NotFoundError  # noqa: PLC0415
+
+    row = StandalonePublishedOutline.objects.filter(course_key=course_key).first()
+    if row is None:
+        raise NotFoundError(f"Course {course_key} has no published outline.")
+    return outline_from_dict(row.outline)
+
+
+# Helpers for the hosts, the demo and the tests (not part of the backend interface).
+
+
+def enroll(user: Any, course_key: CourseKey) -> None:
+    StandaloneEnrollment.objects.update_or_create(user=user, course_key=course_key, defaults={"is_active": True})
+
+
+def unenroll(user: Any, course_key: CourseKey) -> None:
+    StandaloneEnrollment.objects.filter(user=user, course_key=course_key).update(is_active=False)
+
+
+def grant_course_role(user: Any, course_key: CourseKey, role: str = StandaloneCourseRole.STAFF) -> None:
+    StandaloneCourseRole.objects.get_or_create(user=user, course_key=course_key, role=role)
+
+
+def publish_outline(outline: CourseOutline, *, send_signal: bool = True) -> None:
+    """Store ``outline`` as the course's published content, then send COURSE_PUBLISHED on commit."""
+    from ve_edu_vault.course_sync.serialization import outline_to_dict  # noqa: PLC0415
+
+    with transaction.atomic():
+        StandalonePublishedOutline.objects.update_or_create(
+            course_key=outline.course_key,
+            defaults={
+                "version": outline.version,
+                "published_at": outline.published_at,
+                "outline": outline_to_dict(outline),
+            },
+        )
+    if send_signal:
+        COURSE_PUBLISHED.send(sender=None, course_key=outline.course_key)

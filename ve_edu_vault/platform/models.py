@@ -1,0 +1,76 @@
+"""
+Tables of the standalone platform backend: enrollments, course roles and published outlines.
+
+TLDR: these stand in for edx-platform's student and modulestore data in the hosts, the demo and
+the tests. Inside the LMS and Studio the edx_platform backend is used and these stay empty.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from opaque_keys.edx.django.models import CourseKeyField
+
+
+class StandaloneEnrollment(models.Model):
+    """
+    A learner's enrollment in a course, for the standalone backend.
+
+    .. no_pii: links a user id to a course; no personal data of its own.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="vault_standalone_enrollment_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_key}"
+
+
+class StandaloneCourseRole(models.Model):
+    """
+    A course role (staff or instructor), for the standalone backend.
+
+    .. no_pii: links a user id to a course role; no personal data of its own.
+    """
+
+    STAFF = "staff"
+    INSTRUCTOR = "instructor"
+    ROLE_CHOICES = [(STAFF, "Staff"), (INSTRUCTOR, "Instructor")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=STAFF)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_key", "role"], name="vault_standalone_role_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.course_key}"
+
+
+class StandalonePublishedOutline(models.Model):
+    """
+    The published outline of a course, for the standalone backend's stand-in modulestore.
+
+    .. no_pii: course structure only.
+    """
+
+    course_key = CourseKeyField(max_length=255, unique=True)
+    version = models.CharField(max_length=255)
+    published_at = models.DateTimeField(null=True)
+    outline = models.JSONField()
+
+    class Meta:
+        app_label = "ve_edu_vault"
+
+    def __str__(self) -> str:
+        return f"{self.course_key}@{self.version}"

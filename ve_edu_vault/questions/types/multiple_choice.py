@@ -1,0 +1,33 @@
+"""
+Multiple choice: exactly one correct choice, optional per-choice feedback, optional shuffle.
+
+JSON shape::
+
+    config     = {"choices": [{"id": "choice_0", "text": "<html>", "fixed": false}, ...], "shuffle": false}
+    answer_key = {"correct": "choice_1", "feedback": {"choice_0": "<html>", ...}}
+    answer     = "choice_1"          (a choice id; None = unanswered)
+
+Choices are identified by id, never by text: real courses repeat texts ("an incorrect answer").
+"""
+
+from __future__ import annotations
+
+from ._base import QuestionType
+from ._single_choice import SingleChoice
+
+__all__ = ["NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
+
+NAME = "multiple_choice"
+_impl = SingleChoice("choices", "choice")
+validate = _impl.validate
+grade = _impl.grade
+public_view = _impl.public_view
+
+QUESTION_TYPE = QuestionType(
+    name=NAME,
+    label="Multiple choice",
+    validate=validate,
+    grade=grade,
+    public_view=public_view,
+    description="One correct choice among several (capa multiplechoiceresponse).",
+)

@@ -1,0 +1,50 @@
+"""Base view classes for the plugin's REST API (``/api/ve-edu-vault/v1/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from ve_edu_vault.errors import ValidationError
+from ve_edu_vault.rest_api.exceptions import vault_exception_handler
+from ve_edu_vault.rest_api.pagination import VaultPagination
+from ve_edu_vault.rest_api.throttling import VaultUserRateThrottle
+
+
+def parse_course_key(raw: str, *, field: str = "course_key") -> CourseKey:
+    try:
+        return CourseKey.from_string(raw)
+    except InvalidKeyError as exc:
+        raise ValidationError(f"{raw!r} is not a valid course key.", field=field) from exc
+
+
+def parse_usage_key(raw: str, *, field: str = "usage_key") -> UsageKey:
+    try:
+        return UsageKey.from_string(raw)
+    except InvalidKeyError as exc:
+        raise ValidationError(f"{raw!r} is not a valid usage key.", field=field) from exc
+
+
+class VaultViewMixin:
+    """Authentication (Open edX JWT, JWT cookies, session), throttling, errors and schema for our views."""
+
+    authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
+    permission_classes: tuple[type, ...] = (IsAuthenticated,)
+    throttle_classes = (VaultUserRateThrottle,)
+    pagination_class = VaultPagination
+    schema = AutoSchema()
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:
+        return vault_exception_handler
+
+
+class VaultAPIView(VaultViewMixin, APIView):
+    """An APIView with the vault's auth, throttling and error handling."""

@@ -1,0 +1,1 @@
+"""Plugin settings injected into the LMS and Studio by edx-django-utils (``plugin_settings``)."""

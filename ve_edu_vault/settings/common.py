@@ -1,0 +1,86 @@
+"""
+Common settings for the LMS and Studio.
+
+TLDR: defaults only. A value the deployment already set (Tutor patches, the hosts, operators'
+YAML) is never overwritten, which is why every line goes through ``setdefault``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # .. setting_name: VE_EDU_VAULT_PLATFORM_BACKEND
+    # .. setting_default: "edx_platform"
+    # .. setting_description: Which platform adapter backend the plugin uses: "edx_platform" inside
+    #   the LMS and Studio, "standalone" in the hosts, the demo and the tests, or a dotted module path.
+    "VE_EDU_VAULT_PLATFORM_BACKEND": "edx_platform",
+    # .. setting_name: VE_EDU_VAULT_STORAGE_BACKEND
+    # .. setting_default: "django"
+    # .. setting_description: Storage of questions, attempts and responses: "django" (the ORM) or "mongodb".
+    "VE_EDU_VAULT_STORAGE_BACKEND": "django",
+    # .. setting_name: VE_EDU_VAULT_MONGODB_URL
+    # .. setting_default: ""
+    # .. setting_description: MongoDB connection string, required when the storage backend is "mongodb".
+    "VE_EDU_VAULT_MONGODB_URL": "",
+    # .. setting_name: VE_EDU_VAULT_MONGODB_DATABASE
+    # .. setting_default: "ve_edu_vault"
+    # .. setting_description: MongoDB database name for the "mongodb" storage backend.
+    "VE_EDU_VAULT_MONGODB_DATABASE": "ve_edu_vault",
+    # .. setting_name: VE_EDU_VAULT_OUTLINE_SOURCE
+    # .. setting_default: "modulestore"
+    # .. setting_description: Where a sync reads the published outline: "modulestore" (inside Studio,
+    #   through the platform adapter) or "blocks_api" (the LMS Course Blocks REST API).
+    "VE_EDU_VAULT_OUTLINE_SOURCE": "modulestore",
+    # .. setting_name: VE_EDU_VAULT_BLOCKS_API_URL
+    # .. setting_default: ""
+    # .. setting_description: LMS root URL for the "blocks_api" outline source (required with it).
+    "VE_EDU_VAULT_BLOCKS_API_URL": "",
+    # .. setting_name: VE_EDU_VAULT_BLOCKS_API_CLIENT_ID
+    # .. setting_default: ""
+    # .. setting_description: OAuth2 client id (client credentials) for the "blocks_api" outline source.
+    "VE_EDU_VAULT_BLOCKS_API_CLIENT_ID": "",
+    # .. setting_name: VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET
+    # .. setting_default: ""
+    # .. setting_description: OAuth2 client secret for the "blocks_api" outline source.
+    "VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET": "",
+    # .. toggle_name: VE_EDU_VAULT_AUTO_SYNC_ENABLED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: True
+    # .. toggle_description: When on, Studio publishes schedule a sync of the vault's course mirror.
+    #   When off, courses are synced only by staff (REST, management command).
+    # .. toggle_use_cases: open_edx
+    # .. toggle_creation_date: 2026-11-25
+    "VE_EDU_VAULT_AUTO_SYNC_ENABLED": True,
+    # .. setting_name: VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS
+    # .. setting_default: 10
+    # .. setting_description: One sync task per course per window of this many seconds, however many
+    #   signals a publish sends.
+    "VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS": 10,
+    # .. toggle_name: VE_EDU_VAULT_LTI_ENABLED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: False
+    # .. toggle_description: Serves the LTI 1.3 tool endpoints.
+    # .. toggle_use_cases: open_edx
+    # .. toggle_creation_date: 2026-11-25
+    "VE_EDU_VAULT_LTI_ENABLED": False,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET
+    # .. setting_default: ""
+    # .. setting_description: Secret used to sign outbound webhook deliveries (Tutor generates one per site).
+    "VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET": "",
+    # .. setting_name: VE_EDU_VAULT_CELERY_QUEUE
+    # .. setting_default: None
+    # .. setting_description: Celery queue for the vault's tasks; None uses the platform's default queue.
+    "VE_EDU_VAULT_CELERY_QUEUE": None,
+    # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
+    # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
+    # .. setting_description: DRF throttle rates of the vault's REST API, per scope.
+    "VE_EDU_VAULT_API_THROTTLE_RATES": {"vault_user": "600/minute", "vault_staff": "3000/minute"},
+}
+
+
+def plugin_settings(settings: Any) -> None:
+    """Set the plugin's defaults on a settings module, never overwriting a value already set."""
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)

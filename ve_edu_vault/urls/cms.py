@@ -1,0 +1,11 @@
+"""Studio URL patterns of the plugin (authoring and course sync endpoints and pages)."""
+
+from __future__ import annotations
+
+from ve_edu_vault.urls.common import common_patterns
+
+app_name = "ve_edu_vault"
+
+urlpatterns = [
+    *common_patterns("ve_edu_vault.urls.cms"),
+]
