@@ -119,6 +119,8 @@ JWT_AUTH = {
     "JWT_SUPPORTED_VERSION": "1.2.0",
 }
 
+OPENEDX_TELEMETRY: list[str] = []  # no New Relic or Datadog in the hosts
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

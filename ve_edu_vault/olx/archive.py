@@ -77,12 +77,16 @@ def extract_archive(archive: Path, destination: Path, *, limits: ArchiveLimits |
                     continue
                 target = dest_root.joinpath(*parts)
                 if not target.resolve().is_relative_to(dest_root):
-                    raise UnsafeArchiveError(f"archive member {member.name!r} resolves outside the extraction directory")
+                    raise UnsafeArchiveError(
+                        f"archive member {member.name!r} resolves outside the extraction directory"
+                    )
                 if member.isdir():
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 if member.size > limits.max_file_bytes:
-                    raise UnsafeArchiveError(f"archive member {member.name!r} is larger than {limits.max_file_bytes} bytes")
+                    raise UnsafeArchiveError(
+                        f"archive member {member.name!r} is larger than {limits.max_file_bytes} bytes"
+                    )
                 total += member.size
                 if total > limits.max_total_bytes:
                     raise UnsafeArchiveError(f"archive unpacks to more than {limits.max_total_bytes} bytes")

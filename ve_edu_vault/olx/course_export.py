@@ -53,7 +53,9 @@ class CourseExport:
         try:
             self.course_key: CourseKey = CourseLocator(org=org, course=course, run=run)
         except InvalidKeyError as exc:
-            raise MalformedOlxError(f"invalid course key parts {org!r}, {course!r}, {run!r}", path="course.xml") from exc
+            raise MalformedOlxError(
+                f"invalid course key parts {org!r}, {course!r}, {run!r}", path="course.xml"
+            ) from exc
         self.run = run
         if len(pointer) == 0:
             self.course_file = root / "course" / f"{run}.xml"

@@ -119,6 +119,8 @@ class EffectiveFields:
             format=str(fmt) if fmt is not None else "",
             start=date_field("start", parent.start if parent else DEFAULT_START),
             due=date_field("due", parent.due if parent else None),
-            visible_to_staff_only=bool_field("visible_to_staff_only", parent.visible_to_staff_only if parent else False),
+            visible_to_staff_only=bool_field(
+                "visible_to_staff_only", parent.visible_to_staff_only if parent else False
+            ),
             hide_after_due=bool_field("hide_after_due", False),
         )

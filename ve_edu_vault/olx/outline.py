@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,4 +126,3 @@ def build_outline(
 
 def _is_top(block: OlxBlock) -> bool:
     return block.parent_key is not None and block.parent_key.block_type == "course"
-

@@ -151,7 +151,9 @@ class _Walker:
         element, file, url_name = self.resolve(element, file)
         tag = str(element.tag)
         if (tag, url_name) in stack:
-            raise MalformedOlxError(f"<{tag} url_name={url_name!r}> contains itself", path=relative_name(file, self.root))
+            raise MalformedOlxError(
+                f"<{tag} url_name={url_name!r}> contains itself", path=relative_name(file, self.root)
+            )
         if len(stack) >= MAX_DEPTH:
             raise MalformedOlxError(f"blocks nested more than {MAX_DEPTH} deep", path=relative_name(file, self.root))
         try:
@@ -178,7 +180,7 @@ class _Walker:
         )
         if tag != "course":
             self.blocks.append(block)
-        self.visit_children(block, stack + ((tag, url_name),))
+        self.visit_children(block, (*stack, (tag, url_name)))
 
     def visit_children(self, block: OlxBlock, stack: tuple[tuple[str, str], ...]) -> None:
         if block.block_type not in CONTAINER_BLOCK_TYPES:

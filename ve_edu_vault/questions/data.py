@@ -236,7 +236,7 @@ class GradeResult:
     score: float
     correct: bool
     feedback_keys: tuple[str, ...] = ()
-    feedback: Mapping[str, str] = _EMPTY
+    feedback: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     parts: tuple[PartResult, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,7 +259,7 @@ class PartResult:
     score: float
     correct: bool
     feedback_keys: tuple[str, ...] = ()
-    feedback: Mapping[str, str] = _EMPTY
+    feedback: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     def to_dict(self) -> dict[str, Any]:
         return {

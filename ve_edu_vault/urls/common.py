@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import URLPattern, path
 
 from ve_edu_vault.rest_api.v1.health import HealthView
+from ve_edu_vault.rest_api.v1.schema import SchemaView
 
 API_PREFIX = "api/ve-edu-vault/v1/"
 
 
-def common_patterns(urlconf: str) -> list:  # type: ignore[type-arg]
+def common_patterns(urlconf: str) -> list[URLPattern]:
     return [
         path(f"{API_PREFIX}health/", HealthView.as_view(), name="health"),
-        path(
-            f"{API_PREFIX}schema/",
-            SpectacularAPIView.as_view(
-                urlconf=urlconf,
-                custom_settings={
-                    "TITLE": "ve-edu-vault API",
-                    "VERSION": "1",
-                    "SCHEMA_PATH_PREFIX": r"/api/ve-edu-vault/v[0-9]+",
-                },
-            ),
-            name="schema",
-        ),
+        path(f"{API_PREFIX}schema/", SchemaView.as_view(urlconf=urlconf), name="schema"),
     ]

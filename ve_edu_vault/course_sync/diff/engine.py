@@ -2,13 +2,15 @@
 The course sync diff engine: the typed changes from the mirror's state to a new published outline.
 
 TLDR: pure Python, no Django, O(n), and fast enough to run on every publish of a 100k-node course.
-Nodes are matched by usage key, never by name or position. Do not add per-node work on unchanged
-nodes: a sync usually changes ~1% of an outline, and the cost of the other 99% is the cost of the
-diff (``bench/bench_diff.py`` keeps it within 3x of a bare dict comparison).
+Nodes are matched by usage key, never by name or position; keys are compared as
+``(block_type, block_id)`` within the course, never with opaque-keys' slow ``==``/``hash()``
+(``keys.py`` says why). Do not add per-node work on unchanged nodes: a sync usually changes ~1% of
+an outline, and the cost of the other 99% is the cost of the diff (``bench/bench_diff.py``
+measures it against a bare dict comparison and deepdiff).
 
 How it works, in two linear passes:
 
-1. index the mirror's active nodes by usage key (one dict, in mirror order);
+1. index the mirror's active nodes by ``(block_type, block_id)`` (one dict, in mirror order);
 2. walk the new outline in its published order, popping each node's old state from that index.
    Unchanged nodes stop at a fast path of cheap comparisons (ints and strings first, keys and
    tuples last). Changed pairs go through the handler chain (``handlers.py``), each handler
@@ -28,6 +30,7 @@ from opaque_keys.edx.keys import UsageKey
 
 from ve_edu_vault.course_sync.data import Change, ChangeKind, ChangeSet, CourseOutline, OutlineNode
 from ve_edu_vault.course_sync.diff.handlers import MODIFICATION_HANDLERS, added, removed, restored
+from ve_edu_vault.course_sync.diff.keys import same_components
 
 __all__ = ["diff_outlines"]
 
@@ -47,9 +50,12 @@ def diff_outlines(
     ``archived`` maps usage keys to the mirror's archived nodes (their last known state); a node of
     ``new`` found there gets a single RESTORE. A key should not be both active and archived; if it
     is, the active node wins. ``new.nodes`` must have unique usage keys, as every outline source
-    guarantees.
+    guarantees. Keys are compared within the course (see ``keys.py``), except in ``archived``,
+    which is looked up by full usage key, and only for nodes not active in the mirror.
     """
-    remaining: dict[UsageKey, OutlineNode] = {node.usage_key: node for node in old_nodes}
+    remaining: dict[tuple[str, str], OutlineNode] = {
+        (node.usage_key.block_type, node.usage_key.block_id): node for node in old_nodes
+    }
     archived_get = (archived if archived is not None else _EMPTY).get
     pop = remaining.pop
 
@@ -58,7 +64,8 @@ def diff_outlines(
     modified: list[tuple[OutlineNode, OutlineNode]] = []
 
     for node in new.nodes:
-        before = pop(node.usage_key, None)
+        key = node.usage_key
+        before = pop((key.block_type, key.block_id), None)
         if before is None:
             snapshot = archived_get(node.usage_key)
             if snapshot is None:
@@ -67,14 +74,25 @@ def diff_outlines(
                 restores.append(restored(snapshot, node))
             continue
         # Fast path for the ~99% of nodes that did not change: identity, then the cheap fields,
-        # then keys and tuples, whose equality runs Python code in edx-opaque-keys.
-        if before is node or (
+        # the parent (inlined ``keys.same_block``), then attributes and the component list.
+        if before is node:
+            continue
+        old_parent, new_parent = before.parent_key, node.parent_key
+        if (
             before.position == node.position
             and before.display_name == node.display_name
             and before.kind is node.kind
-            and before.parent_key == node.parent_key
+            and (
+                old_parent is new_parent
+                or (
+                    old_parent is not None
+                    and new_parent is not None
+                    and old_parent.block_id == new_parent.block_id
+                    and old_parent.block_type == new_parent.block_type
+                )
+            )
             and before.attributes == node.attributes
-            and before.components == node.components
+            and same_components(before.components, node.components)
         ):
             continue
         modified.append((before, node))

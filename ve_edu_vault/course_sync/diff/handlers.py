@@ -5,7 +5,8 @@ TLDR: each handler looks at one pair ``(before, after)`` of the same usage key a
 ``Change`` of its kind, or None. Handlers never look at other nodes, so each can be read and tested
 on its own, and adding a kind of change means adding a handler here and a line in the chain, not
 editing a big if/else. The engine (``engine.py``) decides which pairs reach which handlers and only
-calls them for pairs that really differ, so handlers can be written for clarity, not speed.
+calls them for pairs that really differ, so handlers can be written for clarity, not speed. Keys
+are compared with ``keys.py``, like the engine's fast path.
 
 Which handlers see which pairs:
 
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import fields
 
 from ve_edu_vault.course_sync.data import Change, ChangeKind, NodeAttributes, OutlineNode
+from ve_edu_vault.course_sync.diff.keys import same_block, same_components
 
 __all__ = [
     "ATTRIBUTE_NAMES",
@@ -67,7 +69,7 @@ def moved(before: OutlineNode, after: OutlineNode) -> Change | None:
 
     The MOVE's ``after`` carries the new position too, so a moved node gets no REORDER.
     """
-    if before.parent_key != after.parent_key or before.kind is not after.kind:
+    if not same_block(before.parent_key, after.parent_key) or before.kind is not after.kind:
         return Change(kind=ChangeKind.MOVE, usage_key=after.usage_key, before=before, after=after)
     return None
 
@@ -76,7 +78,7 @@ def reordered(before: OutlineNode, after: OutlineNode) -> Change | None:
     """A node at another position under the same parent."""
     if (
         before.position != after.position
-        and before.parent_key == after.parent_key
+        and same_block(before.parent_key, after.parent_key)
         and before.kind is after.kind  # a level change is a MOVE, which carries the position
     ):
         return Change(kind=ChangeKind.REORDER, usage_key=after.usage_key, before=before, after=after)
@@ -101,7 +103,7 @@ def attributes_changed(before: OutlineNode, after: OutlineNode) -> Change | None
     if before.attributes != after.attributes:
         old, new = before.attributes, after.attributes
         changed.extend(name for name in ATTRIBUTE_NAMES if getattr(old, name) != getattr(new, name))
-    if before.components != after.components:
+    if not same_components(before.components, after.components):
         changed.append(COMPONENTS_FIELD)
     if not changed:
         return None

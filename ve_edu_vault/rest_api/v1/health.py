@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 import ve_edu_vault
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView
 
 
@@ -21,7 +22,7 @@ class HealthView(VaultAPIView):
     permission_classes = (AllowAny,)
     throttle_classes = ()
 
-    @extend_schema(
+    @document(
         responses=inline_serializer(
             "Health",
             {
