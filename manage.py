@@ -33,7 +33,7 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = module
     os.environ.setdefault("SERVICE_VARIANT", service)
 
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)
 

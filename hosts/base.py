@@ -85,7 +85,10 @@ CACHES = {
     }
 }
 if os.environ.get("CACHE_REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"]}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_REDIS_URL"],
+    }
 
 # Celery, named as edx-platform names it (CELERY_ namespace).
 _broker_dir = DATA_DIR / "celery-broker"

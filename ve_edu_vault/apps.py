@@ -83,9 +83,9 @@ class VeEduVaultConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from ve_edu_vault import conf  # noqa: PLC0415  (settings are complete only now)
+        from ve_edu_vault import conf
 
         conf.validate_settings()
-        from ve_edu_vault.course_sync import receivers  # noqa: PLC0415
+        from ve_edu_vault.course_sync import receivers
 
         receivers.connect_platform_receivers()

@@ -23,7 +23,7 @@ STORAGE_BACKENDS = ("django", "mongodb")
 
 
 def get(name: str) -> Any:
-    from ve_edu_vault.settings.common import DEFAULTS  # noqa: PLC0415
+    from ve_edu_vault.settings.common import DEFAULTS
 
     return getattr(settings, name, DEFAULTS.get(name))
 
@@ -85,9 +85,7 @@ def validate_settings() -> None:
 
     storage = get("VE_EDU_VAULT_STORAGE_BACKEND")
     if storage not in STORAGE_BACKENDS:
-        raise _fail(
-            "VE_EDU_VAULT_STORAGE_BACKEND", f"is {storage!r}; expected one of {', '.join(STORAGE_BACKENDS)}."
-        )
+        raise _fail("VE_EDU_VAULT_STORAGE_BACKEND", f"is {storage!r}; expected one of {', '.join(STORAGE_BACKENDS)}.")
     if storage == "mongodb" and not get("VE_EDU_VAULT_MONGODB_URL"):
         raise _fail("VE_EDU_VAULT_MONGODB_URL", 'is required when VE_EDU_VAULT_STORAGE_BACKEND is "mongodb".')
 

@@ -1,2 +1,572 @@
-"""Placeholder replaced below."""
-def sync_course_from_platform(*a, **k): ...
+"""
+Public Python API of course sync: sync a course, preview, history, undo, review, read the mirror.
+
+TLDR: views, tasks, management commands and other applets call only these functions. A sync runs
+in one transaction under a per-course lock (the ``CourseSyncState`` row, ``SELECT ... FOR UPDATE``),
+so two syncs of one course never interleave and a failed sync leaves the mirror untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from edx_django_utils.monitoring import set_custom_attribute
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from ve_edu_vault.course_sync import source_registry, sources
+from ve_edu_vault.course_sync.apply import apply_change_set
+from ve_edu_vault.course_sync.data import ChangeKind, ChangeSet, CourseOutline, OutlineNode
+from ve_edu_vault.course_sync.data_api import CourseNodeData, CourseSyncSettings, SyncRecordData, SyncResult
+from ve_edu_vault.course_sync.diff import diff_outlines, invert_change_set
+from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
+from ve_edu_vault.course_sync.nodes import row_to_node
+from ve_edu_vault.course_sync.serialization import change_set_from_list, change_set_to_list
+from ve_edu_vault.course_sync.signals import COURSE_SYNCED
+from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError, VaultError
+from ve_edu_vault.olx.errors import OlxError
+
+__all__ = [
+    "CourseNodeData",
+    "SyncRecordData",
+    "SyncResult",
+    "approve_held_sync",
+    "get_node",
+    "get_outline_source",
+    "get_outline_tree",
+    "get_sync_record",
+    "get_sync_settings",
+    "list_sync_records",
+    "preview_sync",
+    "register_node_usage_check",
+    "reject_held_sync",
+    "resume_auto_sync",
+    "set_sync_policy",
+    "sync_course",
+    "sync_course_from_platform",
+    "undo_sync",
+]
+
+log = logging.getLogger(__name__)
+
+# Functions other applets register: given a course and usage keys, return those that carry
+# questions, assessments or learner attempts (archiving them is "destructive").
+NodeUsageCheck = Callable[[CourseKey, set[UsageKey]], set[UsageKey]]
+_node_usage_checks: list[NodeUsageCheck] = []
+
+AUTOMATIC_TRIGGERS_PREFIXES = ("course_published", "org.openedx.", "signal", "task")
+
+
+def register_node_usage_check(check: NodeUsageCheck) -> None:
+    if check not in _node_usage_checks:
+        _node_usage_checks.append(check)
+
+
+def get_outline_source(name: str | None = None, *, path: str | None = None) -> sources.OutlineSource:
+    """An outline source by name ("olx" needs ``path``); None means VE_EDU_VAULT_OUTLINE_SOURCE."""
+    return source_registry.get_source(name, path=path)
+
+
+# --- syncing ------------------------------------------------------------------------------------
+
+
+def _state(course_key: CourseKey) -> CourseSyncState:
+    CourseSyncState.objects.get_or_create(course_key=course_key)
+    return CourseSyncState.objects.select_for_update().get(course_key=course_key)
+
+
+def _rows(course_key: CourseKey) -> dict[UsageKey, CourseNode]:
+    return {row.usage_key: row for row in CourseNode.objects.filter(course_key=course_key)}
+
+
+def _split(rows: dict[UsageKey, CourseNode]) -> tuple[list[OutlineNode], dict[UsageKey, OutlineNode]]:
+    active: list[OutlineNode] = []
+    archived: dict[UsageKey, OutlineNode] = {}
+    for key, row in rows.items():
+        node = row_to_node(row)
+        if row.state == CourseNode.ACTIVE:
+            active.append(node)
+        else:
+            archived[key] = node
+    active.sort(key=lambda node: (node.kind.depth, node.position))
+    return active, archived
+
+
+def _node_counts(rows: Iterable[CourseNode]) -> dict[str, int]:
+    counts = {"topic": 0, "subtopic": 0, "objective": 0}
+    for row in rows:
+        if row.state == CourseNode.ACTIVE:
+            counts[row.kind] = counts.get(row.kind, 0) + 1
+    return counts
+
+
+def _nodes_in_use(course_key: CourseKey, change_set: ChangeSet) -> set[UsageKey]:
+    removed = {change.usage_key for change in change_set.of_kind(ChangeKind.REMOVE)}
+    in_use: set[UsageKey] = set()
+    for check in _node_usage_checks:
+        if removed:
+            in_use |= check(course_key, removed)
+    return in_use
+
+
+def _read(course_key: CourseKey, source: sources.OutlineSource) -> CourseOutline:
+    try:
+        outline = source.read(course_key)
+    except (sources.OutlineSourceError, OlxError) as exc:
+        raise source_registry.as_vault_error(exc) from exc
+    if outline.course_key != course_key:
+        raise ValidationError(f"The outline is of course {outline.course_key}, not {course_key}.", field="course_key")
+    return outline
+
+
+def _record(course_key: CourseKey, source: str, trigger: str, outline: CourseOutline, **fields: Any) -> SyncRecord:
+    return SyncRecord.objects.create(
+        course_key=course_key,
+        source=source,
+        trigger=trigger,
+        outline_version=outline.version,
+        outline_published_at=outline.published_at,
+        finished=timezone.now(),
+        **fields,
+    )
+
+
+def sync_course(
+    course_key: CourseKey,
+    *,
+    source: sources.OutlineSource | str | None = None,
+    path: str | None = None,
+    trigger: str = "manual",
+    dry_run: bool = False,
+    requested_by: Any = None,
+    respect_pause: bool = False,
+) -> SyncResult:
+    """
+    Read the published outline from ``source`` and bring the mirror in line with it.
+
+    Returns what was done; a dry run computes the changes and writes nothing.
+    """
+    if not isinstance(source, sources.OutlineSource):
+        source = get_outline_source(source, path=path)
+    started = time.perf_counter()
+    try:
+        outline = _read(course_key, source)
+    except VaultError as exc:
+        if not dry_run:
+            _record_failure(course_key, source.name, trigger, exc)
+        raise
+    read_s = time.perf_counter() - started
+    set_custom_attribute("ve_edu_vault.sync.course_key", str(course_key))
+
+    with transaction.atomic():
+        state = _state(course_key)
+        base = {"course_key": course_key, "outline_version": outline.version, "source": source.name}
+        if respect_pause and state.paused:
+            message = f"Automatic sync is paused for this course: {state.paused_reason}"
+            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=message)
+            return SyncResult(
+                sync_id=record.pk,
+                status="skipped",
+                change_set=ChangeSet(course_key=course_key),
+                nodes={},
+                message=message,
+                **base,
+            )
+        if outline.published_at and state.last_published_at and outline.published_at < state.last_published_at:
+            message = f"Outline published at {outline.published_at} is older than the last applied one."
+            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=message)
+            return SyncResult(
+                sync_id=record.pk,
+                status="skipped",
+                change_set=ChangeSet(course_key=course_key),
+                nodes={},
+                message=message,
+                **base,
+            )
+
+        rows = _rows(course_key)
+        active, archived = _split(rows)
+        diff_started = time.perf_counter()
+        change_set = diff_outlines(active, outline, archived=archived)
+        diff_s = time.perf_counter() - diff_started
+        timings = {"read_ms": read_s * 1000, "diff_ms": diff_s * 1000}
+
+        if dry_run:
+            return SyncResult(
+                sync_id=None,
+                status="dry_run",
+                change_set=change_set,
+                nodes=_node_counts(rows.values()),
+                timings=timings,
+                **base,
+            )
+        if change_set.is_empty:
+            state.last_heartbeat_at = timezone.now()
+            state.last_version = outline.version
+            state.last_published_at = outline.published_at or state.last_published_at
+            state.save()
+            return SyncResult(
+                sync_id=None,
+                status="unchanged",
+                change_set=change_set,
+                nodes=_node_counts(rows.values()),
+                timings=timings,
+                **base,
+            )
+
+        if state.policy == CourseSyncState.HOLD_DESTRUCTIVE:
+            in_use = _nodes_in_use(course_key, change_set)
+            if in_use:
+                existing = SyncRecord.objects.filter(
+                    course_key=course_key,
+                    status__in=[SyncRecord.HELD, SyncRecord.REJECTED],
+                    outline_version=outline.version,
+                ).first()
+                if existing is None:
+                    message = (
+                        f"Held for review: would archive {len(in_use)} node(s) that carry learner or authored data."
+                    )
+                    existing = _record(
+                        course_key,
+                        source.name,
+                        trigger,
+                        outline,
+                        status=SyncRecord.HELD,
+                        counts=change_set.counts(),
+                        changes=change_set_to_list(change_set),
+                        timings=timings,
+                        message=message,
+                        requested_by=_user(requested_by),
+                    )
+                return SyncResult(
+                    sync_id=existing.pk,
+                    status=existing.status,
+                    change_set=change_set,
+                    nodes=_node_counts(rows.values()),
+                    message=existing.message,
+                    timings=timings,
+                    **base,
+                )
+
+        apply_started = time.perf_counter()
+        now = timezone.now()
+        apply_change_set(change_set, rows, now=now)
+        timings["apply_ms"] = (time.perf_counter() - apply_started) * 1000
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        record = _record(
+            course_key,
+            source.name,
+            trigger,
+            outline,
+            status=SyncRecord.APPLIED,
+            counts=change_set.counts(),
+            changes=change_set_to_list(change_set),
+            timings=timings,
+            requested_by=_user(requested_by),
+        )
+        state.last_version = outline.version
+        state.last_published_at = outline.published_at or state.last_published_at
+        state.last_heartbeat_at = now
+        state.save()
+        _after_commit(course_key, record.pk)
+        return SyncResult(
+            sync_id=record.pk,
+            status="applied",
+            change_set=change_set,
+            nodes=_node_counts(rows.values()),
+            timings=timings,
+            **base,
+        )
+
+
+def preview_sync(
+    course_key: CourseKey, *, source: sources.OutlineSource | str | None = None, path: str | None = None
+) -> SyncResult:
+    """The changes a sync would apply now, without applying them."""
+    return sync_course(course_key, source=source, path=path, dry_run=True, trigger="preview")
+
+
+def sync_course_from_platform(course_key: CourseKey, *, trigger: str = "task") -> SyncResult:
+    """What the Celery task runs: the configured source, respecting a paused course."""
+    return sync_course(course_key, trigger=trigger, respect_pause=True)
+
+
+def _record_failure(course_key: CourseKey, source: str, trigger: str, exc: VaultError) -> None:
+    """A failed read leaves the mirror untouched but is visible in the course's sync history."""
+    SyncRecord.objects.create(
+        course_key=course_key,
+        source=source,
+        trigger=trigger,
+        status=SyncRecord.FAILED,
+        message=f"{exc.code}: {exc.message}",
+        finished=timezone.now(),
+    )
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _after_commit(course_key: CourseKey, sync_id: int) -> None:
+    transaction.on_commit(lambda: COURSE_SYNCED.send(sender=SyncRecord, course_key=course_key, sync_id=sync_id))
+
+
+# --- review, undo ---------------------------------------------------------------------------------
+
+
+def _check_state(change_set: ChangeSet, rows: dict[UsageKey, CourseNode]) -> list[dict[str, str]]:
+    """Changes whose node no longer holds the state the change set expects (first change per node)."""
+    conflicts: list[dict[str, str]] = []
+    seen: set[UsageKey] = set()
+    for change in change_set.changes:
+        if change.usage_key in seen:
+            continue
+        seen.add(change.usage_key)
+        row = rows.get(change.usage_key)
+        if change.kind is ChangeKind.ADD:
+            ok = row is None or row.state == CourseNode.ARCHIVED
+        elif change.kind is ChangeKind.RESTORE:
+            ok = row is not None and row.state == CourseNode.ARCHIVED and row_to_node(row) == change.before
+        else:
+            ok = row is not None and row.state == CourseNode.ACTIVE and row_to_node(row) == change.before
+        if not ok:
+            conflicts.append(
+                {"kind": change.kind.value, "usage_key": str(change.usage_key), "reason": "the node has changed since"}
+            )
+    return conflicts
+
+
+def _locked_record(sync_id: int) -> SyncRecord:
+    record = SyncRecord.objects.filter(pk=sync_id).first()
+    if record is None:
+        raise NotFoundError(f"Sync {sync_id} does not exist.")
+    _state(record.course_key)  # take the course lock first, then re-read the record under it
+    return SyncRecord.objects.select_for_update().get(pk=sync_id)
+
+
+def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
+    """
+    Undo an applied sync, restoring the mirror exactly as it was before it, and pause auto sync.
+
+    Refused (ConflictError, with the conflicting changes) when a later sync changed its nodes.
+    """
+    with transaction.atomic():
+        record = _locked_record(sync_id)
+        course_key = record.course_key
+        if record.status != SyncRecord.APPLIED:
+            raise ConflictError(f"Sync {sync_id} is {record.status}; only an applied sync can be undone.")
+        if record.undo_of_id is not None:
+            raise ConflictError(f"Sync {sync_id} is itself an undo; resume syncing to bring the course up to date.")
+        keys = {item["usage_key"] for item in record.changes}
+        conflicts = [
+            {"sync_id": later.pk, "kind": item["kind"], "usage_key": item["usage_key"]}
+            for later in SyncRecord.objects.filter(course_key=course_key, pk__gt=record.pk, status=SyncRecord.APPLIED)
+            for item in later.changes
+            if item["usage_key"] in keys
+        ]
+        if conflicts:
+            raise ConflictError(
+                f"Sync {sync_id} cannot be undone: later syncs changed {len(conflicts)} of its nodes.",
+                details={"conflicts": conflicts},
+            )
+        forward = change_set_from_list(course_key, record.changes)
+        inverse = invert_change_set(forward)
+        rows = _rows(course_key)
+        state_conflicts = _check_state(inverse, rows)
+        if state_conflicts:
+            raise ConflictError(
+                f"Sync {sync_id} cannot be undone: the mirror has changed since.",
+                details={"conflicts": state_conflicts},
+            )
+        now = timezone.now()
+        apply_change_set(inverse, rows, now=now)
+        undo = SyncRecord.objects.create(
+            course_key=course_key,
+            source="undo",
+            trigger=f"undo of sync {sync_id}",
+            outline_version=record.outline_version,
+            status=SyncRecord.APPLIED,
+            counts=inverse.counts(),
+            changes=change_set_to_list(inverse),
+            undo_of=record,
+            requested_by=_user(requested_by),
+            finished=now,
+        )
+        record.status = SyncRecord.UNDONE
+        record.save(update_fields=["status"])
+        state = CourseSyncState.objects.get(course_key=course_key)
+        state.paused = True
+        state.paused_reason = f"sync {sync_id} was undone (sync {undo.pk})"
+        state.save()
+        _after_commit(course_key, undo.pk)
+        return SyncResult(
+            sync_id=undo.pk,
+            course_key=course_key,
+            outline_version=record.outline_version,
+            status="undone",
+            change_set=inverse,
+            nodes=_node_counts(rows.values()),
+            source="undo",
+        )
+
+
+def approve_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
+    """Apply a change set held for review, if the mirror still holds the state it was computed from."""
+    with transaction.atomic():
+        record = _locked_record(sync_id)
+        if record.status != SyncRecord.HELD:
+            raise ConflictError(f"Sync {sync_id} is {record.status}, not held for review.")
+        change_set = change_set_from_list(record.course_key, record.changes)
+        rows = _rows(record.course_key)
+        conflicts = _check_state(change_set, rows)
+        if conflicts:
+            raise ConflictError(
+                f"Sync {sync_id} is out of date: sync the course again.", details={"conflicts": conflicts}
+            )
+        now = timezone.now()
+        apply_change_set(change_set, rows, now=now)
+        record.status = SyncRecord.APPLIED
+        record.message = f"Approved by {getattr(requested_by, 'username', 'staff')} at {now.isoformat()}."
+        record.finished = now
+        record.save(update_fields=["status", "message", "finished"])
+        state = CourseSyncState.objects.get(course_key=record.course_key)
+        state.last_version = record.outline_version
+        state.last_published_at = record.outline_published_at or state.last_published_at
+        state.save()
+        _after_commit(record.course_key, record.pk)
+        return SyncResult(
+            sync_id=record.pk,
+            course_key=record.course_key,
+            outline_version=record.outline_version,
+            status="applied",
+            change_set=change_set,
+            nodes=_node_counts(rows.values()),
+            source=record.source,
+        )
+
+
+def reject_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncRecordData:
+    """Reject a held change set: nothing is applied; the same outline version is not held again."""
+    with transaction.atomic():
+        record = _locked_record(sync_id)
+        if record.status != SyncRecord.HELD:
+            raise ConflictError(f"Sync {sync_id} is {record.status}, not held for review.")
+        record.status = SyncRecord.REJECTED
+        record.message = f"Rejected by {getattr(requested_by, 'username', 'staff')}."
+        record.save(update_fields=["status", "message"])
+        return _record_data(record)
+
+
+def set_sync_policy(course_key: CourseKey, policy: str) -> CourseSyncSettings:
+    if policy not in dict(CourseSyncState.POLICY_CHOICES):
+        raise ValidationError(f"Unknown policy {policy!r}.", field="policy")
+    with transaction.atomic():
+        state = _state(course_key)
+        state.policy = policy
+        state.save()
+    return get_sync_settings(course_key)
+
+
+def resume_auto_sync(course_key: CourseKey) -> CourseSyncSettings:
+    with transaction.atomic():
+        state = _state(course_key)
+        state.paused, state.paused_reason = False, ""
+        state.save()
+    return get_sync_settings(course_key)
+
+
+def get_sync_settings(course_key: CourseKey) -> CourseSyncSettings:
+    state, _ = CourseSyncState.objects.get_or_create(course_key=course_key)
+    return CourseSyncSettings(
+        course_key=course_key,
+        policy=state.policy,
+        paused=state.paused,
+        paused_reason=state.paused_reason,
+        last_version=state.last_version,
+        last_heartbeat_at=state.last_heartbeat_at,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _record_data(record: SyncRecord) -> SyncRecordData:
+    undone_by = getattr(record, "undone_by", None) if record.status == SyncRecord.UNDONE else None
+    return SyncRecordData(
+        id=record.pk,
+        course_key=record.course_key,
+        source=record.source,
+        trigger=record.trigger,
+        outline_version=record.outline_version,
+        outline_published_at=record.outline_published_at,
+        status=record.status,
+        counts=record.counts,
+        timings=record.timings,
+        message=record.message,
+        created=record.created,
+        finished=record.finished,
+        undo_of_id=record.undo_of_id,
+        undone_by_id=undone_by.pk if undone_by else None,
+        requested_by_id=record.requested_by_id,
+        changes=record.changes,
+    )
+
+
+def list_sync_records(course_key: CourseKey, *, limit: int | None = None) -> list[SyncRecordData]:
+    records = SyncRecord.objects.filter(course_key=course_key).select_related("undone_by").order_by("-id")
+    return [_record_data(record) for record in (records[:limit] if limit else records)]
+
+
+def get_sync_record(sync_id: int) -> SyncRecordData:
+    record = SyncRecord.objects.filter(pk=sync_id).select_related("undone_by").first()
+    if record is None:
+        raise NotFoundError(f"Sync {sync_id} does not exist.")
+    return _record_data(record)
+
+
+def _node_data(row: CourseNode, children: tuple[CourseNodeData, ...] = ()) -> CourseNodeData:
+    return CourseNodeData(
+        id=row.pk,
+        course_key=row.course_key,
+        usage_key=row.usage_key,
+        kind=row.kind,
+        display_name=row.display_name,
+        parent_key=row.parent_key,
+        position=row.position,
+        archived=row.state == CourseNode.ARCHIVED,
+        attributes=row_to_node(row).attributes.as_dict(),
+        components=row.components,
+        vault_data=row.vault_data,
+        children=children,
+    )
+
+
+def get_outline_tree(course_key: CourseKey, *, include_archived: bool = False) -> list[CourseNodeData]:
+    """The mirror as a tree of topics > subtopics > objectives, in published order."""
+    rows = list(CourseNode.objects.filter(course_key=course_key))
+    if not include_archived:
+        rows = [row for row in rows if row.state == CourseNode.ACTIVE]
+    by_parent: dict[UsageKey | None, list[CourseNode]] = {}
+    keys = {row.usage_key for row in rows}
+    for row in rows:
+        parent = row.parent_key if row.parent_key in keys else None
+        if parent is None and row.kind != "topic" and not include_archived:
+            continue
+        by_parent.setdefault(parent, []).append(row)
+
+    def build(parent: UsageKey | None) -> tuple[CourseNodeData, ...]:
+        children = sorted(by_parent.get(parent, []), key=lambda row: (row.state != CourseNode.ACTIVE, row.position))
+        return tuple(_node_data(row, build(row.usage_key)) for row in children)
+
+    return list(build(None))
+
+
+def get_node(usage_key: UsageKey) -> CourseNodeData:
+    row = CourseNode.objects.filter(usage_key=usage_key).first()
+    if row is None:
+        raise NotFoundError(f"No node {usage_key} in the vault.")
+    return _node_data(row)

@@ -22,8 +22,8 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 __all__ = [
     "BLOCK_TYPE_TO_KIND",
     "KIND_TO_BLOCK_TYPE",
-    "ChangeKind",
     "Change",
+    "ChangeKind",
     "ChangeSet",
     "ComponentRef",
     "CourseOutline",

@@ -28,7 +28,7 @@ def _schedule(course_key: CourseKey, trigger: str) -> None:
     if window and not cache.add(DEBOUNCE_CACHE_KEY.format(course_key=course_key), trigger, timeout=window):
         log.debug("Sync of %s already scheduled in this window; %s ignored", course_key, trigger)
         return
-    from ve_edu_vault.course_sync.tasks import sync_course  # noqa: PLC0415  (tasks import the API)
+    from ve_edu_vault.course_sync.tasks import sync_course
 
     options: dict[str, Any] = {"countdown": window}
     if conf.celery_queue():

@@ -38,7 +38,7 @@ _backend: ModuleType | None = None
 
 def get_backend() -> ModuleType:
     """The backend module named by VE_EDU_VAULT_PLATFORM_BACKEND (imported once)."""
-    global _backend  # noqa: PLW0603  (a per-process cache, reset when the setting changes)
+    global _backend
     if _backend is None:
         _backend = import_module(conf.platform_backend_path())
     return _backend
@@ -46,7 +46,7 @@ def get_backend() -> ModuleType:
 
 @receiver(setting_changed)
 def _reset_backend(*, setting: str, **kwargs: Any) -> None:
-    global _backend  # noqa: PLW0603
+    global _backend
     if setting == "VE_EDU_VAULT_PLATFORM_BACKEND":
         _backend = None
 

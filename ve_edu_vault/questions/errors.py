@@ -1,10 +1,10 @@
 """
 Errors raised by question validation and grading.
 
-Why a local module: the project-wide hierarchy (``ve_edu_vault/errors.py``) was not written yet when this package
-was. Each error carries a stable ``code`` and an optional ``field`` so that one DRF exception handler can map it to
-``{"error_code": ..., "message": ..., "field": ...}``. Re-parent ``QuestionError`` onto the project base class once
-it exists; nothing else needs to change.
+Why a local hierarchy: the project-wide one (``ve_edu_vault/errors.py``) imports Django (``gettext_lazy``), and
+graders and the OLX importer must stay importable without Django. These errors mirror ``VaultError``'s interface
+(``code``, ``http_status``, ``message``, ``field``, ``as_dict()``) so the REST exception handler can map them the
+same way (or ``api.py`` can re-raise them as ``ValidationError``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class QuestionError(Exception):
     """Base class of every error raised by the questions package."""
 
     code = "question_error"
+    http_status = 400
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -30,7 +31,8 @@ class QuestionError(Exception):
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
 
-    def to_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, str | None]:
+        """The REST error body, same shape as ``ve_edu_vault.errors.VaultError.as_dict``."""
         return {"error_code": self.code, "message": self.message, "field": self.field}
 
 

@@ -69,7 +69,7 @@ class GraderRegistry:
                     if qtype.name != entry_point.name:
                         log.warning("Question type entry point %r provides type %r.", entry_point.name, qtype.name)
                     self.register(qtype)
-                except Exception as error:  # noqa: BLE001 - a broken plugin is reported, never fatal
+                except Exception as error:
                     self.plugin_errors[entry_point.name] = f"{type(error).__name__}: {error}"
                     log.exception("Skipping question type plugin %r (%s).", entry_point.name, entry_point.value)
             self._plugins_loaded = True

@@ -23,7 +23,7 @@ def _course_key(view: Any) -> CourseKey | None:
     raw = view.kwargs.get("course_key")
     if raw is None:
         return None
-    from ve_edu_vault.rest_api.views import parse_course_key  # noqa: PLC0415
+    from ve_edu_vault.rest_api.views import parse_course_key
 
     return parse_course_key(raw)
 

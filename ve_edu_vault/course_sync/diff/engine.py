@@ -92,7 +92,7 @@ def diff_outlines(
                 )
             )
             and before.attributes == node.attributes
-            and same_components(before.components, node.components)
+            and (before.components is node.components or same_components(before.components, node.components))
         ):
             continue
         modified.append((before, node))

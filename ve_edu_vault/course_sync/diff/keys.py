@@ -43,10 +43,8 @@ def same_components(a: tuple[ComponentRef, ...], b: tuple[ComponentRef, ...]) ->
     if len(a) != len(b):
         return False
     for x, y in zip(a, b, strict=True):
-        if x is not y and (
-            x.block_type != y.block_type
-            or x.usage_key.block_id != y.usage_key.block_id
-            or x.usage_key.block_type != y.usage_key.block_type
-        ):
-            return False
+        if x is not y:
+            x_key, y_key = x.usage_key, y.usage_key
+            if x_key.block_id != y_key.block_id or x.block_type != y.block_type or x_key.block_type != y_key.block_type:
+                return False
     return True

@@ -37,7 +37,7 @@ from ve_edu_vault.course_sync.diff.handlers import ATTRIBUTE_NAMES, COMPONENTS_F
 __all__ = ["Mirror", "ReplayConflict", "apply_change_set", "invert_change_set"]
 
 
-class ReplayConflict(ValueError):  # noqa: N818 - reads as the condition, like the api's ConflictError
+class ReplayConflict(ValueError):
     """
     A change does not fit the mirror it is applied to (its ``before`` is not what the mirror holds).
 

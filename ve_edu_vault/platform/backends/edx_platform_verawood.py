@@ -19,31 +19,31 @@ if TYPE_CHECKING:
 
 
 def is_enrolled(user: Any, course_key: CourseKey) -> bool:
-    from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415
+    from common.djangoapps.student.models import CourseEnrollment
 
     return bool(CourseEnrollment.is_enrolled(user, course_key))
 
 
 def is_course_staff(user: Any, course_key: CourseKey) -> bool:
-    from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole  # noqa: PLC0415
+    from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole
 
     return bool(CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user))
 
 
 def get_user(username: str) -> Any:
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
+    from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(username=username).first()
 
 
 def course_exists(course_key: CourseKey) -> bool:
-    from xmodule.modulestore.django import modulestore  # noqa: PLC0415
+    from xmodule.modulestore.django import modulestore
 
     return bool(modulestore().has_course(course_key))
 
 
 def course_published_signal() -> Signal:
-    from xmodule.modulestore.django import COURSE_PUBLISHED  # noqa: PLC0415
+    from xmodule.modulestore.django import COURSE_PUBLISHED
 
     signal: Signal = COURSE_PUBLISHED
     return signal
@@ -56,10 +56,10 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     Usage keys are mapped back into the version-less course key (the published branch returns
     keys with version info attached, which hash differently).
     """
-    from xmodule.modulestore import ModuleStoreEnum  # noqa: PLC0415
-    from xmodule.modulestore.django import modulestore  # noqa: PLC0415
+    from xmodule.modulestore import ModuleStoreEnum
+    from xmodule.modulestore.django import modulestore
 
-    from ve_edu_vault.course_sync.sources.blocks import BlockRecord, outline_from_blocks  # noqa: PLC0415
+    from ve_edu_vault.course_sync.sources.blocks import BlockRecord, outline_from_blocks
 
     store = modulestore()
     records: list[BlockRecord] = []
@@ -88,7 +88,7 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     with store.branch_setting(ModuleStoreEnum.Branch.published_only, course_key):
         course = store.get_course(course_key, depth=None)
         if course is None:
-            from ve_edu_vault.errors import NotFoundError  # noqa: PLC0415
+            from ve_edu_vault.errors import NotFoundError
 
             raise NotFoundError(f"Course {course_key} does not exist in the modulestore.")
         visit(course, None)

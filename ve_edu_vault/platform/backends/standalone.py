@@ -43,8 +43,8 @@ def course_published_signal() -> Signal:
 
 
 def read_published_outline(course_key: CourseKey) -> CourseOutline:
-    from ve_edu_vault.course_sync.serialization import outline_from_dict  # noqa: PLC0415
-    from ve_edu_vault.errors import NotFoundError  # noqa: PLC0415
+    from ve_edu_vault.course_sync.serialization import outline_from_dict
+    from ve_edu_vault.errors import NotFoundError
 
     row = StandalonePublishedOutline.objects.filter(course_key=course_key).first()
     if row is None:
@@ -69,7 +69,7 @@ def grant_course_role(user: Any, course_key: CourseKey, role: str = StandaloneCo
 
 def publish_outline(outline: CourseOutline, *, send_signal: bool = True) -> None:
     """Store ``outline`` as the course's published content, then send COURSE_PUBLISHED on commit."""
-    from ve_edu_vault.course_sync.serialization import outline_to_dict  # noqa: PLC0415
+    from ve_edu_vault.course_sync.serialization import outline_to_dict
 
     with transaction.atomic():
         StandalonePublishedOutline.objects.update_or_create(

@@ -31,7 +31,7 @@ from ..data import CORRECT, INCORRECT, UNANSWERED, GradeResult, QuestionPart
 from ..errors import InvalidAnswerError, InvalidQuestionConfigError
 from ._base import QuestionType, compiled, optional_bool, optional_number, require_mapping
 
-__all__ = ["NAME", "QUESTION_TYPE", "DEFAULT_RELATIVE_TOLERANCE", "grade", "parse_number", "public_view", "validate"]
+__all__ = ["DEFAULT_RELATIVE_TOLERANCE", "NAME", "QUESTION_TYPE", "grade", "parse_number", "public_view", "validate"]
 
 NAME = "numeric"
 DEFAULT_RELATIVE_TOLERANCE = Fraction(1, 100_000)  # capa's default_tolerance = '0.001%'
