@@ -28,12 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from deepdiff import DeepDiff  # noqa: E402
-from opaque_keys.edx.keys import CourseKey, UsageKey  # noqa: E402
+from deepdiff import DeepDiff
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
-from ve_edu_vault.course_sync.data import CourseOutline, OutlineNode  # noqa: E402
-from ve_edu_vault.course_sync.diff import diff_outlines  # noqa: E402
-from ve_edu_vault.course_sync.diff.generate import generate_outline, mutate_outline  # noqa: E402
+from ve_edu_vault.course_sync.data import CourseOutline, OutlineNode
+from ve_edu_vault.course_sync.diff import diff_outlines
+from ve_edu_vault.course_sync.diff.generate import generate_outline, mutate_outline
 
 COURSE = CourseKey.from_string("course-v1:VE+Bench+2025")
 
@@ -123,8 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes, reference, deepdiff_max, repeat = (
         ((500, 2_000), 2_000, 2_000, 5) if args.quick else ((1_000, 10_000, 50_000, 100_000), 10_000, 10_000, 7)
     )
-    print(f"{'nodes':>7} {'edits':>5} {'changes':>7} {'ours ms':>9} {'bare ms':>9} {'deepdiff ms':>11} "
-          f"{'ours/bare':>9} {'deep/ours':>9} {'us/node':>7}")
+    print(
+        f"{'nodes':>7} {'edits':>5} {'changes':>7} {'ours ms':>9} {'bare ms':>9} {'deepdiff ms':>11} "
+        f"{'ours/bare':>9} {'deep/ours':>9} {'us/node':>7}"
+    )
     rows: list[Row] = []
     for n_nodes in sizes:
         for fraction in (0.01, 0.30):
@@ -147,10 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert ref.deepdiff is not None
     targets = [
         (f"{reference} nodes @1%: ours <= 3x bare", ref.ours <= 3 * ref.bare, f"{ref.ours / ref.bare:.2f}x"),
-        (f"{reference} nodes @1%: deepdiff >= 100x ours", ref.deepdiff >= 100 * ref.ours,
-         f"{ref.deepdiff / ref.ours:.0f}x"),
-        (f"linear: us/node at {big.nodes} <= 2x at {linear_base.nodes}", big.per_node_us <= 2 * linear_base.per_node_us,
-         f"{big.per_node_us / linear_base.per_node_us:.2f}x"),
+        (
+            f"{reference} nodes @1%: deepdiff >= 100x ours",
+            ref.deepdiff >= 100 * ref.ours,
+            f"{ref.deepdiff / ref.ours:.0f}x",
+        ),
+        (
+            f"linear: us/node at {big.nodes} <= 2x at {linear_base.nodes}",
+            big.per_node_us <= 2 * linear_base.per_node_us,
+            f"{big.per_node_us / linear_base.per_node_us:.2f}x",
+        ),
     ]
     failed = False
     for name, ok, value in targets:

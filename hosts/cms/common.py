@@ -16,4 +16,5 @@ VAULT_HOST = "cms"
 ROOT_URLCONF = "hosts.cms.urls"
 
 INSTALLED_APPS.extend(get_plugin_apps(PROJECT_TYPE))  # noqa: F405
+INSTALLED_APPS.append("hosts.apps.HostPluginsConfig")  # noqa: F405
 add_plugins(__name__, PROJECT_TYPE, "common")

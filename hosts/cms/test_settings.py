@@ -16,4 +16,8 @@ CACHES = {  # a shared cache so that debounce works across the test process and 
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Tests that exercise tasks use a real Redis broker and worker (tests/celery_worker.py).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str] = {}
+
 add_plugins(__name__, PROJECT_TYPE, "test")  # noqa: F405

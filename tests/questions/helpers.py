@@ -19,14 +19,24 @@ def choices(n: int, prefix: str = "choice") -> list[dict[str, str]]:
     return [{"id": f"{prefix}_{i}", "text": f"Text {i}"} for i in range(n)]
 
 
-def mc(correct: str = "choice_1", n: int = 3, **config: Any) -> QuestionPart:
-    return part("multiple_choice", {"choices": choices(n), "shuffle": False, **config}, {"correct": correct})
+_PART_FIELDS = ("id", "prompt", "weight")
 
 
-def fib(*answers: str, **options: Any) -> QuestionPart:
-    key = {"answers": list(answers), "case_sensitive": False, "ignore_accents": False, "regexp": False, **options}
-    return part("fill_in_blank", {"blanks": [{"id": "blank_0"}]}, {"blanks": {"blank_0": key}})
+def _split(kw: dict[str, Any]) -> dict[str, Any]:
+    return {name: kw.pop(name) for name in _PART_FIELDS if name in kw}
 
 
-def numeric(**answer_key: Any) -> QuestionPart:
-    return part("numeric", {}, answer_key)
+def mc(correct: str = "choice_1", n: int = 3, **kw: Any) -> QuestionPart:
+    fields = _split(kw)
+    return part("multiple_choice", {"choices": choices(n), "shuffle": False, **kw}, {"correct": correct}, **fields)
+
+
+def fib(*answers: str, **kw: Any) -> QuestionPart:
+    fields = _split(kw)
+    key = {"answers": list(answers), "case_sensitive": False, "ignore_accents": False, "regexp": False, **kw}
+    return part("fill_in_blank", {"blanks": [{"id": "blank_0"}]}, {"blanks": {"blank_0": key}}, **fields)
+
+
+def numeric(**kw: Any) -> QuestionPart:
+    fields = _split(kw)
+    return part("numeric", {}, kw, **fields)

@@ -1,5 +1,7 @@
 """capa OLX import and export: the shared course, own fixtures, unsupported problems and exact round trips."""
 
+# ruff: noqa: RUF001, E501 - fixtures use real typography (the multiplication sign); long table rows
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -119,11 +121,17 @@ def test_fixture_details():
     assert checks.warnings == ("Compound hints (<compoundhint>) are not imported.",)
     part0 = checks.content.parts[0]
     assert part0.config["partial_credit"] == "edc"
-    assert part0.answer_key["feedback"]["choice_2"] == {"selected": "4 = 2 × 2.", "unselected": "Right, 4 is not prime."}
+    assert part0.answer_key["feedback"]["choice_2"] == {
+        "selected": "4 = 2 × 2.",
+        "unselected": "Right, 4 is not prime.",
+    }
     result = grade_question(checks.content, {"part_0": ["choice_0", "choice_2"]})
     assert result.score == 0.5
     assert result.feedback["part_0/choice_2:selected"] == "4 = 2 × 2."
-    assert _content(FIXTURES / "dropdown_hints.xml").parts[0].answer_key["feedback"] == {"option_0": "Not green.", "option_1": "Yes."}
+    assert _content(FIXTURES / "dropdown_hints.xml").parts[0].answer_key["feedback"] == {
+        "option_0": "Not green.",
+        "option_1": "Yes.",
+    }
 
 
 def test_multipart_fixture():
@@ -133,7 +141,10 @@ def test_multipart_fixture():
     assert content.prompt == "<p>Answer the three questions below.</p>"
     assert content.parts[1].prompt == "<p>Now some arithmetic.</p>\n<label>What is 6 × 7?</label>"
     assert content.parts[2].prompt == "Water boils at 100 °C at sea level."
-    assert content.parts[2].config["options"] == ({"id": "option_0", "text": "True"}, {"id": "option_1", "text": "False"})
+    assert content.parts[2].config["options"] == (
+        {"id": "option_0", "text": "True"},
+        {"id": "option_1", "text": "False"},
+    )
     assert content.parts[0].config["shuffle"] is True
     assert content.parts[0].config["choices"][2] == {"id": "choice_2", "text": "None of the above", "fixed": True}
     assert content.points == 3.0
@@ -190,12 +201,15 @@ ROUND_TRIPS = {
     "multiple_choice": question(
         part(
             "multiple_choice",
-            {"choices": [*choices(3), {"id": "custom", "text": "<b>None</b> of these", "fixed": True}], "shuffle": True},
+            {
+                "choices": [*choices(3), {"id": "custom", "text": "<b>None</b> of these", "fixed": True}],
+                "shuffle": True,
+            },
             {"correct": "choice_1", "feedback": {"choice_0": "Nope &amp; no.", "custom": "<em>No</em>"}},
             prompt="<p>Which one?</p>",
         ),
         title="MC & friends",
-        prompt="<p>Intro with <a href='https://example.org/?a=1&amp;b=2'>a link</a>.</p>",
+        prompt='<p>Intro with <a href="https://example.org/?a=1&amp;b=2">a link</a>.</p>',
         hints=(Hint(text="First hint"), Hint(text="<p>Second</p>", penalty=0.5)),
         explanation="<p>Because.</p>\n<p>Really.</p>",
     ),
@@ -226,7 +240,7 @@ ROUND_TRIPS = {
         mc(prompt="What is first?"),
         part("numeric", {}, {"value": 42}, id="part_1", prompt="<p>Then a <b>number</b>:</p>"),
         part("dropdown", {"options": choices(2, "option")}, {"correct": "option_0"}, id="part_2"),
-        fib("x") .__class__(**{**{f: getattr(fib("x"), f) for f in ("type", "config", "answer_key")}, "id": "part_3"}),
+        fib("x", id="part_3"),
         prompt="Plain question text",
         points=4.0,
     ),

@@ -111,7 +111,10 @@ def test_multi_select_feedback_selected_and_unselected():
     p = part(
         "multi_select",
         {"choices": choices(2), "shuffle": False, "partial_credit": "none"},
-        {"correct": ["choice_0"], "feedback": {"choice_0": {"unselected": "Missed it"}, "choice_1": {"selected": "No"}}},
+        {
+            "correct": ["choice_0"],
+            "feedback": {"choice_0": {"unselected": "Missed it"}, "choice_1": {"selected": "No"}},
+        },
     )
     result = multi_select.grade(p, ["choice_1"])
     assert result.feedback_keys == ("choice_0:unselected", "choice_1:selected")
@@ -231,7 +234,9 @@ def test_numeric(key, answer, correct):
     assert numeric_type.grade(key, answer).correct is correct
 
 
-@pytest.mark.parametrize("answer", ["abc", "1,5", "1 000", "0x10", "1e", "--1", "1_000", "٣", "2*3", "pi", [1], True, {}])
+@pytest.mark.parametrize(
+    "answer", ["abc", "1,5", "1 000", "0x10", "1e", "--1", "1_000", "٣", "2*3", "pi", [1], True, {}]
+)
 def test_numeric_rejects_non_numbers(answer):
     with pytest.raises(InvalidAnswerError) as info:
         numeric_type.grade(numeric(value=1), answer)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ve_edu_vault.questions.types import numeric as numeric_type
 
-decimals = st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=4)
+decimals = st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, allow_infinity=False, places=4)
 tolerances = st.decimals(min_value=0, max_value=10**6, allow_nan=False, allow_infinity=False, places=4)
 
 

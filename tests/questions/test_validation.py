@@ -1,5 +1,7 @@
 """Config validation errors name the offending field; content (de)serialisation is lossless."""
 
+# ruff: noqa: E501 - one table row per line reads better than wrapped rows
+
 from __future__ import annotations
 
 import json

@@ -43,16 +43,24 @@ def schedule_sync(course_key: CourseKey, trigger: str) -> None:
     transaction.on_commit(lambda: _schedule(course_key, trigger))
 
 
+def _plain(course_key: Any) -> CourseKey:
+    """The course key without branch or version (Studio's published-branch keys carry them)."""
+    key = CourseKey.from_string(str(course_key))
+    if getattr(key, "branch", None) or getattr(key, "version_guid", None):
+        key = key.replace(branch=None, version_guid=None)
+    return key
+
+
 def _course_key_of(kwargs: dict[str, Any]) -> CourseKey | None:
     for name in ("xblock_info", "course", "duplicated_xblock_info"):
         data = kwargs.get(name)
         if data is None:
             continue
-        if hasattr(data, "course_key"):
-            return CourseKey.from_string(str(data.course_key))
+        if getattr(data, "course_key", None) is not None:
+            return _plain(data.course_key)
         usage_key = getattr(data, "usage_key", None)
         if usage_key is not None:
-            return usage_key.course_key  # type: ignore[no-any-return]
+            return _plain(usage_key.course_key)
     return None
 
 
@@ -70,7 +78,7 @@ def on_course_published(sender: Any = None, course_key: Any = None, **kwargs: An
     """Receiver for the modulestore's COURSE_PUBLISHED (through the platform adapter)."""
     if course_key is None:
         return
-    schedule_sync(CourseKey.from_string(str(course_key)), "course_published")
+    schedule_sync(_plain(course_key), "course_published")
 
 
 def connect_platform_receivers() -> None:

@@ -189,7 +189,9 @@ def test_remove_then_restore_gives_only_restore_with_archived_snapshot() -> None
     first = diff_outlines(old.nodes, without_o2)
     mirror = apply_change_set(Mirror.from_outline(old), first)
     archived_o2 = mirror.archived[COURSE.make_usage_key("vertical", "o2")]
-    back = outline([("t1", [("s1", ["o1", "o3"]), ("s2", ["o4", "o2"])]), ("t2", [("s3", ["o5"])])], names={"o2": "Back"})
+    back = outline(
+        [("t1", [("s1", ["o1", "o3"]), ("s2", ["o4", "o2"])]), ("t2", [("s3", ["o5"])])], names={"o2": "Back"}
+    )
 
     second = diff_outlines(mirror.active.values(), back, archived=mirror.archived)
 

@@ -112,6 +112,8 @@ def test_change_that_does_not_fit_the_mirror_raises(mirror: Mirror, change: Chan
 def test_apply_does_not_mutate_its_input() -> None:
     mirror = Mirror.of([TOPIC, SUB])
 
-    apply_change_set(mirror, change_set(Change(kind=ChangeKind.REMOVE, usage_key=SUB.usage_key, before=SUB, after=None)))
+    apply_change_set(
+        mirror, change_set(Change(kind=ChangeKind.REMOVE, usage_key=SUB.usage_key, before=SUB, after=None))
+    )
 
     assert mirror == Mirror.of([TOPIC, SUB])

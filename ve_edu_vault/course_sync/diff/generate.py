@@ -164,7 +164,10 @@ def _new_node(
     elif kind is NodeKind.SUBTOPIC and rng.random() < 0.6:
         day = rng.randrange(140)
         attributes = NodeAttributes(
-            graded=True, format=rng.choice(_FORMATS), start=_EPOCH + timedelta(days=day), due=_EPOCH + timedelta(days=day + 7)
+            graded=True,
+            format=rng.choice(_FORMATS),
+            start=_EPOCH + timedelta(days=day),
+            due=_EPOCH + timedelta(days=day + 7),
         )
     elif kind is NodeKind.OBJECTIVE:
         components = _components(rng, key, used)

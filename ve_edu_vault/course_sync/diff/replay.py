@@ -161,7 +161,7 @@ def _update(active: _Nodes, change: Change, names: tuple[str, ...]) -> None:
     current = active.get(change.usage_key)
     if current is None or any(getattr(current, name) != getattr(before, name) for name in names):
         raise ReplayConflict(f"{change.kind.value} of {change.usage_key}: active does not hold its 'before' state")
-    active[change.usage_key] = replace(current, **{name: getattr(after, name) for name in names})  # type: ignore[arg-type]
+    active[change.usage_key] = replace(current, **{name: getattr(after, name) for name in names})
 
 
 def _apply_move(active: _Nodes, archived: _Nodes, change: Change) -> None:
@@ -188,7 +188,7 @@ def _apply_attributes(active: _Nodes, archived: _Nodes, change: Change) -> None:
         COMPONENTS_FIELD in change.fields and current.components != before.components
     ):
         raise ReplayConflict(f"attributes of {change.usage_key}: active does not hold its 'before' state")
-    attributes = replace(current.attributes, **{name: getattr(after.attributes, name) for name in names})  # type: ignore[arg-type]
+    attributes = replace(current.attributes, **{name: getattr(after.attributes, name) for name in names})
     components = after.components if COMPONENTS_FIELD in change.fields else current.components
     active[change.usage_key] = replace(current, attributes=attributes, components=components)
 

@@ -59,9 +59,9 @@ def unwrap_label(fragment: str) -> str:
         wrapper = parse_xml(f"<x>{fragment}</x>")
     except etree.XMLSyntaxError:
         return fragment
-    if len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip():
-        if wrapper[0].tag == "label" and not wrapper[0].attrib:
-            return inner_html(wrapper[0])
+    only_child = len(wrapper) == 1 and not (wrapper.text or "").strip() and not (wrapper[0].tail or "").strip()
+    if only_child and wrapper[0].tag == "label" and not wrapper[0].attrib:
+        return inner_html(wrapper[0])
     return fragment
 
 

@@ -69,12 +69,14 @@ def _is_response(element: etree._Element) -> bool:
 
 
 def _unsupported_tag(root: etree._Element) -> UnsupportedProblem | None:
-    for element in root.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    for element in elements:
+        tag = element.tag
         if tag in _REASONS or (tag.endswith("response") and tag not in PARSERS):
             reason = _REASONS.get(tag, "a response type the vault does not grade")
             return UnsupportedProblem(reason=f"<{tag}> is not supported ({reason}).", tag=tag)
-        if tag == "script" and "python" in (element.get("type") or "").lower():
+    for element in elements:
+        if element.tag == "script" and "python" in (element.get("type") or "").lower():
             return UnsupportedProblem(reason="<script> with Python code is not supported.", tag="script")
     return None
 

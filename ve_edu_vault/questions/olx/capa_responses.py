@@ -66,7 +66,7 @@ def parse_multiple_choice(response: etree._Element, warnings: list[str]) -> list
     choices, elements = _choices(group, "choicehint")
     correct = [item["id"] for item, el in zip(choices, elements, strict=True) if _is_true(el.get("correct"))]
     if any((el.get("correct") or "").lower() == "partial" for el in elements):
-        warnings.append("Partial-credit choices (correct=\"partial\") are imported as incorrect.")
+        warnings.append('Partial-credit choices (correct="partial") are imported as incorrect.')
     if len(correct) != 1:
         raise Unsupported(
             f"<multiplechoiceresponse> must have exactly one correct choice (found {len(correct)}).",
@@ -154,7 +154,9 @@ def _number(text: str, what: str) -> float:
     except InvalidAnswerError:
         value = None
     if value is None or not math.isfinite(float(value)):
-        raise Unsupported(f"<numericalresponse> {what} {text!r} is a formula or not a finite number.", "numericalresponse")
+        raise Unsupported(
+            f"<numericalresponse> {what} {text!r} is a formula or not a finite number.", "numericalresponse"
+        )
     return float(value)
 
 

@@ -8,7 +8,7 @@ into results precomputed per part, so grading allocates nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -61,17 +61,23 @@ class SingleChoice:
             )
         return table
 
-    def grade(self, part: QuestionPart, answer: Any) -> GradeResult:
-        table = part._compiled
-        if table is None:
-            table = compiled(part, self._build)
-        try:
-            return table[answer]
-        except (KeyError, TypeError):
-            pass
-        if answer is None:
-            return UNANSWERED
-        raise InvalidAnswerError(f"The answer is not one of the {self.noun}s of this question.", field=part.id)
+    def make_grader(self) -> Callable[[QuestionPart, Any], GradeResult]:
+        """Return the grader as a closure: one dict lookup on the hot path, no bound-method call."""
+        build, noun = self._build, self.noun
+
+        def grade(part: QuestionPart, answer: Any) -> GradeResult:
+            table = part._compiled
+            if table is None:
+                table = compiled(part, build)
+            try:
+                return table[answer]
+            except (KeyError, TypeError):
+                pass
+            if answer is None:
+                return UNANSWERED
+            raise InvalidAnswerError(f"The answer is not one of the {noun}s of this question.", field=part.id)
+
+        return grade
 
     def public_view(self, part: QuestionPart, seed: Any = None) -> dict[str, Any]:
         shuffle = bool(part.config.get("shuffle", False))

@@ -91,7 +91,8 @@ def validate(config: Mapping[str, Any], answer_key: Mapping[str, Any]) -> None:
             if is_regexp:
                 if len(text) > MAX_PATTERN_LENGTH:
                     raise InvalidQuestionConfigError(
-                        field=f"{where}.answers[{index}]", message=f"Patterns are limited to {MAX_PATTERN_LENGTH} characters."
+                        field=f"{where}.answers[{index}]",
+                        message=f"Patterns are limited to {MAX_PATTERN_LENGTH} characters.",
                     )
                 try:
                     _compile_pattern([text], case_sensitive=case_sensitive, ignore_accents=ignore_accents)
@@ -122,7 +123,9 @@ def _build(part: QuestionPart) -> tuple[_Blank, ...]:
             accepted: frozenset[str] = frozenset()
         else:
             pattern = None
-            accepted = frozenset(normalize(a, case_sensitive=case_sensitive, ignore_accents=ignore_accents) for a in answers)
+            accepted = frozenset(
+                normalize(a, case_sensitive=case_sensitive, ignore_accents=ignore_accents) for a in answers
+            )
         blanks.append(_Blank(blank["id"], case_sensitive, ignore_accents, accepted, pattern))
     return tuple(blanks)
 
@@ -130,7 +133,9 @@ def _build(part: QuestionPart) -> tuple[_Blank, ...]:
 def _matches(blank: _Blank, text: str) -> bool | None:
     """True/False, or None when the pattern ran out of time (counted as wrong)."""
     if blank.pattern is None:
-        return normalize(text, case_sensitive=blank.case_sensitive, ignore_accents=blank.ignore_accents) in blank.accepted
+        return (
+            normalize(text, case_sensitive=blank.case_sensitive, ignore_accents=blank.ignore_accents) in blank.accepted
+        )
     candidate = normalize(text, case_sensitive=True, ignore_accents=blank.ignore_accents)
     try:
         return blank.pattern.fullmatch(candidate, timeout=REGEX_TIMEOUT) is not None

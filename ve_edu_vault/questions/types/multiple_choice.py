@@ -20,7 +20,7 @@ __all__ = ["NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
 NAME = "multiple_choice"
 _impl = SingleChoice("choices", "choice")
 validate = _impl.validate
-grade = _impl.grade
+grade = _impl.make_grader()
 public_view = _impl.public_view
 
 QUESTION_TYPE = QuestionType(

@@ -58,7 +58,9 @@ def parse_number(text: Any, *, field: str | None = None) -> Fraction | None:
         return None
     match = _NUMBER.fullmatch(cleaned)
     if match is None:
-        raise InvalidAnswerError(f"{text.strip()[:40]!r} is not a number. Enter digits like 12.5 or 1.2e3.", field=field)
+        raise InvalidAnswerError(
+            f"{text.strip()[:40]!r} is not a number. Enter digits like 12.5 or 1.2e3.", field=field
+        )
     exponent = match.group(1)
     if exponent is not None and abs(int(exponent[:6])) > 400:
         # Far beyond float range: decide through float (0.0 or inf) instead of building a huge integer.

@@ -1,0 +1,1 @@
+"""Django management commands of the plugin (run as ``./manage.py cms COMMAND``)."""

@@ -1,0 +1,10 @@
+"""
+Every Celery task of the plugin, for Celery's ``autodiscover_tasks()`` (which looks for ``<app>.tasks``).
+
+The LMS and Studio Celery apps autodiscover tasks from INSTALLED_APPS; this module makes the
+applets' task modules part of that.
+"""
+
+from ve_edu_vault.course_sync.tasks import sync_course
+
+__all__ = ["sync_course"]
