@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     sizes, reference, deepdiff_max, repeat = (
-        ((500, 2_000), 2_000, 2_000, 5) if args.quick else ((1_000, 10_000, 50_000, 100_000), 10_000, 10_000, 7)
+        ((1_000, 5_000), 1_000, 1_000, 15) if args.quick else ((1_000, 10_000, 50_000, 100_000), 10_000, 10_000, 9)
     )
     print(
         f"{'nodes':>7} {'edits':>5} {'changes':>7} {'ours ms':>9} {'bare ms':>9} {'deepdiff ms':>11} "
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n_nodes in sizes:
         for fraction in (0.01, 0.30):
             row = measure(
-                n_nodes, fraction, repeat=repeat if n_nodes < 50_000 else 3, with_deepdiff=n_nodes <= deepdiff_max
+                n_nodes, fraction, repeat=repeat if n_nodes <= 10_000 else 3, with_deepdiff=n_nodes <= deepdiff_max
             )
             rows.append(row)
             deep = f"{row.deepdiff * 1e3:11.1f}" if row.deepdiff is not None else f"{'skipped':>11}"

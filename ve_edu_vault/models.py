@@ -6,10 +6,14 @@ TLDR: do not query these from another applet; call that applet's ``api.py``.
 
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.platform.models import StandaloneCourseRole, StandaloneEnrollment, StandalonePublishedOutline
+from ve_edu_vault.questions.models import Question, QuestionTag, QuestionVersion
 
 __all__ = [
     "CourseNode",
     "CourseSyncState",
+    "Question",
+    "QuestionTag",
+    "QuestionVersion",
     "StandaloneCourseRole",
     "StandaloneEnrollment",
     "StandalonePublishedOutline",

@@ -55,10 +55,14 @@ def expected_nodes(current: dict[str, int], changes: tuple[Change, ...]) -> dict
             nodes[change.after.kind.value] += 1
         elif change.kind in (ChangeKind.REMOVE, ChangeKind.UNADD, ChangeKind.UNRESTORE) and change.before:
             nodes[change.before.kind.value] -= 1
-        elif change.kind is ChangeKind.MOVE and change.before and change.after:
-            if change.before.kind is not change.after.kind:
-                nodes[change.before.kind.value] -= 1
-                nodes[change.after.kind.value] += 1
+        elif (
+            change.kind is ChangeKind.MOVE
+            and change.before is not None
+            and change.after is not None
+            and change.before.kind is not change.after.kind
+        ):
+            nodes[change.before.kind.value] -= 1
+            nodes[change.after.kind.value] += 1
     return nodes
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import include, path
+
 from ve_edu_vault.urls.common import common_patterns
 
 app_name = "ve_edu_vault"
 
 urlpatterns = [
     *common_patterns("ve_edu_vault.urls.cms"),
+    path("", include("ve_edu_vault.course_sync.urls")),
 ]

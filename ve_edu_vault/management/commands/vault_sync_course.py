@@ -51,7 +51,9 @@ class Command(BaseCommand):
         elif source == "olx":
             raise CommandError("--source olx needs --olx PATH.")
         try:
-            result = api.sync_course(course_key, source=source, path=path, trigger="command", dry_run=options["dry_run"])
+            result = api.sync_course(
+                course_key, source=source, path=path, trigger="command", dry_run=options["dry_run"]
+            )
         except VaultError as exc:
             raise CommandError(exc.message) from exc
         write_report(self, sync_result_to_dict(result), as_json=options["json"])

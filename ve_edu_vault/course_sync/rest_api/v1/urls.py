@@ -10,9 +10,7 @@ from ve_edu_vault.course_sync.rest_api.v1 import views
 urlpatterns: list[URLPattern] = [
     path("courses/<str:course_key>/outline/", views.CourseOutlineView.as_view(), name="course-sync-outline"),
     path("courses/<str:course_key>/syncs/", views.CourseSyncsView.as_view(), name="course-syncs"),
-    path(
-        "courses/<str:course_key>/syncs/preview/", views.CourseSyncPreviewView.as_view(), name="course-sync-preview"
-    ),
+    path("courses/<str:course_key>/syncs/preview/", views.CourseSyncPreviewView.as_view(), name="course-sync-preview"),
     path(
         "courses/<str:course_key>/sync-settings/",
         views.CourseSyncSettingsView.as_view(),
