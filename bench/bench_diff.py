@@ -13,7 +13,7 @@ of growing size with 1% and 30% edits it prints, best of N runs:
 The mirror's nodes are rebuilt with freshly parsed keys, as when they are read from the database,
 so no comparison is helped by object identity. Targets (PASS/FAIL, non-zero exit on FAIL unless
 ``--no-fail``): at the reference size with 1% edits ours <= 3x bare and deepdiff >= 100x ours, and
-time per node at the largest size within 2x of the reference size (linear growth).
+time per node at 100k within 2x of 10k (linear growth; full run only).
 """
 
 from __future__ import annotations
@@ -120,8 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even when a target fails")
     args = parser.parse_args(argv)
 
+    # Linearity is checked from 10k nodes up, in the full run only: below ~4k nodes the working set
+    # fits in the CPU caches and time per node is about half of what it is for larger outlines.
     sizes, reference, deepdiff_max, repeat = (
-        ((1_000, 5_000), 1_000, 1_000, 15) if args.quick else ((1_000, 10_000, 50_000, 100_000), 10_000, 10_000, 9)
+        ((1_000, 4_000), 1_000, 1_000, 15) if args.quick else ((1_000, 10_000, 50_000, 100_000), 10_000, 10_000, 9)
     )
     print(
         f"{'nodes':>7} {'edits':>5} {'changes':>7} {'ours ms':>9} {'bare ms':>9} {'deepdiff ms':>11} "
@@ -145,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ref = next(r for r in rows if r.nodes == reference and r.fraction == 0.01)
     big = next(r for r in rows if r.nodes == sizes[-1] and r.fraction == 0.01)
-    linear_base = next(r for r in rows if r.nodes == (sizes[0] if big is ref else reference) and r.fraction == 0.01)
+    linear_base = next(r for r in rows if r.nodes == 10_000 and r.fraction == 0.01) if not args.quick else None
     assert ref.deepdiff is not None
     targets = [
         (f"{reference} nodes @1%: ours <= 3x bare", ref.ours <= 3 * ref.bare, f"{ref.ours / ref.bare:.2f}x"),
@@ -154,12 +156,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             ref.deepdiff >= 100 * ref.ours,
             f"{ref.deepdiff / ref.ours:.0f}x",
         ),
-        (
-            f"linear: us/node at {big.nodes} <= 2x at {linear_base.nodes}",
-            big.per_node_us <= 2 * linear_base.per_node_us,
-            f"{big.per_node_us / linear_base.per_node_us:.2f}x",
-        ),
     ]
+    if linear_base is not None:
+        targets.append(
+            (
+                f"linear: us/node at {big.nodes} <= 2x at {linear_base.nodes}",
+                big.per_node_us <= 2 * linear_base.per_node_us,
+                f"{big.per_node_us / linear_base.per_node_us:.2f}x",
+            )
+        )
+    else:
+        print("SKIP  linear growth: checked in the full run only (small outlines fit in the CPU caches)")
     failed = False
     for name, ok, value in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {name}  ({value})")

@@ -18,6 +18,6 @@ CACHES = {  # a shared cache so that debounce works across the test process and 
 }
 # Tests that exercise tasks use a real Redis broker and worker (tests/celery_worker.py).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str] = {}
+CELERY_BROKER_TRANSPORT_OPTIONS = {}  # type: ignore[no-redef]
 
 add_plugins(__name__, PROJECT_TYPE, "test")  # noqa: F405

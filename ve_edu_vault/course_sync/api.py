@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +80,7 @@ def _state(course_key: CourseKey) -> CourseSyncState:
 
 
 def _rows(course_key: CourseKey) -> dict[UsageKey, CourseNode]:
-    return {row.usage_key: row for row in CourseNode.objects.filter(course_key=course_key)}
+    return {cast(UsageKey, row.usage_key): row for row in CourseNode.objects.filter(course_key=course_key)}
 
 
 def _split(rows: dict[UsageKey, CourseNode]) -> tuple[list[OutlineNode], dict[UsageKey, OutlineNode]]:
@@ -164,7 +164,7 @@ def sync_course(
 
     with transaction.atomic():
         state = _state(course_key)
-        base = {"course_key": course_key, "outline_version": outline.version, "source": source.name}
+        base: dict[str, Any] = {"course_key": course_key, "outline_version": outline.version, "source": source.name}
         if respect_pause and state.paused:
             message = f"Automatic sync is paused for this course: {state.paused_reason}"
             record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 
 class CourseNode(models.Model):
@@ -25,8 +26,8 @@ class CourseNode(models.Model):
     STATE_CHOICES = [(ACTIVE, "Active"), (ARCHIVED, "Archived")]
     KIND_CHOICES = [("topic", "Topic"), ("subtopic", "Subtopic"), ("objective", "Objective")]
 
-    course_key = CourseKeyField(max_length=255, db_index=True)
-    usage_key = UsageKeyField(max_length=255, unique=True)
+    course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255, db_index=True)
+    usage_key: UsageKeyField[UsageKey, UsageKey] = UsageKeyField(max_length=255, unique=True)
     kind = models.CharField(max_length=16, choices=KIND_CHOICES)
     display_name = models.CharField(max_length=255, blank=True)
     parent_key = UsageKeyField(max_length=255, null=True, blank=True)
@@ -105,7 +106,7 @@ class SyncRecord(models.Model):
         (UNDONE, "Undone"),
     ]
 
-    course_key = CourseKeyField(max_length=255, db_index=True)
+    course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255, db_index=True)
     source = models.CharField(max_length=32)
     trigger = models.CharField(max_length=64, blank=True)
     outline_version = models.CharField(max_length=255, blank=True)

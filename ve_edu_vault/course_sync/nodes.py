@@ -6,6 +6,8 @@ Kept apart from ``api.py`` so the processor and the API share one mapping of fie
 
 from __future__ import annotations
 
+from typing import cast
+
 from opaque_keys.edx.keys import UsageKey
 
 from ve_edu_vault.course_sync.data import ComponentRef, NodeAttributes, NodeKind, OutlineNode
@@ -30,7 +32,7 @@ def write_node_fields(row: CourseNode, node: OutlineNode) -> None:
 
 def row_to_node(row: CourseNode) -> OutlineNode:
     return OutlineNode(
-        usage_key=row.usage_key,
+        usage_key=cast(UsageKey, row.usage_key),
         kind=NodeKind(row.kind),
         display_name=row.display_name,
         parent_key=row.parent_key,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -10,7 +10,10 @@ from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthenticat
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from ve_edu_vault.errors import ValidationError
@@ -36,11 +39,14 @@ def parse_usage_key(raw: str, *, field: str = "usage_key") -> UsageKey:
 class VaultViewMixin:
     """Authentication (Open edX JWT, JWT cookies, session), throttling, errors and schema for our views."""
 
-    authentication_classes = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
-    permission_classes: tuple[type, ...] = (IsAuthenticated,)
-    throttle_classes = (VaultUserRateThrottle,)
-    pagination_class = VaultPagination
-    schema = AutoSchema()
+    authentication_classes: Sequence[type[BaseAuthentication]] = (
+        JwtAuthentication,
+        SessionAuthenticationAllowInactiveUser,
+    )
+    permission_classes: Sequence[Any] = (IsAuthenticated,)
+    throttle_classes: Sequence[type[BaseThrottle]] = (VaultUserRateThrottle,)
+    pagination_class: type[BasePagination] | None = VaultPagination
+    schema: Any = AutoSchema()
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:
         return vault_exception_handler

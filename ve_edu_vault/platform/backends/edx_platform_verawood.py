@@ -8,6 +8,7 @@ imports gets a new module named after it, not an edit here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
@@ -53,49 +54,42 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     """
     Read the published branch, as edx-platform's own ``get_outline_from_modulestore`` does.
 
-    Usage keys are mapped back into the version-less course key (the published branch returns
-    keys with version info attached, which hash differently).
+    The blocks are put in the Course Blocks API's shape and turned into an outline by the same
+    code as the Blocks API source, so both sources agree. Usage keys are mapped back into the
+    version-less course key (the published branch returns keys with version info attached).
     """
-    from xmodule.modulestore import ModuleStoreEnum
-    from xmodule.modulestore.django import modulestore
+    from xmodule.modulestore import ModuleStoreEnum  # noqa: PLC0415
+    from xmodule.modulestore.django import modulestore  # noqa: PLC0415
 
-    from ve_edu_vault.course_sync.sources.blocks import BlockRecord, outline_from_blocks
+    from ve_edu_vault.course_sync.sources.blocks_tree import outline_from_blocks  # noqa: PLC0415
+    from ve_edu_vault.errors import NotFoundError  # noqa: PLC0415
 
     store = modulestore()
-    records: list[BlockRecord] = []
+    blocks: dict[str, dict[str, Any]] = {}
 
-    def visit(block: Any, parent_key: Any) -> None:
-        key = block.location.map_into_course(course_key)
+    def visit(block: Any) -> str:
+        key = str(block.location.map_into_course(course_key))
         children = block.get_children() if getattr(block, "has_children", False) else []
-        records.append(
-            BlockRecord(
-                usage_key=key,
-                block_type=key.block_type,
-                display_name=block.display_name_with_default,
-                parent_key=parent_key,
-                graded=bool(getattr(block, "graded", False)),
-                format=getattr(block, "format", None) or "",
-                start=getattr(block, "start", None),
-                due=getattr(block, "due", None),
-                visible_to_staff_only=bool(getattr(block, "visible_to_staff_only", False)),
-                hide_after_due=bool(getattr(block, "hide_after_due", False)),
-                children=tuple(child.location.map_into_course(course_key) for child in children),
-            )
-        )
-        for child in children:
-            visit(child, key)
+        blocks[key] = {
+            "id": key,
+            "type": block.location.block_type,
+            "display_name": block.display_name_with_default,
+            "graded": bool(getattr(block, "graded", False)),
+            "format": getattr(block, "format", None),
+            "start": block.start.isoformat() if getattr(block, "start", None) else None,
+            "due": block.due.isoformat() if getattr(block, "due", None) else None,
+            "visible_to_staff_only": bool(getattr(block, "visible_to_staff_only", False)),
+            "hide_after_due": bool(getattr(block, "hide_after_due", False)),
+            "children": [visit(child) for child in children],
+        }
+        blocks[key] = {name: value for name, value in blocks[key].items() if value is not None}
+        return key
 
     with store.branch_setting(ModuleStoreEnum.Branch.published_only, course_key):
         course = store.get_course(course_key, depth=None)
         if course is None:
-            from ve_edu_vault.errors import NotFoundError
-
             raise NotFoundError(f"Course {course_key} does not exist in the modulestore.")
-        visit(course, None)
+        root = visit(course)
+        outline = outline_from_blocks(course_key, root, blocks)
         published_at = course.subtree_edited_on.replace(tzinfo=UTC) if course.subtree_edited_on else None
-        return outline_from_blocks(
-            course_key=course_key,
-            version=str(course.course_version),
-            published_at=published_at,
-            records=records,
-        )
+        return replace(outline, version=str(course.course_version), published_at=published_at)

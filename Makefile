@@ -1,0 +1,62 @@
+.DEFAULT_GOAL := help
+.PHONY: help venv requirements upgrade test test-sqlite quality format pii_check demo migrate serve bench clean
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP_COMPILE := $(BIN)/pip-compile --allow-unsafe --strip-extras --no-emit-index-url -q
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/.data/demo.sqlite3
+
+help: ## show this list of targets
+	@grep -E '^[a-zA-Z_-]+:.*?## .*$$' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel
+
+venv: $(BIN)/python ## create the virtualenv (.venv)
+
+requirements: venv ## install the pinned development requirements and the packages, editable
+	bash scripts/system-packages.sh
+	$(BIN)/pip install -q -r requirements/dev.txt
+	$(BIN)/pip install -q -e . -e tutor_plugin ./tests/packages/vault-likert-type
+
+upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
+	$(BIN)/pip install -q -r requirements/pip-tools.txt
+	cd requirements && for f in base test quality dev ci pip-tools doc; do ../$(PIP_COMPILE) --upgrade -o $$f.txt $$f.in; done
+
+test: requirements ## run the whole test suite on MariaDB and on PostgreSQL (both hosts)
+	bash scripts/test.sh mariadb postgresql
+
+test-sqlite: requirements ## run the suite quickly on SQLite (no database server needed)
+	bash scripts/test.sh sqlite
+
+quality: requirements ## ruff (lint, format check), mypy and the import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy ve_edu_vault
+	$(BIN)/lint-imports
+
+format: requirements ## format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+pii_check: requirements ## check that every model has a PII annotation
+	DJANGO_SETTINGS_MODULE=hosts.lms.test_settings $(BIN)/code_annotations django_find_annotations --config_file .pii_annotations.yml --lint --report --coverage
+
+migrate: requirements ## migrate the demo database (SQLite under .data/)
+	$(DEMO_ENV) $(BIN)/python manage.py lms migrate -v0
+
+demo: migrate ## set up, load demo data and serve the LMS (:8000) and Studio (:8001) hosts
+	$(DEMO_ENV) $(BIN)/python manage.py lms vault_init --demo
+	$(MAKE) serve
+
+serve: ## serve the LMS and Studio hosts and a Celery worker (filesystem broker, no server needed)
+	bash scripts/serve.sh
+
+bench: requirements ## run the benchmarks (figures with same-run baselines)
+	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_graders.py
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) .data .tox .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Serve the demo: LMS host on :8000, Studio host on :8001, and a Celery worker with beat on the
+# filesystem broker under .data/ (no broker server needed). Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/.data/demo.sqlite3}"
+LMS_PORT="${LMS_PORT:-8000}"
+CMS_PORT="${CMS_PORT:-8001}"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
+$BIN/python manage.py lms runserver --noreload "127.0.0.1:$LMS_PORT" & pids+=($!)
+$BIN/python manage.py cms runserver --noreload "127.0.0.1:$CMS_PORT" & pids+=($!)
+DJANGO_SETTINGS_MODULE=hosts.cms.settings $BIN/celery -A hosts.celery worker --beat --pool=solo \
+  --loglevel=WARNING --schedule=.data/celerybeat-schedule & pids+=($!)
+cat <<MSG
+
+  ve-edu-vault demo
+  LMS host:    http://127.0.0.1:$LMS_PORT/api/ve-edu-vault/v1/health/
+  Studio host: http://127.0.0.1:$CMS_PORT/ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/sync/
+  API schema:  http://127.0.0.1:$LMS_PORT/api/ve-edu-vault/v1/schema/
+  Admin:       http://127.0.0.1:$LMS_PORT/admin/
+  Logins:      demo_staff / demo-password (course staff, admin)   demo_learner / demo-password (learner)
+  Press Ctrl-C to stop.
+
+MSG
+wait

@@ -1,0 +1,38 @@
+"""
+``vault_init [--demo]``: the vault's own start-up work, safe to run again (Tutor's init task runs it).
+
+Today: check the configuration and, with ``--demo``, load the demo course and users. Storage
+backends that need set-up (MongoDB indexes) hook in here when they arrive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ve_edu_vault import conf
+from ve_edu_vault.platform import api as platform
+
+
+class Command(BaseCommand):
+    help = "Run ve-edu-vault's start-up work (idempotent); --demo loads the demo course and users."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--demo", action="store_true", help="load the demo course, staff user and learner")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        conf.validate_settings()
+        self.stdout.write(f"ve-edu-vault: platform backend {platform.backend_name()}, "
+                          f"storage {conf.get('VE_EDU_VAULT_STORAGE_BACKEND')}")
+        if options["demo"]:
+            if platform.backend_name() != "standalone":
+                raise CommandError("--demo needs the standalone platform backend (the hosts); in Open edX, "
+                                   "create a course in Studio and enroll users there.")
+            from ve_edu_vault.demo import DEMO_PASSWORD, load_demo_data  # noqa: PLC0415
+
+            summary = load_demo_data()
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo course {summary.course_key} ({summary.sync_status}); logins: "
+                f"{summary.staff_username} / {DEMO_PASSWORD} (staff), {summary.learner_username} / {DEMO_PASSWORD}"
+            ))

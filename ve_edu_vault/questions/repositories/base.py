@@ -1,0 +1,94 @@
+"""
+The storage port of the question bank: what any backend (Django ORM, MongoDB later) must do.
+
+TLDR: ``questions.api`` talks only to this interface and gets frozen ``data_api`` values back.
+Transactions are the caller's (``api`` wraps calls in ``transaction.atomic`` for the ORM backend).
+The contract is pinned by ``tests/questions/test_repository_contract.py``; a new backend passes it.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
+
+__all__ = ["NewQuestion", "QuestionRepository"]
+
+
+class NewQuestion:
+    """One question to create in bulk (``create_many``): identity fields plus its first version."""
+
+    __slots__ = ("course_key", "node_id", "source_usage_key", "version")
+
+    def __init__(
+        self,
+        *,
+        course_key: CourseKey,
+        version: NewVersion,
+        node_id: int | None = None,
+        source_usage_key: UsageKey | None = None,
+    ) -> None:
+        self.course_key = course_key
+        self.version = version
+        self.node_id = node_id
+        self.source_usage_key = source_usage_key
+
+
+class QuestionRepository(abc.ABC):
+    """Store and read questions and their immutable versions. Missing ids raise ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def create(
+        self,
+        *,
+        course_key: CourseKey,
+        version: NewVersion,
+        node_id: int | None = None,
+        source_usage_key: UsageKey | None = None,
+    ) -> QuestionData:
+        """A new question whose version 1 is ``version``."""
+
+    @abc.abstractmethod
+    def create_many(self, questions: Sequence[NewQuestion]) -> list[int]:
+        """Many new questions at once (imports); returns their ids in order."""
+
+    @abc.abstractmethod
+    def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
+        """Append a version (number = last + 1) and make it current."""
+
+    @abc.abstractmethod
+    def set_node(self, question_id: int, node_id: int | None) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, question_id: int) -> QuestionData: ...
+
+    @abc.abstractmethod
+    def get_version(self, version_id: int) -> QuestionVersionData: ...
+
+    @abc.abstractmethod
+    def list_versions(self, question_id: int) -> list[QuestionVersionData]:
+        """Every version, newest first."""
+
+    @abc.abstractmethod
+    def list(self, filters: QuestionFilters, *, offset: int = 0, limit: int | None = None) -> QuestionPage:
+        """Questions matching ``filters``, newest first, with the total count."""
+
+    @abc.abstractmethod
+    def archive(self, question_id: int) -> QuestionData: ...
+
+    @abc.abstractmethod
+    def restore(self, question_id: int) -> QuestionData: ...
+
+    @abc.abstractmethod
+    def find_by_source(self, course_key: CourseKey, usage_key: UsageKey) -> QuestionData | None: ...
+
+    @abc.abstractmethod
+    def find_by_sources(self, course_key: CourseKey, usage_keys: Iterable[UsageKey]) -> dict[UsageKey, QuestionData]:
+        """Bulk :meth:`find_by_source` (one query for an import)."""
+
+    @abc.abstractmethod
+    def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
+        """The node ids that carry at least one (archived or not) question."""

@@ -1,0 +1,241 @@
+"""
+The Django ORM backend of ``QuestionRepository`` (the default, ``VE_EDU_VAULT_STORAGE_BACKEND="django"``).
+
+TLDR: the only module that touches ``questions.models``. ``create_many`` uses ``bulk_create`` so a
+10k-problem import is a handful of queries; text search uses the engine's full-text index
+(PostgreSQL ``to_tsvector @@ plainto_tsquery``, MariaDB ``MATCH ... AGAINST``; SQLite ``icontains``).
+Note: InnoDB FULLTEXT only sees committed rows, so on MariaDB text search ignores rows written in
+the current, still open transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from ve_edu_vault.errors import NotFoundError
+
+from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
+from ..models import Question, QuestionTag, QuestionVersion
+from .base import NewQuestion, QuestionRepository
+
+__all__ = ["DjangoQuestionRepository"]
+
+_VERSION_TABLE = QuestionVersion._meta.db_table
+_STOPWORDS = frozenset(
+    "about and are com for from how that the this was what when where who will with www".split()  # noqa: SIM905
+)
+
+
+def _version_data(row: QuestionVersion) -> QuestionVersionData:
+    return QuestionVersionData(
+        id=row.pk,
+        question_id=row.question_id,
+        number=row.number,
+        content=row.content,
+        type=row.type,
+        title=row.title,
+        tags=tuple(row.tags),
+        points=row.points,
+        content_hash=row.content_hash,
+        author_id=row.author_id,
+        created=row.created,
+    )
+
+
+def _question_data(row: Question) -> QuestionData:
+    return QuestionData(
+        id=row.pk,
+        course_key=row.course_key,
+        node_id=row.node_id,
+        node_usage_key=row.node.usage_key if row.node_id else None,
+        source_usage_key=row.source_usage_key,
+        archived=row.archived,
+        archived_at=row.archived_at,
+        created=row.created,
+        modified=row.modified,
+        current_version=_version_data(row.current_version) if row.current_version_id else None,
+    )
+
+
+def _version_row(question_id: int, number: int, version: NewVersion) -> QuestionVersion:
+    return QuestionVersion(
+        question_id=question_id,
+        number=number,
+        content=version.content,
+        type=version.type,
+        title=version.title,
+        search_text=version.search_text,
+        tags=list(version.tags),
+        points=version.points,
+        content_hash=version.content_hash,
+        author_id=version.author_id,
+    )
+
+
+def _text_filter(text: str) -> QuerySet[QuestionVersion]:
+    """Ids of versions whose search text matches ``text``, with the engine's full-text search."""
+    versions = QuestionVersion.objects.all()
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        return versions.extra(  # noqa: S610 - constant SQL, the text is a bound parameter
+            where=[f"to_tsvector('simple', {_VERSION_TABLE}.search_text) @@ plainto_tsquery('simple', %s)"],
+            params=[text],
+        ).values("id")
+    if vendor == "mysql":
+        # Boolean mode with a trailing * per word: every word must start a word of the text.
+        # InnoDB ignores words shorter than innodb_ft_min_token_size (3) and stopwords: leave them out.
+        words = [word.strip('+-><()~*"@') for word in text.split()]
+        query = " ".join(f"+{word}*" for word in words if len(word) >= 3 and word.lower() not in _STOPWORDS)
+        if query:
+            return versions.extra(  # noqa: S610 - constant SQL, the query is a bound parameter
+                where=[f"MATCH ({_VERSION_TABLE}.search_text) AGAINST (%s IN BOOLEAN MODE)"], params=[query]
+            ).values("id")
+    return versions.filter(search_text__icontains=text).values("id")
+
+
+class DjangoQuestionRepository(QuestionRepository):
+    def _row(self, question_id: int, *, lock: bool = False) -> Question:
+        rows = Question.objects.select_related("current_version", "node")
+        if lock:
+            rows = Question.objects.select_for_update().select_related("current_version", "node")
+        row = rows.filter(pk=question_id).first()
+        if row is None:
+            raise NotFoundError(f"No question {question_id}.")
+        return row
+
+    def create(
+        self,
+        *,
+        course_key: CourseKey,
+        version: NewVersion,
+        node_id: int | None = None,
+        source_usage_key: UsageKey | None = None,
+    ) -> QuestionData:
+        question = Question.objects.create(course_key=course_key, node_id=node_id, source_usage_key=source_usage_key)
+        row = _version_row(question.pk, 1, version)
+        row.save()
+        QuestionTag.objects.bulk_create(QuestionTag(version=row, tag=tag) for tag in version.tags)
+        question.current_version = row
+        question.save(update_fields=["current_version", "modified"])
+        return self.get(question.pk)
+
+    def create_many(self, questions: Sequence[NewQuestion]) -> list[int]:
+        if not questions:
+            return []
+        rows = [
+            Question(course_key=item.course_key, node_id=item.node_id, source_usage_key=item.source_usage_key)
+            for item in questions
+        ]
+        Question.objects.bulk_create(rows, batch_size=1000)
+        if any(row.pk is None for row in rows):  # engines that return no ids (MySQL): read them back
+            by_source = dict(
+                Question.objects.filter(
+                    course_key=questions[0].course_key,
+                    source_usage_key__in=[item.source_usage_key for item in questions],
+                ).values_list("source_usage_key", "pk")
+            )
+            for row in rows:
+                row.pk = by_source[row.source_usage_key]
+        versions = [_version_row(row.pk, 1, item.version) for row, item in zip(rows, questions, strict=True)]
+        QuestionVersion.objects.bulk_create(versions, batch_size=1000)
+        if any(version.pk is None for version in versions):
+            ids = dict(
+                QuestionVersion.objects.filter(question_id__in=[row.pk for row in rows], number=1).values_list(
+                    "question_id", "pk"
+                )
+            )
+            for version in versions:
+                version.pk = ids[version.question_id]
+        QuestionTag.objects.bulk_create(
+            (QuestionTag(version_id=version.pk, tag=tag) for version in versions for tag in version.tags),
+            batch_size=1000,
+        )
+        for row, version in zip(rows, versions, strict=True):
+            row.current_version_id = version.pk
+        Question.objects.bulk_update(rows, ["current_version"], batch_size=1000)
+        return [row.pk for row in rows]
+
+    def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
+        question = self._row(question_id, lock=True)
+        last = question.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        row = _version_row(question.pk, last + 1, version)
+        row.save()
+        QuestionTag.objects.bulk_create(QuestionTag(version=row, tag=tag) for tag in version.tags)
+        question.current_version = row
+        question.save(update_fields=["current_version", "modified"])
+        return _version_data(row)
+
+    def set_node(self, question_id: int, node_id: int | None) -> None:
+        updated = Question.objects.filter(pk=question_id).update(node_id=node_id, modified=timezone.now())
+        if not updated:
+            raise NotFoundError(f"No question {question_id}.")
+
+    def get(self, question_id: int) -> QuestionData:
+        return _question_data(self._row(question_id))
+
+    def get_version(self, version_id: int) -> QuestionVersionData:
+        row = QuestionVersion.objects.filter(pk=version_id).first()
+        if row is None:
+            raise NotFoundError(f"No question version {version_id}.")
+        return _version_data(row)
+
+    def list_versions(self, question_id: int) -> list[QuestionVersionData]:
+        self._row(question_id)
+        return [
+            _version_data(row) for row in QuestionVersion.objects.filter(question_id=question_id).order_by("-number")
+        ]
+
+    def list(self, filters: QuestionFilters, *, offset: int = 0, limit: int | None = None) -> QuestionPage:
+        rows = Question.objects.filter(course_key=filters.course_key, current_version__isnull=False)
+        if not filters.include_archived:
+            rows = rows.filter(archived=False)
+        if filters.node_id is not None:
+            rows = rows.filter(node_id=filters.node_id)
+        if filters.type:
+            rows = rows.filter(current_version__type=filters.type)
+        if filters.tag:
+            rows = rows.filter(current_version__in=QuestionTag.objects.filter(tag=filters.tag).values("version_id"))
+        if filters.text and filters.text.strip():
+            rows = rows.filter(current_version__in=_text_filter(filters.text.strip()))
+        total = rows.count()
+        rows = rows.select_related("current_version", "node").order_by("-created", "-pk")
+        page = rows[offset : offset + limit] if limit is not None else rows[offset:]
+        return QuestionPage(items=tuple(_question_data(row) for row in page), total=total)
+
+    def archive(self, question_id: int) -> QuestionData:
+        row = self._row(question_id, lock=True)
+        if not row.archived:
+            row.archived, row.archived_at = True, timezone.now()
+            row.save(update_fields=["archived", "archived_at", "modified"])
+        return _question_data(row)
+
+    def restore(self, question_id: int) -> QuestionData:
+        row = self._row(question_id, lock=True)
+        if row.archived:
+            row.archived, row.archived_at = False, None
+            row.save(update_fields=["archived", "archived_at", "modified"])
+        return _question_data(row)
+
+    def find_by_source(self, course_key: CourseKey, usage_key: UsageKey) -> QuestionData | None:
+        return self.find_by_sources(course_key, [usage_key]).get(usage_key)
+
+    def find_by_sources(self, course_key: CourseKey, usage_keys: Iterable[UsageKey]) -> dict[UsageKey, QuestionData]:
+        keys = list(usage_keys)
+        found: dict[UsageKey, QuestionData] = {}
+        for start in range(0, len(keys), 500):
+            rows = Question.objects.filter(
+                course_key=course_key, source_usage_key__in=keys[start : start + 500]
+            ).select_related("current_version", "node")
+            found.update({row.source_usage_key: _question_data(row) for row in rows})
+        return found
+
+    def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
+        ids = list(node_ids)
+        return (
+            set(Question.objects.filter(node_id__in=ids).values_list("node_id", flat=True).distinct()) if ids else set()
+        )
