@@ -19,6 +19,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from ve_edu_vault.errors import VaultError
+from ve_edu_vault.questions.errors import QuestionError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
 
 def vault_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, VaultError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, QuestionError):  # the pure questions package's errors (no Django there)
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, InvalidKeyError):
         return Response(

@@ -11,4 +11,5 @@ app_name = "ve_edu_vault"
 urlpatterns = [
     *common_patterns("ve_edu_vault.urls.cms"),
     path("", include("ve_edu_vault.course_sync.urls")),
+    path("", include("ve_edu_vault.questions.urls")),
 ]

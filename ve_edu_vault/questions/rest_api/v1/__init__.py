@@ -1,0 +1,1 @@
+"""Question bank REST API, version 1 (Studio)."""

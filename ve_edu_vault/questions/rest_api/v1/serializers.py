@@ -1,0 +1,70 @@
+"""Serializers of the question bank REST API: request bodies in, ``data_api`` values out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ve_edu_vault.questions.data_api import QuestionData, QuestionVersionData
+
+
+class QuestionWriteSerializer(serializers.Serializer):
+    """POST/PUT body: the content (``QuestionContent.to_dict()`` shape) and an optional objective node."""
+
+    content = serializers.JSONField()
+    node_usage_key = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+class PreviewGradeSerializer(serializers.Serializer):
+    answers = serializers.JSONField(help_text="Answers per part: {part_id: answer}.")
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A .tar.gz course export of this course.")
+
+
+class VersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+    points = serializers.FloatField()
+    content_hash = serializers.CharField()
+    author_id = serializers.IntegerField(allow_null=True)
+    created = serializers.DateTimeField()
+    content = serializers.JSONField()
+
+    def to_representation(self, instance: QuestionVersionData) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        data["tags"] = list(instance.tags)
+        return data
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    course_key = serializers.CharField()
+    node_usage_key = serializers.CharField(allow_null=True)
+    source_usage_key = serializers.CharField(allow_null=True)
+    archived = serializers.BooleanField()
+    archived_at = serializers.DateTimeField(allow_null=True)
+    created = serializers.DateTimeField()
+    modified = serializers.DateTimeField()
+    current_version = VersionSerializer(allow_null=True)
+
+    def to_representation(self, instance: QuestionData) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        for name in ("course_key", "node_usage_key", "source_usage_key"):
+            value = getattr(instance, name)
+            data[name] = str(value) if value is not None else None
+        return data
+
+
+class ImportReportSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    by_type = serializers.DictField(child=serializers.IntegerField())
+    unsupported = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))

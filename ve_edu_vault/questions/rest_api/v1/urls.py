@@ -1,0 +1,19 @@
+"""URL patterns of the question bank REST API (v1); included by ``questions.urls`` under the API prefix."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from ve_edu_vault.questions.rest_api.v1 import views
+
+_Q = "courses/<str:course_key>/questions/"
+urlpatterns: list[URLPattern] = [
+    path(_Q, views.QuestionListView.as_view(), name="questions"),
+    path(f"{_Q}import-olx/", views.QuestionImportView.as_view(), name="questions-import-olx"),
+    path(f"{_Q}<int:question_id>/", views.QuestionDetailView.as_view(), name="question-detail"),
+    path(f"{_Q}<int:question_id>/archive/", views.QuestionArchiveView.as_view(), name="question-archive"),
+    path(f"{_Q}<int:question_id>/restore/", views.QuestionRestoreView.as_view(), name="question-restore"),
+    path(f"{_Q}<int:question_id>/versions/", views.QuestionVersionsView.as_view(), name="question-versions"),
+    path(f"{_Q}<int:question_id>/preview-grade/", views.QuestionPreviewGradeView.as_view(), name="question-preview"),
+    path(f"{_Q}<int:question_id>/export-olx/", views.QuestionExportView.as_view(), name="question-export-olx"),
+]

@@ -1,0 +1,22 @@
+"""
+Studio URLs of the question bank: the REST API (``api/ve-edu-vault/v1/``) and the authoring page.
+
+Included once from ``ve_edu_vault.urls.cms``; authoring is a Studio feature, not served by the LMS.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from ve_edu_vault.questions import views
+from ve_edu_vault.urls.common import API_PREFIX
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(API_PREFIX, include("ve_edu_vault.questions.rest_api.v1.urls")),
+    path("ve-edu-vault/courses/<str:course_key>/questions/", views.question_list, name="questions-page"),
+    path(
+        "ve-edu-vault/courses/<str:course_key>/questions/<int:question_id>/",
+        views.question_edit,
+        name="question-edit-page",
+    ),
+]

@@ -1,0 +1,156 @@
+"""
+The Studio authoring page of the question bank: list and filter, create and edit (JSON content), preview-grade.
+
+TLDR: server-rendered so it works in Studio without a frontend build. Course staff only (the
+platform adapter decides). Forms POST with CSRF to the same page; the views call only
+``questions.api``. Invalid content re-renders the form with the error and the field it names.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from ve_edu_vault.errors import NotFoundError, VaultError
+from ve_edu_vault.platform import api as platform
+from ve_edu_vault.questions import api
+from ve_edu_vault.questions.registry import get_registry
+
+PAGE_SIZE = 100
+EXAMPLE_CONTENT = {
+    "title": "Capital of France",
+    "prompt": "<p>Which city is the capital of France?</p>",
+    "tags": ["geography"],
+    "points": 1,
+    "parts": [
+        {
+            "id": "part_0",
+            "type": "multiple_choice",
+            "config": {"choices": [{"id": "paris", "text": "Paris"}, {"id": "lyon", "text": "Lyon"}], "shuffle": False},
+            "answer_key": {"correct": "paris"},
+        }
+    ],
+}
+
+
+def _course_for_staff(request: HttpRequest, raw_key: str) -> CourseKey | None:
+    try:
+        course_key = CourseKey.from_string(raw_key)
+    except InvalidKeyError:
+        return None
+    if not platform.is_course_staff(request.user, course_key):
+        raise PermissionDenied(_("Only the course's staff may author its questions."))
+    return course_key
+
+
+def _parse_json(raw: str, field: str) -> Any:
+    try:
+        return json.loads(raw or "null")
+    except json.JSONDecodeError as exc:
+        raise VaultError(f"Not valid JSON: {exc}", field=field) from exc
+
+
+def _error_text(exc: VaultError) -> str:
+    return f"{exc.field}: {exc.message}" if exc.field else exc.message
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
+    key = _course_for_staff(request, course_key)
+    if key is None:
+        return HttpResponseBadRequest(_("Not a valid course key."))
+    form = {"content": json.dumps(EXAMPLE_CONTENT, indent=2), "node_usage_key": ""}
+    error = None
+    if request.method == "POST":
+        form = {"content": request.POST.get("content", ""), "node_usage_key": request.POST.get("node_usage_key", "")}
+        try:
+            question = api.create_question(
+                key,
+                content=_parse_json(form["content"], "content"),
+                node_usage_key=form["node_usage_key"].strip() or None,
+                author=request.user,
+            )
+        except VaultError as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("Question {id} created.").format(id=question.id))
+            return HttpResponseRedirect(reverse("ve_edu_vault:question-edit-page", args=[str(key), question.id]))
+    filters = {name: request.GET.get(name, "") for name in ("type", "tag", "q")}
+    include_archived = request.GET.get("include_archived") == "1"
+    page = api.list_questions(
+        key,
+        type=filters["type"] or None,
+        tag=filters["tag"] or None,
+        text=filters["q"] or None,
+        include_archived=include_archived,
+        limit=PAGE_SIZE,
+    )
+    context = {
+        "course_key": key,
+        "page": page,
+        "filters": filters,
+        "include_archived": include_archived,
+        "types": sorted(get_registry().names()),
+        "form": form,
+        "error": error,
+    }
+    return render(request, "ve_edu_vault/questions/list.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, course_key: str, question_id: int) -> HttpResponse:
+    key = _course_for_staff(request, course_key)
+    if key is None:
+        return HttpResponseBadRequest(_("Not a valid course key."))
+    try:
+        question = api.get_question(question_id, course_key=key)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from exc
+    current = question.current_version
+    form = {"content": json.dumps(current.content if current else {}, indent=2), "answers": "{}"}
+    error = grade = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "save":
+                form["content"] = request.POST.get("content", "")
+                question = api.edit_question(
+                    question_id, content=_parse_json(form["content"], "content"), author=request.user, course_key=key
+                )
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(request.path)
+            if action == "archive":
+                api.archive_question(question_id, course_key=key)
+                return HttpResponseRedirect(request.path)
+            if action == "restore":
+                api.restore_question(question_id, course_key=key)
+                return HttpResponseRedirect(request.path)
+            if action == "preview":
+                form["answers"] = request.POST.get("answers", "{}")
+                grade = api.preview_grade(question_id, _parse_json(form["answers"], "answers"), course_key=key)
+        except VaultError as exc:
+            error, status = _error_text(exc), 400
+    context = {
+        "course_key": key,
+        "question": question,
+        "versions": api.list_versions(question_id, course_key=key),
+        "form": form,
+        "error": error,
+        "grade": grade,
+        "grade_json": json.dumps(grade, indent=2) if grade is not None else "",
+    }
+    return render(request, "ve_edu_vault/questions/edit.html", context, status=status)
