@@ -67,8 +67,20 @@ def celery_worker(tmp_path: Path, *, extra_env: dict[str, str] | None = None, be
         "CELERY_BROKER_URL": broker,
         **(extra_env or {}),
     }
-    command = [sys.executable, "-m", "celery", "-A", "hosts.celery", "worker", "--pool=solo", "--concurrency=1",
-               "--loglevel=INFO", "--without-gossip", "--without-mingle", f"--logfile={log_path}"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hosts.celery",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        f"--logfile={log_path}",
+    ]
     if beat:
         command.append("--beat")
         command.append(f"--schedule={tmp_path / 'beat-schedule'}")

@@ -55,8 +55,9 @@ def _platform_imports(path: Path) -> list[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        found += [f"{path.relative_to(REPO)}:{node.lineno} imports {n}" for n in names
-                  if n.split(".")[0] in PLATFORM_MODULES]
+        found += [
+            f"{path.relative_to(REPO)}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in PLATFORM_MODULES
+        ]
     return found
 
 
@@ -75,8 +76,15 @@ def test_only_the_platform_backends_import_edx_platform() -> None:
 def _manage(service: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "manage.py", service, *args], cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", service, *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("service", ["lms", "cms"])
@@ -108,5 +116,3 @@ def test_the_edx_platform_backend_is_the_default_and_imports_without_edx_platfor
     module = importlib.import_module("ve_edu_vault.platform.backends.edx_platform_verawood")
     with pytest.raises(ModuleNotFoundError):
         module.course_published_signal()  # reaches for xmodule only when called
-
-

@@ -22,15 +22,38 @@ DEMO_COURSE = CourseKey.from_string("course-v1:VaultDemo+VE101+2026")
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (a demo login, printed to the operator on purpose)
 
 _OUTLINE = [
-    ("chapter", "numbers", "Numbers and units", [
-        ("sequential", "fractions", "Fractions", True, [("vertical", "adding-fractions", "Adding fractions"),
-                                                         ("vertical", "comparing-fractions", "Comparing fractions")]),
-        ("sequential", "measurement", "Measurement", False, [("vertical", "metric-units", "Metric units")]),
-    ]),
-    ("chapter", "geometry", "Shapes and space", [
-        ("sequential", "angles", "Angles", True, [("vertical", "right-angles", "Right angles"),
-                                                   ("vertical", "triangles", "Triangles")]),
-    ]),
+    (
+        "chapter",
+        "numbers",
+        "Numbers and units",
+        [
+            (
+                "sequential",
+                "fractions",
+                "Fractions",
+                True,
+                [
+                    ("vertical", "adding-fractions", "Adding fractions"),
+                    ("vertical", "comparing-fractions", "Comparing fractions"),
+                ],
+            ),
+            ("sequential", "measurement", "Measurement", False, [("vertical", "metric-units", "Metric units")]),
+        ],
+    ),
+    (
+        "chapter",
+        "geometry",
+        "Shapes and space",
+        [
+            (
+                "sequential",
+                "angles",
+                "Angles",
+                True,
+                [("vertical", "right-angles", "Right angles"), ("vertical", "triangles", "Triangles")],
+            ),
+        ],
+    ),
 ]
 
 
@@ -46,24 +69,41 @@ def demo_outline() -> CourseOutline:
     nodes: list[OutlineNode] = []
     for t_pos, (_, t_name, t_title, subtopics) in enumerate(_OUTLINE):
         t_key = DEMO_COURSE.make_usage_key("chapter", t_name)
-        nodes.append(OutlineNode(usage_key=t_key, kind=NodeKind.TOPIC, display_name=t_title, parent_key=None,
-                                 position=t_pos))
+        nodes.append(
+            OutlineNode(usage_key=t_key, kind=NodeKind.TOPIC, display_name=t_title, parent_key=None, position=t_pos)
+        )
         for s_pos, (_, s_name, s_title, graded, objectives) in enumerate(subtopics):
             s_key = DEMO_COURSE.make_usage_key("sequential", s_name)
             attributes = NodeAttributes(graded=graded, format="Homework" if graded else "")
-            nodes.append(OutlineNode(usage_key=s_key, kind=NodeKind.SUBTOPIC, display_name=s_title,
-                                     parent_key=t_key, position=s_pos, attributes=attributes))
+            nodes.append(
+                OutlineNode(
+                    usage_key=s_key,
+                    kind=NodeKind.SUBTOPIC,
+                    display_name=s_title,
+                    parent_key=t_key,
+                    position=s_pos,
+                    attributes=attributes,
+                )
+            )
             for o_pos, (_, o_name, o_title) in enumerate(objectives):
-                nodes.append(OutlineNode(usage_key=DEMO_COURSE.make_usage_key("vertical", o_name),
-                                         kind=NodeKind.OBJECTIVE, display_name=o_title, parent_key=s_key,
-                                         position=o_pos))
-    return CourseOutline(course_key=DEMO_COURSE, version="demo-1", published_at=datetime(2026, 11, 1, tzinfo=UTC),
-                         nodes=tuple(nodes))
+                nodes.append(
+                    OutlineNode(
+                        usage_key=DEMO_COURSE.make_usage_key("vertical", o_name),
+                        kind=NodeKind.OBJECTIVE,
+                        display_name=o_title,
+                        parent_key=s_key,
+                        position=o_pos,
+                    )
+                )
+    return CourseOutline(
+        course_key=DEMO_COURSE, version="demo-1", published_at=datetime(2026, 11, 1, tzinfo=UTC), nodes=tuple(nodes)
+    )
 
 
 def _user(username: str, **fields: Any) -> Any:
-    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": f"{username}@example.com",
-                                                                                  **fields})
+    user, _ = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.com", **fields}
+    )
     for name, value in fields.items():
         setattr(user, name, value)
     user.set_password(DEMO_PASSWORD)
@@ -72,8 +112,8 @@ def _user(username: str, **fields: Any) -> Any:
 
 
 def load_demo_data() -> DemoSummary:
-    from ve_edu_vault.course_sync import api as course_sync  # noqa: PLC0415
-    from ve_edu_vault.platform.backends import standalone  # noqa: PLC0415
+    from ve_edu_vault.course_sync import api as course_sync
+    from ve_edu_vault.platform.backends import standalone
 
     staff = _user("demo_staff", is_staff=True, is_superuser=True)
     learner = _user("demo_learner")
@@ -82,5 +122,9 @@ def load_demo_data() -> DemoSummary:
     standalone.grant_course_role(staff, DEMO_COURSE)
     standalone.enroll(learner, DEMO_COURSE)
     result = course_sync.sync_course(DEMO_COURSE, source="modulestore", trigger="demo")
-    return DemoSummary(course_key=DEMO_COURSE, staff_username=staff.username, learner_username=learner.username,
-                       sync_status=result.status)
+    return DemoSummary(
+        course_key=DEMO_COURSE,
+        staff_username=staff.username,
+        learner_username=learner.username,
+        sync_status=result.status,
+    )

@@ -1,6 +1,6 @@
 """The LMS host: loads the plugin as edx-platform's lms does."""
 
 # As edx-platform's lms/__init__.py: load the Celery app whenever the host loads.
-from hosts.celery import app as celery_app  # noqa: E402
+from hosts.celery import app as celery_app
 
 __all__ = ["celery_app"]

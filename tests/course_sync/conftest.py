@@ -32,7 +32,7 @@ def node(kind: NodeKind, name: str, parent: str | None, position: int, **changes
 
 
 def small_outline(version: str = "v1", **kwargs: Any) -> CourseOutline:
-    T, S, O = NodeKind.TOPIC, NodeKind.SUBTOPIC, NodeKind.OBJECTIVE  # noqa: N806
+    T, S, O = NodeKind.TOPIC, NodeKind.SUBTOPIC, NodeKind.OBJECTIVE  # noqa: E741
     nodes = (
         node(T, "t1", None, 0),
         node(S, "s1", "t1", 0, attributes=NodeAttributes(graded=True, format="Homework")),

@@ -72,13 +72,20 @@ def test_undo_pauses_automatic_sync_until_staff_resume() -> None:
     sync(small_outline())
     result = sync(with_nodes(small_outline(), small_outline().nodes[:4], "v2"))
     api.undo_sync(result.sync_id)
-    again = api.sync_course(COURSE, source=StaticSource(with_nodes(small_outline(), small_outline().nodes[:4], "v2")),
-                            respect_pause=True)
+    again = api.sync_course(
+        COURSE, source=StaticSource(with_nodes(small_outline(), small_outline().nodes[:4], "v2")), respect_pause=True
+    )
     assert again.status == "skipped" and "paused" in again.message
     assert len(mirror()) == 7
     api.resume_auto_sync(COURSE)
-    assert api.sync_course(COURSE, source=StaticSource(with_nodes(small_outline(), small_outline().nodes[:4], "v3")),
-                           respect_pause=True).status == "applied"
+    assert (
+        api.sync_course(
+            COURSE,
+            source=StaticSource(with_nodes(small_outline(), small_outline().nodes[:4], "v3")),
+            respect_pause=True,
+        ).status
+        == "applied"
+    )
     assert len(mirror()) == 4
 
 
@@ -129,8 +136,9 @@ def test_undo_refused_when_a_later_sync_changed_the_same_nodes() -> None:
     o1 = old.by_key()[key("vertical", "o1")]
     v2 = with_nodes(old, tuple(replace(n, display_name="A") if n == o1 else n for n in old.nodes), "v2")
     first = sync(v2)
-    v3 = with_nodes(old, tuple(replace(n, display_name="B") if n.usage_key == o1.usage_key else n for n in old.nodes),
-                    "v3")
+    v3 = with_nodes(
+        old, tuple(replace(n, display_name="B") if n.usage_key == o1.usage_key else n for n in old.nodes), "v3"
+    )
     second = sync(v3)
     with pytest.raises(ConflictError) as excinfo:
         api.undo_sync(first.sync_id)
@@ -209,8 +217,13 @@ def _apply_queries(size: int, course_run: str) -> tuple[int, int]:
     changed = mutate_outline(outline, fraction=0.3, seed=3)
     # every change kind at every size: one more topic (add) and the first objective gone (remove)
     first_objective = next(n for n in changed.nodes if n.kind is NodeKind.OBJECTIVE)
-    extra = OutlineNode(usage_key=course.make_usage_key("chapter", "extra"), kind=NodeKind.TOPIC,
-                        display_name="Extra", parent_key=None, position=10_000)
+    extra = OutlineNode(
+        usage_key=course.make_usage_key("chapter", "extra"),
+        kind=NodeKind.TOPIC,
+        display_name="Extra",
+        parent_key=None,
+        position=10_000,
+    )
     changed = replace(changed, nodes=(*[n for n in changed.nodes if n != first_objective], extra))
     with CaptureQueriesContext(connection) as second:
         assert sync(changed).status == "applied"

@@ -87,9 +87,11 @@ def test_rolled_back_publish_schedules_nothing() -> None:
 
 @override_settings(VE_EDU_VAULT_AUTO_SYNC_ENABLED=False)
 def test_toggle_off_schedules_nothing(django_capture_on_commit_callbacks: Any) -> None:
-    with mock.patch.object(sync_course, "apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
-            _publish_burst(COURSE)
+    with (
+        mock.patch.object(sync_course, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _publish_burst(COURSE)
     assert apply_async.call_count == 0
 
 

@@ -23,16 +23,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         conf.validate_settings()
-        self.stdout.write(f"ve-edu-vault: platform backend {platform.backend_name()}, "
-                          f"storage {conf.get('VE_EDU_VAULT_STORAGE_BACKEND')}")
+        self.stdout.write(
+            f"ve-edu-vault: platform backend {platform.backend_name()}, "
+            f"storage {conf.get('VE_EDU_VAULT_STORAGE_BACKEND')}"
+        )
         if options["demo"]:
             if platform.backend_name() != "standalone":
-                raise CommandError("--demo needs the standalone platform backend (the hosts); in Open edX, "
-                                   "create a course in Studio and enroll users there.")
-            from ve_edu_vault.demo import DEMO_PASSWORD, load_demo_data  # noqa: PLC0415
+                raise CommandError(
+                    "--demo needs the standalone platform backend (the hosts); in Open edX, "
+                    "create a course in Studio and enroll users there."
+                )
+            from ve_edu_vault.demo import DEMO_PASSWORD, load_demo_data
 
             summary = load_demo_data()
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo course {summary.course_key} ({summary.sync_status}); logins: "
-                f"{summary.staff_username} / {DEMO_PASSWORD} (staff), {summary.learner_username} / {DEMO_PASSWORD}"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo course {summary.course_key} ({summary.sync_status}); logins: "
+                    f"{summary.staff_username} / {DEMO_PASSWORD} (staff), {summary.learner_username} / {DEMO_PASSWORD}"
+                )
+            )

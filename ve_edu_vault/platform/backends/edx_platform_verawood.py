@@ -58,11 +58,11 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     code as the Blocks API source, so both sources agree. Usage keys are mapped back into the
     version-less course key (the published branch returns keys with version info attached).
     """
-    from xmodule.modulestore import ModuleStoreEnum  # noqa: PLC0415
-    from xmodule.modulestore.django import modulestore  # noqa: PLC0415
+    from xmodule.modulestore import ModuleStoreEnum
+    from xmodule.modulestore.django import modulestore
 
-    from ve_edu_vault.course_sync.sources.blocks_tree import outline_from_blocks  # noqa: PLC0415
-    from ve_edu_vault.errors import NotFoundError  # noqa: PLC0415
+    from ve_edu_vault.course_sync.sources.blocks_tree import outline_from_blocks
+    from ve_edu_vault.errors import NotFoundError
 
     store = modulestore()
     blocks: dict[str, dict[str, Any]] = {}

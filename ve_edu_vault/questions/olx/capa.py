@@ -18,6 +18,8 @@ Anything the vault cannot grade the same way (customresponse, formularesponse, P
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +135,8 @@ def parse_problem(source: str | bytes | etree._Element) -> ParsedProblem | Unsup
         return unsupported
     warnings: list[str] = []
     question_prompt = ""
-    pending_text, pending_nodes = root.text, []
+    pending_text: str | None = root.text
+    pending_nodes: list[Any] = []
     parts: list[QuestionPart] = []
     hints: list[Hint] = []
     explanations: list[str] = []
