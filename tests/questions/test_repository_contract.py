@@ -100,7 +100,10 @@ class RepositoryContract:
     def test_find_by_source_and_create_many(self, repository: QuestionRepository) -> None:
         keys = [COURSE.make_usage_key("problem", f"p{i}") for i in range(3)]
         ids = repository.create_many(
-            [NewQuestion(course_key=COURSE, version=version(f"Q{i}"), source_usage_key=key) for i, key in enumerate(keys)]
+            [
+                NewQuestion(course_key=COURSE, version=version(f"Q{i}"), source_usage_key=key)
+                for i, key in enumerate(keys)
+            ]
         )
         assert len(ids) == 3
         found = repository.find_by_source(COURSE, keys[1])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+from opaque_keys.edx.django.models import CourseKeyField
 
 
 class Question(models.Model):
@@ -28,8 +28,10 @@ class Question(models.Model):
     node = models.ForeignKey(
         "ve_edu_vault.CourseNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The OLX problem block the question was imported from: the match key of a re-import.
-    source_usage_key = UsageKeyField(max_length=255, null=True, blank=True)
+    # The OLX problem block the question was imported from: the match key of a re-import. A plain
+    # CharField on purpose: UsageKeyField stores None as "", which would make every hand-made
+    # question collide in the unique constraint (and MariaDB has no partial unique index).
+    source_usage_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - see above
     current_version = models.ForeignKey(
         "ve_edu_vault.QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

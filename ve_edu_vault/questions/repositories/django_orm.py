@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -53,7 +54,7 @@ def _question_data(row: Question) -> QuestionData:
         course_key=row.course_key,
         node_id=row.node_id,
         node_usage_key=row.node.usage_key if row.node_id else None,
-        source_usage_key=row.source_usage_key,
+        source_usage_key=UsageKey.from_string(row.source_usage_key) if row.source_usage_key else None,
         archived=row.archived,
         archived_at=row.archived_at,
         created=row.created,
@@ -77,33 +78,38 @@ def _version_row(question_id: int, number: int, version: NewVersion) -> Question
     )
 
 
-def _text_filter(text: str) -> QuerySet[QuestionVersion]:
+def _source(usage_key: UsageKey | None) -> str | None:
+    return str(usage_key) if usage_key is not None else None
+
+
+def _text_filter(text: str) -> RawSQL | QuerySet[QuestionVersion]:
     """Ids of versions whose search text matches ``text``, with the engine's full-text search."""
-    versions = QuestionVersion.objects.all()
     vendor = connection.vendor
     if vendor == "postgresql":
-        return versions.extra(  # noqa: S610 - constant SQL, the text is a bound parameter
-            where=[f"to_tsvector('simple', {_VERSION_TABLE}.search_text) @@ plainto_tsquery('simple', %s)"],
-            params=[text],
-        ).values("id")
+        return RawSQL(  # noqa: S611 - constant SQL, bound parameters
+            f"SELECT id FROM {_VERSION_TABLE} "  # noqa: S608 - constant SQL, the text is a bound parameter
+            "WHERE to_tsvector('simple', search_text) @@ plainto_tsquery('simple', %s)",
+            [text],
+        )
     if vendor == "mysql":
         # Boolean mode with a trailing * per word: every word must start a word of the text.
         # InnoDB ignores words shorter than innodb_ft_min_token_size (3) and stopwords: leave them out.
         words = [word.strip('+-><()~*"@') for word in text.split()]
         query = " ".join(f"+{word}*" for word in words if len(word) >= 3 and word.lower() not in _STOPWORDS)
         if query:
-            return versions.extra(  # noqa: S610 - constant SQL, the query is a bound parameter
-                where=[f"MATCH ({_VERSION_TABLE}.search_text) AGAINST (%s IN BOOLEAN MODE)"], params=[query]
-            ).values("id")
-    return versions.filter(search_text__icontains=text).values("id")
+            return RawSQL(  # noqa: S611 - constant SQL, bound parameters
+                f"SELECT id FROM {_VERSION_TABLE} "  # noqa: S608 - constant SQL, the query is a bound parameter
+                "WHERE MATCH (search_text) AGAINST (%s IN BOOLEAN MODE)",
+                [query],
+            )
+    return QuestionVersion.objects.filter(search_text__icontains=text).values("id")
 
 
 class DjangoQuestionRepository(QuestionRepository):
     def _row(self, question_id: int, *, lock: bool = False) -> Question:
-        rows = Question.objects.select_related("current_version", "node")
-        if lock:
-            rows = Question.objects.select_for_update().select_related("current_version", "node")
-        row = rows.filter(pk=question_id).first()
+        if lock:  # lock the question row alone (PostgreSQL refuses FOR UPDATE on the outer-joined side)
+            list(Question.objects.select_for_update().filter(pk=question_id).values_list("pk", flat=True))
+        row = Question.objects.select_related("current_version", "node").filter(pk=question_id).first()
         if row is None:
             raise NotFoundError(f"No question {question_id}.")
         return row
@@ -116,7 +122,9 @@ class DjangoQuestionRepository(QuestionRepository):
         node_id: int | None = None,
         source_usage_key: UsageKey | None = None,
     ) -> QuestionData:
-        question = Question.objects.create(course_key=course_key, node_id=node_id, source_usage_key=source_usage_key)
+        question = Question.objects.create(
+            course_key=course_key, node_id=node_id, source_usage_key=_source(source_usage_key)
+        )
         row = _version_row(question.pk, 1, version)
         row.save()
         QuestionTag.objects.bulk_create(QuestionTag(version=row, tag=tag) for tag in version.tags)
@@ -128,7 +136,7 @@ class DjangoQuestionRepository(QuestionRepository):
         if not questions:
             return []
         rows = [
-            Question(course_key=item.course_key, node_id=item.node_id, source_usage_key=item.source_usage_key)
+            Question(course_key=item.course_key, node_id=item.node_id, source_usage_key=_source(item.source_usage_key))
             for item in questions
         ]
         Question.objects.bulk_create(rows, batch_size=1000)
@@ -136,7 +144,7 @@ class DjangoQuestionRepository(QuestionRepository):
             by_source = dict(
                 Question.objects.filter(
                     course_key=questions[0].course_key,
-                    source_usage_key__in=[item.source_usage_key for item in questions],
+                    source_usage_key__in=[_source(item.source_usage_key) for item in questions],
                 ).values_list("source_usage_key", "pk")
             )
             for row in rows:
@@ -225,13 +233,15 @@ class DjangoQuestionRepository(QuestionRepository):
         return self.find_by_sources(course_key, [usage_key]).get(usage_key)
 
     def find_by_sources(self, course_key: CourseKey, usage_keys: Iterable[UsageKey]) -> dict[UsageKey, QuestionData]:
-        keys = list(usage_keys)
+        keys = [str(key) for key in usage_keys]
         found: dict[UsageKey, QuestionData] = {}
         for start in range(0, len(keys), 500):
             rows = Question.objects.filter(
                 course_key=course_key, source_usage_key__in=keys[start : start + 500]
             ).select_related("current_version", "node")
-            found.update({row.source_usage_key: _question_data(row) for row in rows})
+            for row in rows:
+                data = _question_data(row)
+                found[data.source_usage_key] = data  # type: ignore[index]
         return found
 
     def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
