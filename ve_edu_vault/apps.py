@@ -89,6 +89,6 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault.course_sync import receivers
 
         receivers.connect_platform_receivers()
-        from ve_edu_vault.questions import api as questions_api  # noqa: PLC0415
+        from ve_edu_vault.questions import api as questions_api
 
         questions_api.connect()  # archiving a node with questions counts as destructive

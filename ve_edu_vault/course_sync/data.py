@@ -46,9 +46,7 @@ class NodeKind(str, enum.Enum):
 
     @property
     def parent_kind(self) -> NodeKind | None:
-        return {NodeKind.TOPIC: None, NodeKind.SUBTOPIC: NodeKind.TOPIC, NodeKind.OBJECTIVE: NodeKind.SUBTOPIC}[
-            self
-        ]
+        return {NodeKind.TOPIC: None, NodeKind.SUBTOPIC: NodeKind.TOPIC, NodeKind.OBJECTIVE: NodeKind.SUBTOPIC}[self]
 
 
 _DEPTH = {NodeKind.TOPIC: 1, NodeKind.SUBTOPIC: 2, NodeKind.OBJECTIVE: 3}

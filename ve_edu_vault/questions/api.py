@@ -191,11 +191,12 @@ def preview_grade(
     if version is None:
         if question.current_version is None:
             raise NotFoundError(f"Question {question_id} has no version.")
-        stored = question.current_version
+        stored: QuestionVersionData | None = question.current_version
     else:
         stored = next((item for item in get_repository().list_versions(question_id) if item.number == version), None)
         if stored is None:
             raise NotFoundError(f"Question {question_id} has no version {version}.")
+    assert stored is not None  # both branches above raise otherwise
     with _question_errors("answers"):
         return grade_question(stored.to_content(), answers).to_dict()
 

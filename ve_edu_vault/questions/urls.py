@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from ve_edu_vault.questions import views
-from ve_edu_vault.urls.common import API_PREFIX
+from ve_edu_vault.rest_api import API_PREFIX
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(API_PREFIX, include("ve_edu_vault.questions.rest_api.v1.urls")),

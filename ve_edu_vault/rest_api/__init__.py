@@ -5,3 +5,5 @@ TLDR: subclass ``views.VaultAPIView`` (or use ``VaultViewMixin`` with generic vi
 authentication or exception handling per view. The LMS's global DRF settings are left untouched:
 everything is set on our views.
 """
+
+API_PREFIX = "api/ve-edu-vault/v1/"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from ve_edu_vault.rest_api import API_PREFIX
 from ve_edu_vault.rest_api.v1.access import CourseAccessView
 from ve_edu_vault.rest_api.v1.health import HealthView
 from ve_edu_vault.rest_api.v1.schema import SchemaView
-
-API_PREFIX = "api/ve-edu-vault/v1/"
 
 
 def common_patterns(urlconf: str) -> list[URLPattern]:

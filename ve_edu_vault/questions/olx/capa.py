@@ -18,10 +18,9 @@ Anything the vault cannot grade the same way (customresponse, formularesponse, P
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 

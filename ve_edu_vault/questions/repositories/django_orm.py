@@ -11,6 +11,7 @@ the current, still open transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -51,15 +52,15 @@ def _version_data(row: QuestionVersion) -> QuestionVersionData:
 def _question_data(row: Question) -> QuestionData:
     return QuestionData(
         id=row.pk,
-        course_key=row.course_key,
+        course_key=cast(CourseKey, row.course_key),
         node_id=row.node_id,
-        node_usage_key=row.node.usage_key if row.node_id else None,
+        node_usage_key=row.node.usage_key if row.node is not None else None,
         source_usage_key=UsageKey.from_string(row.source_usage_key) if row.source_usage_key else None,
         archived=row.archived,
         archived_at=row.archived_at,
         created=row.created,
         modified=row.modified,
-        current_version=_version_data(row.current_version) if row.current_version_id else None,
+        current_version=_version_data(row.current_version) if row.current_version is not None else None,
     )
 
 
@@ -102,7 +103,7 @@ def _text_filter(text: str) -> RawSQL | QuerySet[QuestionVersion]:
                 "WHERE MATCH (search_text) AGAINST (%s IN BOOLEAN MODE)",
                 [query],
             )
-    return QuestionVersion.objects.filter(search_text__icontains=text).values("id")
+    return cast(Any, QuestionVersion.objects.filter(search_text__icontains=text).values("id"))
 
 
 class DjangoQuestionRepository(QuestionRepository):

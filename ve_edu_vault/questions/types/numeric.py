@@ -138,7 +138,7 @@ def _build(part: QuestionPart) -> _Key:
 
 def is_within(key: _Key, number: Fraction) -> bool:
     if key.value is None:
-        assert key.low is not None and key.high is not None  # a range key has both bounds  # noqa: S101
+        assert key.low is not None and key.high is not None  # a range key has both bounds
         above = number >= key.low if key.low_inclusive else number > key.low
         below = number <= key.high if key.high_inclusive else number < key.high
         return above and below
