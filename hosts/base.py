@@ -114,6 +114,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Open edX JWTs (symmetric signing, as a devstack LMS issues them).
 JWT_AUTH = {
+    "JWT_AUTH_HEADER_PREFIX": "JWT",  # as edx-platform: clients send "Authorization: JWT <token>"
     "JWT_ISSUER": "http://127.0.0.1:8000/oauth2",
     "JWT_AUDIENCE": "openedx",
     "JWT_SECRET_KEY": "host-jwt-secret",

@@ -157,11 +157,11 @@ def test_an_outline_older_than_the_last_applied_one_is_skipped_and_recorded() ->
     assert len(mirror()) == 7
 
 
-def test_destructive_change_sets_are_held_for_review_then_approved_or_rejected() -> None:
+def test_destructive_change_sets_are_held_for_review_then_approved_or_rejected(monkeypatch: Any) -> None:
     old = small_outline()
     sync(old)
     in_use = key("vertical", "o1")
-    api.register_node_usage_check(lambda course, keys: {k for k in keys if k == in_use})
+    monkeypatch.setattr(api, "_node_usage_checks", [lambda course, keys: {k for k in keys if k == in_use}])
     api.set_sync_policy(COURSE, "hold_destructive")
     without_o1 = with_nodes(old, tuple(n for n in old.nodes if n.usage_key != in_use), "v2")
     held = sync(without_o1)
@@ -176,10 +176,10 @@ def test_destructive_change_sets_are_held_for_review_then_approved_or_rejected()
     assert rejected_candidate.status == "applied"  # restores are not destructive
 
 
-def test_reject_keeps_the_mirror() -> None:
+def test_reject_keeps_the_mirror(monkeypatch: Any) -> None:
     old = small_outline()
     sync(old)
-    api.register_node_usage_check(lambda course, keys: set(keys))
+    monkeypatch.setattr(api, "_node_usage_checks", [lambda course, keys: set(keys)])
     api.set_sync_policy(COURSE, "hold_destructive")
     held = sync(with_nodes(old, old.nodes[:1], "v2"))
     record = api.reject_held_sync(held.sync_id)
