@@ -117,8 +117,9 @@ JWT_AUTH = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",  # as edx-platform: clients send "Authorization: JWT <token>"
     "JWT_ISSUER": "http://127.0.0.1:8000/oauth2",
     "JWT_AUDIENCE": "openedx",
-    "JWT_SECRET_KEY": "host-jwt-secret",
-    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1:8000/oauth2", "AUDIENCE": "openedx", "SECRET_KEY": "host-jwt-secret"}],
+    "JWT_SECRET_KEY": "host-jwt-secret-key-for-development-only-0123",
+    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1:8000/oauth2", "AUDIENCE": "openedx", "SECRET_KEY": "host-jwt-secret-key-for-development-only-0123"}],
+    "JWT_AUTH_COOKIE": "edx-jwt-cookie",
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
     "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
     "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",

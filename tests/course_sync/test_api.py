@@ -236,3 +236,30 @@ def test_query_count_does_not_grow_with_course_size() -> None:
     small = _apply_queries(10, "Small")
     large = _apply_queries(5000, "Large")
     assert small == large, f"queries for 10 nodes {small} != for 5,000 nodes {large}"
+
+
+def test_skipped_sync_reports_the_unchanged_mirror_counts() -> None:
+    sync(small_outline())
+    result = api.sync_course(COURSE, source=StaticSource(small_outline("v0", published_at=None)), respect_pause=False)
+    assert result.status == "unchanged"
+    api.set_sync_policy(COURSE, "apply_all")
+    from ve_edu_vault.course_sync.models import CourseSyncState
+
+    CourseSyncState.objects.filter(course_key=COURSE).update(paused=True, paused_reason="test")
+    skipped = api.sync_course(COURSE, source=StaticSource(small_outline("v2")), respect_pause=True)
+    assert skipped.status == "skipped"
+    assert skipped.nodes == {"topic": 2, "subtopic": 2, "objective": 3}
+
+
+def test_failed_read_of_an_unknown_course_writes_no_history(tmp_path: Any) -> None:
+    unknown = COURSE.replace(run="Typo")
+    with pytest.raises(NotFoundError):
+        api.sync_course(unknown, source="olx", path=str(tmp_path / "missing.tar.gz"))
+    assert not SyncRecord.objects.filter(course_key=unknown).exists()
+
+
+def test_blocks_api_source_without_a_url_names_the_setting(settings: Any) -> None:
+    settings.VE_EDU_VAULT_BLOCKS_API_URL = ""
+    with pytest.raises(ValidationError) as excinfo:
+        api.get_outline_source("blocks_api")
+    assert "VE_EDU_VAULT_BLOCKS_API_URL" in excinfo.value.message

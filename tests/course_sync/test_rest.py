@@ -24,25 +24,6 @@ REPORT_KEYS = ["sync_id", "course_key", "outline_version", "status", "nodes", "c
 
 
 @pytest.fixture
-def jwt_client() -> Any:
-    """
-    Like the shared ``jwt_client``, with the header prefix the host's drf-jwt expects.
-
-    The hosts' JWT_AUTH lacks ``JWT_AUTH_HEADER_PREFIX: "JWT"`` (edx-platform sets it), so drf-jwt
-    expects its default "Bearer" and the shared fixture's "JWT <token>" is not authenticated.
-    """
-    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
-    from rest_framework_jwt.settings import api_settings
-
-    def make(user: Any) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"{api_settings.JWT_AUTH_HEADER_PREFIX} {generate_jwt(user)}")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def course_staff(make_user: Any) -> Any:
     user = make_user("course_staff")
     standalone.grant_course_role(user, COURSE)

@@ -44,21 +44,6 @@ LIKERT = {
 
 
 @pytest.fixture
-def jwt_client() -> Any:
-    """The shared fixture with the header prefix the host's drf-jwt expects (see tests/course_sync/test_rest.py)."""
-    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
-    from rest_framework.test import APIClient
-    from rest_framework_jwt.settings import api_settings
-
-    def make(user: Any) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"{api_settings.JWT_AUTH_HEADER_PREFIX} {generate_jwt(user)}")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def staff(make_user: Any, jwt_client: Any) -> Any:
     user = make_user("author")
     grant_course_role(user, COURSE)

@@ -172,7 +172,7 @@ def sync_course(
                 sync_id=record.pk,
                 status="skipped",
                 change_set=ChangeSet(course_key=course_key),
-                nodes={},
+                nodes=_node_counts(_rows(course_key).values()),
                 message=message,
                 **base,
             )
@@ -183,7 +183,7 @@ def sync_course(
                 sync_id=record.pk,
                 status="skipped",
                 change_set=ChangeSet(course_key=course_key),
-                nodes={},
+                nodes=_node_counts(_rows(course_key).values()),
                 message=message,
                 **base,
             )
@@ -296,7 +296,13 @@ def sync_course_from_platform(course_key: CourseKey, *, trigger: str = "task") -
 
 
 def _record_failure(course_key: CourseKey, source: str, trigger: str, exc: VaultError) -> None:
-    """A failed read leaves the mirror untouched but is visible in the course's sync history."""
+    """
+    A failed read leaves the mirror untouched but is visible in the course's sync history.
+
+    Only for courses the vault already knows: a mistyped key must not start a history of its own.
+    """
+    if not CourseSyncState.objects.filter(course_key=course_key).exists():
+        return
     SyncRecord.objects.create(
         course_key=course_key,
         source=source,

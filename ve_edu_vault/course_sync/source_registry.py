@@ -55,6 +55,13 @@ def get_source(name: str | None = None, *, path: str | None = None) -> OutlineSo
             raise ValidationError("The OLX source needs the path of a course export.", field="path")
         return OlxOutlineSource(path)
     if name == "blocks_api":
+        for setting in (
+            "VE_EDU_VAULT_BLOCKS_API_URL",
+            "VE_EDU_VAULT_BLOCKS_API_CLIENT_ID",
+            "VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET",
+        ):
+            if not conf.get(setting):
+                raise ValidationError(f"The blocks_api source needs the setting {setting}.", field="source")
         return BlocksApiOutlineSource(
             conf.get("VE_EDU_VAULT_BLOCKS_API_URL"),
             conf.get("VE_EDU_VAULT_BLOCKS_API_CLIENT_ID"),
