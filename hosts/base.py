@@ -113,12 +113,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Open edX JWTs (symmetric signing, as a devstack LMS issues them).
+_JWT_SECRET = "host-jwt-secret-key-for-development-only-0123"
+_JWT_ISSUER = "http://127.0.0.1:8000/oauth2"
 JWT_AUTH = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",  # as edx-platform: clients send "Authorization: JWT <token>"
-    "JWT_ISSUER": "http://127.0.0.1:8000/oauth2",
+    "JWT_ISSUER": _JWT_ISSUER,
     "JWT_AUDIENCE": "openedx",
-    "JWT_SECRET_KEY": "host-jwt-secret-key-for-development-only-0123",
-    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1:8000/oauth2", "AUDIENCE": "openedx", "SECRET_KEY": "host-jwt-secret-key-for-development-only-0123"}],
+    "JWT_SECRET_KEY": _JWT_SECRET,
+    "JWT_ISSUERS": [{"ISSUER": _JWT_ISSUER, "AUDIENCE": "openedx", "SECRET_KEY": _JWT_SECRET}],
     "JWT_AUTH_COOKIE": "edx-jwt-cookie",
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
     "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",

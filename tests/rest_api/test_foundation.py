@@ -42,8 +42,13 @@ def test_jwt_in_the_authorization_header(make_user: Any) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt(learner)}")
     body = client.get(ACCESS).json()
-    assert body == {"course_key": str(COURSE), "username": "learner", "enrolled": True,
-                    "course_staff": False, "global_staff": False}
+    assert body == {
+        "course_key": str(COURSE),
+        "username": "learner",
+        "enrolled": True,
+        "course_staff": False,
+        "global_staff": False,
+    }
 
 
 def test_jwt_split_into_the_open_edx_cookies(make_user: Any, settings: Any) -> None:
@@ -81,8 +86,11 @@ def test_a_malformed_course_key_is_a_400_naming_the_field(make_user: Any) -> Non
     client.force_login(make_user())
     response = client.get("/api/ve-edu-vault/v1/courses/not-a-key/access/")
     assert response.status_code == 400
-    assert response.json() == {"error_code": "invalid", "message": "'not-a-key' is not a valid course key.",
-                               "field": "course_key"}
+    assert response.json() == {
+        "error_code": "invalid",
+        "message": "'not-a-key' is not a valid course key.",
+        "field": "course_key",
+    }
 
 
 def test_throttling_answers_429_with_retry_after(make_user: Any, settings: Any) -> None:
