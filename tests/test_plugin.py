@@ -116,3 +116,14 @@ def test_the_edx_platform_backend_is_the_default_and_imports_without_edx_platfor
     module = importlib.import_module("ve_edu_vault.platform.backends.edx_platform_verawood")
     with pytest.raises(ModuleNotFoundError):
         module.course_published_signal()  # reaches for xmodule only when called
+
+
+def test_every_module_of_the_package_imports_without_edx_platform() -> None:
+    import pkgutil
+
+    import ve_edu_vault
+
+    names = [info.name for info in pkgutil.walk_packages(ve_edu_vault.__path__, "ve_edu_vault.")]
+    assert "ve_edu_vault.platform.backends.edx_platform_verawood" in names
+    for name in names:
+        importlib.import_module(name)

@@ -86,9 +86,10 @@ class SyncRecord(models.Model):
     """
     One sync of one course: the applied (or held, skipped, failed) change set and its inverse.
 
-    .. pii: ``requested_by`` links to the staff user who asked for a manual sync or an undo.
+    .. pii: ``requested_by`` links to the staff user who asked for a manual sync or an undo. Kept as a
+       staff audit record; the link is nulled (SET_NULL) when the user is deleted.
     .. pii_types: id
-    .. pii_retirement: retained (staff audit record; the user link is nulled when the user is deleted)
+    .. pii_retirement: retained
     """
 
     APPLIED = "applied"

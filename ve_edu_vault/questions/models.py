@@ -56,9 +56,10 @@ class QuestionVersion(models.Model):
     """
     One immutable version of a question's content (``QuestionContent.to_dict()``).
 
-    .. pii: ``author`` links to the staff user who wrote the version.
+    .. pii: ``author`` links to the staff user who wrote the version. Kept as an authoring record;
+       the link is nulled (SET_NULL) when the user is deleted.
     .. pii_types: id
-    .. pii_retirement: retained (authoring record; the user link is nulled when the user is deleted)
+    .. pii_retirement: retained
     """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
