@@ -44,6 +44,7 @@ def test_staff_sees_history_and_last_change_set(staff_client: Client, synced: in
     assert '<th scope="col">' in html and "<caption>" in html and '<label for="policy">' in html
     assert f"Changes of sync {second} (applied)" in html
     assert "remove: 3" in html and "add: 7" in html
+    assert "add: 7, " not in html and "add: 7,<" not in html  # only non-zero counts, no dangling comma
     assert html.count("csrfmiddlewaretoken") >= 3
     assert f'aria-label="Undo sync {second}"' in html and f'aria-label="Undo sync {synced}"' in html
 

@@ -50,7 +50,7 @@ def _row(record: SyncRecordData) -> dict[str, Any]:
     counts = report_counts(record.counts)
     return {
         "record": record,
-        "counts": [(kind, counts[kind]) for kind in COUNT_KINDS],
+        "counts": [(kind, counts[kind]) for kind in COUNT_KINDS if counts[kind]],
         "can_undo": record.status == "applied" and record.undo_of_id is None,
         "is_held": record.status == "held",
     }
