@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.course_sync import source_registry, sources
 from ve_edu_vault.course_sync.apply import apply_change_set
+from ve_edu_vault.course_sync.bulk import KeyParser, NodeRow, load_rows
 from ve_edu_vault.course_sync.data import ChangeKind, ChangeSet, CourseOutline, OutlineNode
 from ve_edu_vault.course_sync.data_api import CourseNodeData, CourseSyncSettings, SyncRecordData, SyncResult
 from ve_edu_vault.course_sync.diff import diff_outlines, invert_change_set
@@ -79,15 +80,16 @@ def _state(course_key: CourseKey) -> CourseSyncState:
     return CourseSyncState.objects.select_for_update().get(course_key=course_key)
 
 
-def _rows(course_key: CourseKey) -> dict[UsageKey, CourseNode]:
-    return {cast(UsageKey, row.usage_key): row for row in CourseNode.objects.filter(course_key=course_key)}
+def _rows(course_key: CourseKey) -> dict[UsageKey, NodeRow]:
+    return load_rows(course_key)
 
 
-def _split(rows: dict[UsageKey, CourseNode]) -> tuple[list[OutlineNode], dict[UsageKey, OutlineNode]]:
+def _split(rows: dict[UsageKey, NodeRow]) -> tuple[list[OutlineNode], dict[UsageKey, OutlineNode]]:
     active: list[OutlineNode] = []
     archived: dict[UsageKey, OutlineNode] = {}
+    parse = KeyParser(next(iter(rows.values())).course_key) if rows else UsageKey.from_string
     for key, row in rows.items():
-        node = row_to_node(row)
+        node = row_to_node(row, parse)
         if row.state == CourseNode.ACTIVE:
             active.append(node)
         else:
@@ -96,7 +98,7 @@ def _split(rows: dict[UsageKey, CourseNode]) -> tuple[list[OutlineNode], dict[Us
     return active, archived
 
 
-def _node_counts(rows: Iterable[CourseNode]) -> dict[str, int]:
+def _node_counts(rows: Iterable[NodeRow]) -> dict[str, int]:
     counts = {"topic": 0, "subtopic": 0, "objective": 0}
     for row in rows:
         if row.state == CourseNode.ACTIVE:
@@ -324,7 +326,7 @@ def _after_commit(course_key: CourseKey, sync_id: int) -> None:
 # --- review, undo ---------------------------------------------------------------------------------
 
 
-def _check_state(change_set: ChangeSet, rows: dict[UsageKey, CourseNode]) -> list[dict[str, str]]:
+def _check_state(change_set: ChangeSet, rows: dict[UsageKey, NodeRow]) -> list[dict[str, str]]:
     """Changes whose node no longer holds the state the change set expects (first change per node)."""
     conflicts: list[dict[str, str]] = []
     seen: set[UsageKey] = set()

@@ -6,15 +6,15 @@ Kept apart from ``api.py`` so the processor and the API share one mapping of fie
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from opaque_keys.edx.keys import UsageKey
 
 from ve_edu_vault.course_sync.data import ComponentRef, NodeAttributes, NodeKind, OutlineNode
-from ve_edu_vault.course_sync.models import CourseNode
 
 
-def write_node_fields(row: CourseNode, node: OutlineNode) -> None:
+def write_node_fields(row: Any, node: OutlineNode) -> None:
     """Copy every synced field of ``node`` onto ``row`` (never ``vault_data`` or ``state``)."""
     attributes = node.attributes
     row.kind = node.kind.value
@@ -30,7 +30,8 @@ def write_node_fields(row: CourseNode, node: OutlineNode) -> None:
     row.components = [[c.block_type, str(c.usage_key)] for c in node.components]
 
 
-def row_to_node(row: CourseNode) -> OutlineNode:
+def row_to_node(row: Any, parse: Callable[[str], UsageKey] = UsageKey.from_string) -> OutlineNode:
+    """The outline node a mirror row holds (``CourseNode`` or ``bulk.NodeRow``)."""
     return OutlineNode(
         usage_key=cast(UsageKey, row.usage_key),
         kind=NodeKind(row.kind),
@@ -46,7 +47,6 @@ def row_to_node(row: CourseNode) -> OutlineNode:
             hide_after_due=row.hide_after_due,
         ),
         components=tuple(
-            ComponentRef(block_type=block_type, usage_key=UsageKey.from_string(key))
-            for block_type, key in row.components or ()
+            ComponentRef(block_type=block_type, usage_key=parse(key)) for block_type, key in row.components or ()
         ),
     )
