@@ -63,6 +63,7 @@ class DemoSummary:
     staff_username: str
     learner_username: str
     sync_status: str
+    assessment_ids: tuple[int, ...] = ()
 
 
 def demo_outline() -> CourseOutline:
@@ -127,4 +128,125 @@ def load_demo_data() -> DemoSummary:
         staff_username=staff.username,
         learner_username=learner.username,
         sync_status=result.status,
+        assessment_ids=_demo_assessments(staff),
     )
+
+
+def _choice(title: str, prompt: str, choices: list[str], correct: int, hint: str, explanation: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "prompt": f"<p>{prompt}</p>",
+        "hints": [{"text": hint, "penalty": 0.1}],
+        "explanation": explanation,
+        "parts": [
+            {
+                "id": "p0",
+                "type": "multiple_choice",
+                "config": {
+                    "choices": [{"id": f"c{i}", "text": text} for i, text in enumerate(choices)],
+                    "shuffle": True,
+                },
+                "answer_key": {"correct": f"c{correct}"},
+            }
+        ],
+    }
+
+
+def _numeric(title: str, prompt: str, value: float, explanation: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "prompt": f"<p>{prompt}</p>",
+        "explanation": explanation,
+        "parts": [
+            {
+                "id": "p0",
+                "type": "numeric",
+                "config": {},
+                "answer_key": {"value": value, "tolerance": 0.01, "tolerance_mode": "absolute"},
+            }
+        ],
+    }
+
+
+# (objective, content) of the demo questions; titles are their identity when the demo is loaded again.
+_QUESTIONS = [
+    ("adding-fractions", _numeric("Half plus a quarter", "What is 1/2 + 1/4, as a decimal?", 0.75, "2/4 + 1/4 = 3/4.")),
+    (
+        "adding-fractions",
+        _choice(
+            "Same denominators", "1/5 + 2/5 = ?", ["3/5", "3/10", "2/25"], 0, "Add the numerators.", "1 + 2 = 3 fifths."
+        ),
+    ),
+    (
+        "comparing-fractions",
+        _choice(
+            "Larger fraction", "Which is larger?", ["2/3", "3/5"], 0, "Compare 10/15 and 9/15.", "2/3 = 10/15 > 9/15."
+        ),
+    ),
+    (
+        "right-angles",
+        _numeric("Right angle", "How many degrees are in a right angle?", 90, "A right angle is a quarter turn: 90."),
+    ),
+    (
+        "triangles",
+        _numeric("Angle sum", "What is the sum of the angles of a triangle, in degrees?", 180, "Always 180."),
+    ),
+]
+
+
+def _demo_assessments(staff: Any) -> tuple[int, ...]:
+    """A timed (5 minutes) quiz on fractions and an untimed, interactive practice on angles."""
+    from ve_edu_vault.assessments import api as assessments
+    from ve_edu_vault.questions import api as questions
+
+    existing = {
+        item.current_version.title: item.id
+        for item in questions.list_questions(DEMO_COURSE).items
+        if item.current_version
+    }
+    ids: dict[str, int] = {}
+    for objective, content in _QUESTIONS:
+        if content["title"] not in existing:
+            node = DEMO_COURSE.make_usage_key("vertical", objective)
+            existing[content["title"]] = questions.create_question(
+                DEMO_COURSE, content=content, node_usage_key=node, author=staff
+            ).id
+        ids[content["title"]] = existing[content["title"]]
+    fractions = DEMO_COURSE.make_usage_key("sequential", "fractions")
+    angles = DEMO_COURSE.make_usage_key("sequential", "angles")
+    wanted = [
+        (
+            "Fractions quiz (5 minutes)",
+            fractions,
+            {
+                "selection": {"mode": "random", "count": 3, "pool_node": str(fractions)},
+                "time_limit_minutes": 5,
+                "grace_seconds": 10,
+                "attempt_limit": 3,
+                "shuffle_questions": True,
+                "feedback": "after_submission",
+                "pass_threshold": 0.6,
+            },
+        ),
+        (
+            "Angles practice",
+            angles,
+            {
+                "selection": {"mode": "fixed", "question_ids": [ids["Right angle"], ids["Angle sum"]]},
+                "behaviour": "interactive",
+                "max_tries": 3,
+                "try_penalty": 0.25,
+                "feedback": "immediately",
+                "graded": False,
+            },
+        ),
+    ]
+    by_title = {item.title: item.id for item in assessments.list_assessments(DEMO_COURSE)}
+    result = []
+    for title, node, config in wanted:
+        if title not in by_title:
+            by_title[title] = assessments.create_assessment(
+                DEMO_COURSE, node_usage_key=node, title=title, config=config, author=staff
+            ).id
+        result.append(by_title[title])
+    return tuple(result)

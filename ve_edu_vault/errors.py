@@ -14,7 +14,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "AssessmentClosedError",
+    "AttemptClosedError",
+    "AttemptLimitReachedError",
+    "CheckNotAllowedError",
     "ConflictError",
+    "NoHintsLeftError",
+    "NoTriesLeftError",
     "NotFoundError",
     "PermissionDeniedError",
     "ValidationError",
@@ -68,3 +74,42 @@ class ConflictError(VaultError):
     code = "conflict"
     http_status = 409
     default_message = _("The request conflicts with the current state.")
+
+
+# Assessments: each refusal a learner can meet has its own stable code for the pages and clients.
+
+
+class AssessmentClosedError(ConflictError):
+    """No new attempt: the assessment is archived, not open yet, or closed."""
+
+    code = "assessment_closed"
+    default_message = _("This assessment is not open.")
+
+
+class AttemptLimitReachedError(ConflictError):
+    code = "attempt_limit_reached"
+    default_message = _("You have used all your attempts at this assessment.")
+
+
+class AttemptClosedError(ConflictError):
+    """The attempt no longer accepts answers: submitted, or past its deadline and grace."""
+
+    code = "attempt_closed"
+    default_message = _("This attempt is closed; answers are no longer accepted.")
+
+
+class CheckNotAllowedError(ConflictError):
+    """Answers are graded only at submission in this assessment (deferred behaviour)."""
+
+    code = "check_not_allowed"
+    default_message = _("Answers to this assessment are checked when you submit it.")
+
+
+class NoTriesLeftError(ConflictError):
+    code = "no_tries_left"
+    default_message = _("You have no tries left for this question.")
+
+
+class NoHintsLeftError(ConflictError):
+    code = "no_hints_left"
+    default_message = _("There are no more hints for this question.")

@@ -4,18 +4,29 @@ All models of the app, gathered from the applets (one app label, one migration h
 TLDR: do not query these from another applet; call that applet's ``api.py``.
 """
 
+from ve_edu_vault.assessments.models import Accommodation, Assessment, Attempt, Response
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
-from ve_edu_vault.platform.models import StandaloneCourseRole, StandaloneEnrollment, StandalonePublishedOutline
+from ve_edu_vault.platform.models import (
+    StandaloneCourseRole,
+    StandaloneEnrollment,
+    StandaloneGrade,
+    StandalonePublishedOutline,
+)
 from ve_edu_vault.questions.models import Question, QuestionTag, QuestionVersion
 
 __all__ = [
+    "Accommodation",
+    "Assessment",
+    "Attempt",
     "CourseNode",
     "CourseSyncState",
     "Question",
     "QuestionTag",
     "QuestionVersion",
+    "Response",
     "StandaloneCourseRole",
     "StandaloneEnrollment",
+    "StandaloneGrade",
     "StandalonePublishedOutline",
     "SyncRecord",
 ]

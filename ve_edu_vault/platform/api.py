@@ -16,6 +16,8 @@ from django.dispatch import receiver
 from ve_edu_vault import conf
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.dispatch import Signal
     from opaque_keys.edx.keys import CourseKey
 
@@ -31,6 +33,7 @@ __all__ = [
     "is_enrolled",
     "is_global_staff",
     "read_published_outline",
+    "report_score",
 ]
 
 _backend: ModuleType | None = None
@@ -91,3 +94,19 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     """The published outline of a course, read from the platform's content store."""
     outline: CourseOutline = get_backend().read_published_outline(course_key)
     return outline
+
+
+def report_score(
+    user: Any, course_key: CourseKey, *, usage_key: str, earned: float, possible: float, graded_at: datetime
+) -> None:
+    """
+    Put a learner's score on one block into the platform's gradebook (replacing an earlier one).
+
+    Called after the vault's own grade is committed; it may raise what the platform raises, and the
+    caller retries. See docs/decisions/0003-grades-to-the-platform.rst.
+    """
+    if possible <= 0 or earned < 0:
+        raise ValueError(f"Cannot report {earned}/{possible}: possible must be positive and earned not negative.")
+    get_backend().report_score(
+        user, course_key, usage_key=usage_key, earned=min(earned, possible), possible=possible, graded_at=graded_at
+    )

@@ -74,3 +74,28 @@ class StandalonePublishedOutline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_key}@{self.version}"
+
+
+class StandaloneGrade(models.Model):
+    """
+    A learner's score on one graded block, for the standalone backend's stand-in gradebook.
+
+    .. pii: links a learner to a score.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    usage_key = models.CharField(max_length=255)
+    earned = models.FloatField()
+    possible = models.FloatField()
+    graded_at = models.DateTimeField()
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [models.UniqueConstraint(fields=["user", "usage_key"], name="vault_standalone_grade_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.earned}/{self.possible} on {self.usage_key}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from ve_edu_vault.assessments import urls as assessments_urls
 from ve_edu_vault.urls.common import common_patterns
 
 app_name = "ve_edu_vault"
@@ -12,4 +13,5 @@ urlpatterns = [
     *common_patterns("ve_edu_vault.urls.cms"),
     path("", include("ve_edu_vault.course_sync.urls")),
     path("", include("ve_edu_vault.questions.urls")),
+    path("", include(assessments_urls.cms_urlpatterns)),
 ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.urls import include, path
+
+from ve_edu_vault.assessments import urls as assessments_urls
 from ve_edu_vault.urls.common import common_patterns
 
 app_name = "ve_edu_vault"
 
 urlpatterns = [
     *common_patterns("ve_edu_vault.urls.lms"),
+    path("", include(assessments_urls.lms_urlpatterns)),
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.dispatch import Signal
     from opaque_keys.edx.keys import CourseKey
@@ -33,3 +35,14 @@ class PlatformBackend(Protocol):
     def read_published_outline(self, course_key: CourseKey) -> CourseOutline: ...
 
     def course_exists(self, course_key: CourseKey) -> bool: ...
+
+    def report_score(
+        self,
+        user: AnyUser,
+        course_key: CourseKey,
+        *,
+        usage_key: str,
+        earned: float,
+        possible: float,
+        graded_at: datetime,
+    ) -> None: ...

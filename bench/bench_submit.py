@@ -1,0 +1,315 @@
+"""
+Benchmark of attempt submission over HTTP against a same-run baseline (a trivial authenticated endpoint).
+
+TLDR: run ``.venv/bin/python bench/bench_submit.py [--rounds N] [--learners N] [--no-fail]``. It
+starts the LMS host under gunicorn on MariaDB (``DATABASE_URL``, default
+``mysql://root@127.0.0.1:3306/vault_bench``; the database is created and migrated first), creates
+a course with three questions, an assessment and ``--learners`` enrolled learners, and then:
+
+- baseline: every learner's client (one thread each, all at once) calls the vault's
+  ``courses/<key>/access/`` endpoint ``--baseline-requests`` times (JWT auth, permission check, no work);
+- submit:   every learner gets an attempt with saved answers (set up outside the timing), then all
+  clients POST ``attempts/<id>/submit/`` at once (grading, scoring and the grade hand-off included).
+
+The two phases alternate for ``--rounds`` rounds (after one uncounted warm-up round), so both see
+the same machine load.
+
+It prints throughput (requests/s over the wall time of the concurrent phase) and latency
+percentiles for both. Target (PASS/FAIL, non-zero exit on FAIL unless ``--no-fail``): submit
+throughput at least half of the baseline's. Loopback only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench"
+COURSE = "course-v1:VE+BenchSubmit+2026"
+API = "/api/ve-edu-vault/v1/"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Phase:
+    name: str
+    count: int
+    errors: int
+    wall: float
+    latencies: tuple[float, ...]
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.wall if self.wall else 0.0
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<9} {self.count:>6} req  {self.errors:>3} err  {self.throughput:>8.1f} req/s  "
+            f"p50 {self.pct(0.50):>7.1f} ms  p95 {self.pct(0.95):>7.1f} ms  "
+            f"mean {statistics.fmean(self.latencies) * 1000 if self.latencies else 0:>7.1f} ms"
+        )
+
+
+def _env(database_url: str, data_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "VAULT_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "hosts.lms.settings",
+            "DJANGO_DEBUG": "0",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def _create_database(database_url: str) -> None:
+    import MySQLdb
+
+    url = urlparse(database_url)
+    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("bench_submit runs on loopback only")
+    conn = MySQLdb.connect(
+        host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
+    )
+    try:
+        name = url.path.lstrip("/")
+        conn.cursor().execute(
+            f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+    finally:
+        conn.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _start_gunicorn(env: dict[str, str], port: int, workers: int, log_path: Path) -> subprocess.Popen[bytes]:
+    log = log_path.open("wb")
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "hosts.lms.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "256",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited; see its log")
+        try:
+            if requests.get(f"{base}{API}health/", timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def _setup(learners: int) -> tuple[Any, list[Any], dict[int, str]]:
+    """The course, its assessment and enrolled learners (each with a JWT), created through the public APIs."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+    from opaque_keys.edx.keys import CourseKey
+
+    from ve_edu_vault.assessments import api
+    from ve_edu_vault.platform.backends.standalone import enroll, grant_course_role
+    from ve_edu_vault.questions import api as questions
+
+    course_key = CourseKey.from_string(COURSE)
+    users = get_user_model().objects
+    stamp = str(int(time.time()))
+    author = users.create_user(username=f"bench_author_{stamp}", email=f"a{stamp}@example.com", password="x")
+    grant_course_role(author, course_key)
+    choices = [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}]
+    contents = [
+        {
+            "title": f"Q{i}",
+            "parts": [
+                {"id": "p0", "type": "multiple_choice", "config": {"choices": choices}, "answer_key": {"correct": "a"}}
+            ],
+        }
+        for i in range(3)
+    ]
+    ids = [questions.create_question(course_key, content=c, author=author).id for c in contents]
+    assessment = api.create_assessment(
+        course_key,
+        node_usage_key=None,
+        title=f"Bench {stamp}",
+        config={"selection": {"mode": "fixed", "question_ids": ids}, "feedback": "after_submission"},
+        author=author,
+    )
+    people = []
+    tokens: dict[int, str] = {}
+    for index in range(learners):
+        user = users.create_user(username=f"bench_{stamp}_{index}", email=f"b{stamp}{index}@example.com", password="x")
+        enroll(user, course_key)
+        people.append(user)
+        tokens[user.pk] = generate_jwt(user)
+    return assessment, people, tokens
+
+
+def _prepare_attempts(assessment: Any, people: list[Any]) -> dict[int, int]:
+    """One attempt with saved answers per learner (not timed)."""
+    from ve_edu_vault.assessments import api
+
+    attempts: dict[int, int] = {}
+    for user in people:
+        view = api.start_attempt(assessment.id, user)
+        api.save_answers(view.id, user=user, answers={str(q.response_id): {"p0": "a"} for q in view.questions})
+        attempts[user.pk] = view.id
+    return attempts
+
+
+def _concurrent(name: str, jobs: list[tuple[str, str, str]], per_client: int) -> Phase:
+    """Run one thread per (method, url, token) job, each sending ``per_client`` requests, released together."""
+    import requests
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(jobs) + 1)
+
+    def work(method: str, url: str, token: str) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"JWT {token}"
+        barrier.wait()
+        for _ in range(per_client):
+            began = time.perf_counter()
+            try:
+                ok = session.request(method, url, timeout=60).status_code == 200
+            except requests.RequestException:
+                ok = False
+            took = time.perf_counter() - began
+            with lock:
+                latencies.append(took)
+                errors[0] += 0 if ok else 1
+
+    threads = [threading.Thread(target=work, args=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=300)
+    wall = time.perf_counter() - began
+    return Phase(name=name, count=len(latencies), errors=errors[0], wall=wall, latencies=tuple(latencies))
+
+
+def _merge(name: str, phases: list[Phase]) -> Phase:
+    return Phase(
+        name=name,
+        count=sum(p.count for p in phases),
+        errors=sum(p.errors for p in phases),
+        wall=sum(p.wall for p in phases),
+        latencies=tuple(x for p in phases for x in p.latencies),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=6, help="submit rounds (one attempt per learner each)")
+    parser.add_argument("--baseline-requests", type=int, default=1, help="access requests per client")
+    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--no-fail", action="store_true")
+    args = parser.parse_args(argv)
+    learners = max(1, min(args.learners, 500))
+    rounds = max(1, min(args.rounds, 20))
+    per_client = max(1, min(args.baseline_requests, 50))
+
+    data_dir = os.environ.get("VAULT_DATA_DIR", "/tmp/vault_bench_submit")
+    env = _env(args.database_url, data_dir)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "VAULT_DATA_DIR", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG")})
+    _create_database(args.database_url)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "lms", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    assessment, people, tokens = _setup(learners)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = Path(data_dir) / "gunicorn-bench.log"
+    proc = _start_gunicorn(env, port, args.workers, log_path)
+    try:
+        _wait_ready(base, proc)
+        access_url = f"{base}{API}courses/{COURSE}/access/"
+        access_jobs = [("GET", access_url, tokens[u.pk]) for u in people]
+        access_phases, submit_phases = [], []
+        # Interleaved rounds under the same conditions: all clients call access once, then all submit once.
+        for index in range(rounds + 1):  # round 0 warms every worker up and is not counted
+            access = _concurrent("access", access_jobs, per_client)
+            attempts = _prepare_attempts(assessment, people)
+            jobs = [("POST", f"{base}{API}attempts/{attempts[u.pk]}/submit/", tokens[u.pk]) for u in people]
+            submit = _concurrent("submit", jobs, 1)
+            if index:
+                access_phases.append(access)
+                submit_phases.append(submit)
+        baseline = _merge("access", access_phases)
+        submit = _merge("submit", submit_phases)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    print(f"LMS host under gunicorn ({args.workers} sync workers), {learners} concurrent clients, JWT auth")
+    print(baseline.line())
+    print(submit.line())
+    ratio = submit.throughput / baseline.throughput if baseline.throughput else 0.0
+    ok = ratio >= 0.5 and submit.errors == 0 and baseline.errors == 0
+    print(f"submit throughput = {ratio:.2f} x access (target >= 0.50, no errors): {'PASS' if ok else 'FAIL'}")
+    return 0 if ok or args.no_fail else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

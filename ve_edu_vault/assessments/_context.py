@@ -1,0 +1,131 @@
+"""
+What every assessment operation loads first: the assessment, its parsed config, its window.
+
+TLDR: private to the applet (``api.py`` and its helper modules). ``AssessmentContext`` bundles the
+row, the validated ``AssessmentConfig`` and the effective open/close dates (config dates, else the
+mirror node's start/due) so no code path computes them differently. ``VersionCache`` reads each
+pinned question version once per call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from opaque_keys.edx.keys import CourseKey
+
+from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.questions import api as questions
+from ve_edu_vault.questions.data import QuestionContent
+
+from . import timing
+from .config_parsing import parse_accommodation, parse_config
+from .data import Accommodation, AssessmentConfig, InvalidAssessmentConfig
+from .models import Accommodation as AccommodationRow
+from .models import Assessment
+
+
+def to_config(config: dict[str, Any] | AssessmentConfig) -> AssessmentConfig:
+    """Validate a config given as JSON or as a frozen value; errors name ``config.<field>``."""
+    try:
+        return parse_config(config.to_dict() if isinstance(config, AssessmentConfig) else config)
+    except InvalidAssessmentConfig as error:
+        field_name = f"config.{error.field}" if error.field else "config"
+        raise ValidationError(error.message, field=field_name) from error
+
+
+def to_accommodation(accommodation: dict[str, Any] | Accommodation) -> Accommodation:
+    if isinstance(accommodation, Accommodation):
+        accommodation = {
+            "extra_minutes": accommodation.extra_minutes,
+            "time_multiplier": accommodation.time_multiplier,
+            "extra_attempts": accommodation.extra_attempts,
+        }
+    try:
+        return parse_accommodation(accommodation)
+    except InvalidAssessmentConfig as error:
+        raise ValidationError(error.message, field=f"accommodation.{error.field}") from error
+
+
+def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> Assessment:
+    row = Assessment.objects.select_related("node").filter(pk=assessment_id).first()
+    if row is None or (course_key is not None and row.course_key != course_key):
+        raise NotFoundError(f"No assessment {assessment_id}" + (f" in {course_key}." if course_key else "."))
+    return row
+
+
+def _node_date(row: Assessment, name: str) -> datetime | None:
+    value = getattr(row.node, name, None) if row.node is not None else None
+    if isinstance(value, str):
+        return parse_datetime(value)
+    return value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AssessmentContext:
+    row: Assessment
+    config: AssessmentConfig
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+    @property
+    def id(self) -> int:
+        return self.row.pk
+
+    @property
+    def usage_key(self) -> str | None:
+        return str(self.row.node.usage_key) if self.row.node is not None else None
+
+    def accommodation(self, user_id: int) -> Accommodation:
+        row = AccommodationRow.objects.filter(assessment_id=self.row.pk, user_id=user_id).first()
+        if row is None:
+            return Accommodation()
+        return Accommodation(
+            extra_minutes=row.extra_minutes, time_multiplier=row.time_multiplier, extra_attempts=row.extra_attempts
+        )
+
+    def deadline(self, started_at: datetime, accommodation: Accommodation) -> datetime | None:
+        return timing.attempt_deadline(
+            started_at=started_at,
+            time_limit_minutes=self.config.time_limit_minutes,
+            accommodation=accommodation,
+            closes_at=self.closes_at,
+            close_date_cuts_time=self.config.close_date_cuts_time,
+        )
+
+    def time_limit_minutes(self, accommodation: Accommodation) -> int | None:
+        """The learner's time limit with the accommodation applied (rounded up to whole minutes)."""
+        limit = self.config.time_limit_minutes
+        if limit is None:
+            return None
+        return -(-round(limit * 60 * accommodation.time_multiplier) // 60) + accommodation.extra_minutes
+
+    def attempts_allowed(self, accommodation: Accommodation) -> int | None:
+        limit = self.config.attempt_limit
+        return None if limit is None else limit + accommodation.extra_attempts
+
+
+def context_of(row: Assessment) -> AssessmentContext:
+    config = to_config(row.config)
+    opens_at, closes_at = timing.effective_window(
+        config, course_start=_node_date(row, "start"), course_due=_node_date(row, "due")
+    )
+    return AssessmentContext(row=row, config=config, opens_at=opens_at, closes_at=closes_at)
+
+
+def load_context(assessment_id: int, course_key: CourseKey | None = None) -> AssessmentContext:
+    return context_of(assessment_row(assessment_id, course_key))
+
+
+@dataclass(kw_only=True, slots=True)
+class VersionCache:
+    """Pinned question versions, read once per api call (versions are immutable)."""
+
+    contents: dict[int, QuestionContent] = field(default_factory=dict)
+
+    def content(self, version_id: int) -> QuestionContent:
+        if version_id not in self.contents:
+            self.contents[version_id] = questions.get_version(version_id).to_content()
+        return self.contents[version_id]

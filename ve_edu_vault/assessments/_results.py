@@ -1,0 +1,113 @@
+"""
+Submission (by the learner, staff, the timer or the sweep) and review. Re-exported by ``api.py``.
+
+TLDR: ``submit_attempt`` locks the attempt row and checks its state inside the transaction, so two
+racing submissions produce one grade and the loser returns the winner's result (idempotent). The
+timer task and the sweep submit only attempts still in progress whose deadline plus grace has
+passed, and grade what was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from ve_edu_vault.errors import ValidationError
+
+from . import _render
+from ._attempts import load_attempt, now_or
+from ._context import VersionCache, load_context
+from ._submit import finish_attempt
+from .data_api import AttemptResult, AttemptSummary
+from .models import Attempt
+from .repositories import get_repository
+
+log = logging.getLogger(__name__)
+
+SUBMIT_REASONS = ("learner", "timer", "sweep", "staff")
+
+
+def submit_attempt(
+    attempt_id: int,
+    *,
+    user: Any = None,
+    reason: str = "learner",
+    now: datetime | None = None,
+    acting_as_staff: bool = False,
+) -> AttemptResult:
+    """
+    Grade the attempt and close it; a second call returns the first result.
+
+    ``user=None`` is the system (timer, sweep); a learner's call needs their ``user``.
+    """
+    if reason not in SUBMIT_REASONS:
+        raise ValidationError(f"Unknown submit reason {reason!r}.", field="reason")
+    now = now_or(now)
+    versions = VersionCache()
+    with transaction.atomic():
+        attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff or user is None)
+        ctx = load_context(attempt.assessment_id)
+        if attempt.state == Attempt.IN_PROGRESS:
+            attempt = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
+        return _render.attempt_result(ctx, attempt, now=now, versions=versions)
+
+
+def get_attempt_result(
+    attempt_id: int, *, user: Any, now: datetime | None = None, acting_as_staff: bool = False
+) -> AttemptResult:
+    """The outcome with what the feedback policy releases now."""
+    attempt = load_attempt(attempt_id, user, acting_as_staff=acting_as_staff)
+    return _render.attempt_result(
+        load_context(attempt.assessment_id), attempt, now=now_or(now), versions=VersionCache()
+    )
+
+
+def list_attempts(assessment_id: int, *, user: Any, now: datetime | None = None) -> list[AttemptSummary]:
+    """The learner's attempt history, oldest first; scores only where released."""
+    ctx = load_context(assessment_id)
+    now = now_or(now)
+    return [
+        _render.attempt_summary(ctx, attempt, now=now)
+        for attempt in get_repository().list_attempts(assessment_id, user.pk)
+    ]
+
+
+def timer_due_at(attempt_id: int) -> datetime | None:
+    """When the timer should submit this attempt (deadline + grace), or None if it is not in progress or untimed."""
+    attempt = get_repository().get_attempt(attempt_id)
+    if attempt.state != Attempt.IN_PROGRESS or attempt.deadline is None:
+        return None
+    return attempt.deadline + timedelta(seconds=load_context(attempt.assessment_id).config.grace_seconds)
+
+
+def auto_submit_attempt(attempt_id: int, *, now: datetime | None = None, reason: str = "timer") -> AttemptResult | None:
+    """Submit the attempt if it is still in progress and its deadline plus grace has passed; None otherwise."""
+    now = now_or(now)
+    versions = VersionCache()
+    with transaction.atomic():
+        attempt = get_repository().get_attempt(attempt_id, lock=True)
+        if attempt.state != Attempt.IN_PROGRESS or attempt.deadline is None:
+            return None
+        ctx = load_context(attempt.assessment_id)
+        if now < attempt.deadline + timedelta(seconds=ctx.config.grace_seconds):
+            return None  # the deadline moved later (an accommodation): the task reschedules itself
+        finished = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
+        return _render.attempt_result(ctx, finished, now=now, versions=versions)
+
+
+def sweep_expired_attempts(*, now: datetime | None = None) -> int:
+    """Submit every attempt whose time is up but whose timer task was lost; returns how many."""
+    now = now_or(now)
+    submitted = 0
+    for attempt_id in get_repository().expired_attempt_ids(now):
+        try:
+            if auto_submit_attempt(attempt_id, now=now, reason="sweep") is not None:
+                submitted += 1
+        except Exception:  # one broken attempt must not stop the sweep of the others
+            log.exception("The sweep could not submit attempt %s", attempt_id)
+    if submitted:
+        log.info("The sweep submitted %s expired attempt(s)", submitted)
+    return submitted

@@ -1,0 +1,247 @@
+"""
+Public Python API of assessments: author them, set accommodations, take attempts, review results.
+
+TLDR: views, pages, tasks and other applets call only these functions (``__all__``). Writes run in
+``transaction.atomic``; attempts and responses are stored through ``assessments.repositories``.
+Learner-facing return values (``AttemptView``, ``QuestionView``, ``AttemptResult``) never carry an
+answer key, an explanation or a hint before the feedback policy releases it (see ``_render``).
+Permissions are the caller's (the REST layer): functions take the acting ``user`` and refuse an
+attempt of another learner unless ``acting_as_staff=True``. Lifecycle functions live in
+``_attempts`` and ``_results``; this module re-exports them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from ve_edu_vault.course_sync import api as course_sync
+from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.questions import api as questions
+
+from ._attempts import (
+    check_answer,
+    get_attempt,
+    get_current_attempt,
+    request_hint,
+    save_answers,
+    schedule_timer,
+    start_attempt,
+)
+from ._context import assessment_row, context_of, to_accommodation, to_config
+from ._learner import list_learner_assessments, preview_assessment
+from ._results import (
+    auto_submit_attempt,
+    get_attempt_result,
+    list_attempts,
+    submit_attempt,
+    sweep_expired_attempts,
+    timer_due_at,
+)
+from .data import Accommodation, AssessmentConfig, SelectionMode
+from .data_api import (
+    AccommodationData,
+    AssessmentData,
+    AttemptResult,
+    AttemptSummary,
+    AttemptView,
+    LearnerAssessmentSummary,
+    QuestionView,
+)
+from .models import Accommodation as AccommodationRow
+from .models import Assessment, Attempt
+from .repositories import get_repository
+
+__all__ = [
+    "AccommodationData",
+    "AssessmentData",
+    "AttemptResult",
+    "AttemptSummary",
+    "AttemptView",
+    "LearnerAssessmentSummary",
+    "QuestionView",
+    "archive_assessment",
+    "auto_submit_attempt",
+    "check_answer",
+    "create_assessment",
+    "get_assessment",
+    "get_attempt",
+    "get_attempt_result",
+    "get_current_attempt",
+    "list_accommodations",
+    "list_assessments",
+    "list_attempts",
+    "list_learner_assessments",
+    "preview_assessment",
+    "request_hint",
+    "save_answers",
+    "set_accommodation",
+    "start_attempt",
+    "submit_attempt",
+    "sweep_expired_attempts",
+    "timer_due_at",
+    "update_assessment",
+]
+
+
+def _data(row: Assessment) -> AssessmentData:
+    return AssessmentData(
+        id=row.pk,
+        course_key=row.course_key,
+        node_usage_key=str(row.node.usage_key) if row.node is not None else None,
+        title=row.title,
+        config=to_config(row.config),
+        archived=row.archived,
+        created=row.created,
+        modified=row.modified,
+    )
+
+
+def _node_id(course_key: CourseKey, node_usage_key: UsageKey | str | None) -> int | None:
+    if node_usage_key is None or node_usage_key == "":
+        return None
+    try:
+        key = node_usage_key if isinstance(node_usage_key, UsageKey) else UsageKey.from_string(str(node_usage_key))
+        node = course_sync.get_node(key)
+    except (NotFoundError, ValueError) as exc:
+        raise ValidationError(f"No node {node_usage_key} in the vault.", field="node_usage_key") from exc
+    if node.course_key != course_key:
+        raise ValidationError("The node belongs to another course.", field="node_usage_key")
+    return node.id
+
+
+def _checked_config(course_key: CourseKey, config: dict[str, Any] | AssessmentConfig) -> AssessmentConfig:
+    """Validate the config, and that the questions and pool it names belong to the course."""
+    parsed = to_config(config)
+    rule = parsed.selection
+    if rule.mode is SelectionMode.FIXED:
+        for index, question_id in enumerate(rule.question_ids):
+            try:
+                questions.get_question(question_id, course_key=course_key)
+            except NotFoundError as exc:
+                raise ValidationError(
+                    f"No question {question_id} in {course_key}.", field=f"config.selection.question_ids[{index}]"
+                ) from exc
+    elif rule.pool_node:
+        try:
+            _node_id(course_key, rule.pool_node)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="config.selection.pool_node") from exc
+    return parsed
+
+
+def _title(title: Any) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise ValidationError("A title is required.", field="title")
+    return title.strip()[:255]
+
+
+def create_assessment(
+    course_key: CourseKey,
+    *,
+    node_usage_key: UsageKey | str | None,
+    title: str,
+    config: dict[str, Any] | AssessmentConfig,
+    author: Any = None,
+) -> AssessmentData:
+    """A new assessment of ``course_key`` attached to a node of its mirror."""
+    parsed = _checked_config(course_key, config)
+    with transaction.atomic():
+        row = Assessment.objects.create(
+            course_key=course_key,
+            node_id=_node_id(course_key, node_usage_key),
+            title=_title(title),
+            config=parsed.to_dict(),
+            created_by_id=getattr(author, "pk", None) if getattr(author, "is_authenticated", False) else None,
+        )
+        return _data(assessment_row(row.pk))
+
+
+def update_assessment(
+    assessment_id: int,
+    *,
+    course_key: CourseKey,
+    title: str | None = None,
+    config: dict[str, Any] | AssessmentConfig | None = None,
+) -> AssessmentData:
+    """Change the title or config; attempts already started keep their questions and deadline."""
+    with transaction.atomic():
+        row = assessment_row(assessment_id, course_key)
+        Assessment.objects.select_for_update().filter(pk=row.pk).values_list("pk").first()
+        if title is not None:
+            row.title = _title(title)
+        if config is not None:
+            row.config = _checked_config(course_key, config).to_dict()
+        row.save()
+        return _data(row)
+
+
+def get_assessment(assessment_id: int, *, course_key: CourseKey | None = None) -> AssessmentData:
+    return _data(assessment_row(assessment_id, course_key))
+
+
+def list_assessments(course_key: CourseKey, *, include_archived: bool = False) -> list[AssessmentData]:
+    rows = Assessment.objects.filter(course_key=course_key).select_related("node").order_by("created", "pk")
+    if not include_archived:
+        rows = rows.filter(archived=False)
+    return [_data(row) for row in rows]
+
+
+def archive_assessment(assessment_id: int, *, course_key: CourseKey) -> AssessmentData:
+    """No new attempts; attempts in progress may still be finished and everything stays reviewable."""
+    with transaction.atomic():
+        row = assessment_row(assessment_id, course_key)
+        if not row.archived:
+            row.archived, row.archived_at = True, timezone.now()
+            row.save(update_fields=["archived", "archived_at", "modified"])
+        return _data(row)
+
+
+def _accommodation_data(row: AccommodationRow) -> AccommodationData:
+    return AccommodationData(
+        assessment_id=row.assessment_id,
+        user_id=row.user_id,
+        username=row.user.username,
+        accommodation=Accommodation(
+            extra_minutes=row.extra_minutes, time_multiplier=row.time_multiplier, extra_attempts=row.extra_attempts
+        ),
+        set_by_id=row.set_by_id,
+        modified=row.modified,
+    )
+
+
+def set_accommodation(
+    assessment_id: int, *, user: Any, accommodation: dict[str, Any] | Accommodation, set_by: Any = None
+) -> AccommodationData:
+    """Set a learner's accommodation; an attempt in progress gets its deadline moved (and its timer rescheduled)."""
+    parsed = to_accommodation(accommodation)
+    with transaction.atomic():
+        row = assessment_row(assessment_id)
+        saved, _ = AccommodationRow.objects.update_or_create(
+            assessment_id=row.pk,
+            user_id=user.pk,
+            defaults={
+                "extra_minutes": parsed.extra_minutes,
+                "time_multiplier": parsed.time_multiplier,
+                "extra_attempts": parsed.extra_attempts,
+                "set_by_id": getattr(set_by, "pk", None),
+            },
+        )
+        repository = get_repository()
+        current = repository.get_in_progress(row.pk, user.pk)
+        if current is not None:
+            ctx = context_of(row)
+            locked = repository.get_attempt(current.id, lock=True)
+            deadline = ctx.deadline(locked.started_at, parsed)
+            if locked.state == Attempt.IN_PROGRESS and deadline != locked.deadline:
+                repository.update_attempt(locked.id, deadline=deadline)
+                schedule_timer(locked.id, deadline, ctx.config.grace_seconds)
+        return _accommodation_data(AccommodationRow.objects.select_related("user").get(pk=saved.pk))
+
+
+def list_accommodations(assessment_id: int) -> list[AccommodationData]:
+    rows = AccommodationRow.objects.filter(assessment_id=assessment_id).select_related("user").order_by("user_id")
+    return [_accommodation_data(row) for row in rows]

@@ -1,0 +1,157 @@
+"""
+The storage port of attempts and responses: what any backend (Django ORM, MongoDB later) must do.
+
+TLDR: ``assessments.api`` reads and writes attempts only through this interface and gets frozen
+records back. Transactions are the caller's (``api`` wraps calls in ``transaction.atomic``);
+``get_attempt(..., lock=True)`` must hold a row lock on the attempt until that transaction ends, so
+saving and submitting serialise per attempt. ``create_attempt`` must refuse a second attempt in
+progress for the same learner and assessment with :class:`AttemptInProgressConflict`, atomically
+(the ORM backend relies on a unique constraint). Pinned by ``tests/assessments/test_attempt_repository_contract.py``.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ve_edu_vault.errors import ConflictError
+
+__all__ = [
+    "AttemptInProgressConflict",
+    "AttemptRecord",
+    "AttemptRepository",
+    "NewAttempt",
+    "NewResponse",
+    "ResponseRecord",
+]
+
+# The response fields ``update_response`` may change (everything else is fixed at the draw).
+RESPONSE_FIELDS = frozenset(
+    {"answer", "raw_score", "score", "correct", "tries_used", "hints_shown", "checked", "feedback", "graded_at"}
+)
+# The attempt fields ``update_attempt`` may change.
+ATTEMPT_FIELDS = frozenset(
+    {"state", "deadline", "submitted_at", "graded_at", "earned", "possible", "score", "passed", "submit_reason"}
+)
+
+
+class AttemptInProgressConflict(ConflictError):
+    """The learner already has an attempt in progress on this assessment (a racing start)."""
+
+    code = "attempt_in_progress"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewResponse:
+    position: int
+    question_id: int
+    question_version_id: int
+    points: float = 1.0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewAttempt:
+    assessment_id: int
+    user_id: int
+    number: int
+    seed: int
+    started_at: datetime
+    deadline: datetime | None
+    responses: tuple[NewResponse, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ResponseRecord:
+    id: int
+    attempt_id: int
+    position: int
+    question_id: int
+    question_version_id: int
+    points: float
+    answer: Any
+    raw_score: float | None
+    score: float | None
+    correct: bool | None
+    tries_used: int
+    hints_shown: int
+    checked: bool
+    feedback: Mapping[str, Any] | None
+    graded_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AttemptRecord:
+    id: int
+    assessment_id: int
+    user_id: int
+    number: int
+    state: str
+    seed: int
+    started_at: datetime
+    deadline: datetime | None
+    submitted_at: datetime | None
+    graded_at: datetime | None
+    earned: float | None
+    possible: float | None
+    score: float | None
+    passed: bool | None
+    submit_reason: str
+    responses: tuple[ResponseRecord, ...] = field(default_factory=tuple)
+
+    def response(self, response_id: int) -> ResponseRecord | None:
+        return next((item for item in self.responses if item.id == response_id), None)
+
+
+class AttemptRepository(abc.ABC):
+    """Store and read attempts and their responses. Missing ids raise ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def create_attempt(self, attempt: NewAttempt) -> AttemptRecord:
+        """A new attempt in progress with its responses; :class:`AttemptInProgressConflict` if one runs."""
+
+    @abc.abstractmethod
+    def get_attempt(self, attempt_id: int, *, lock: bool = False) -> AttemptRecord:
+        """The attempt with its responses (by position); ``lock`` holds its row until the transaction ends."""
+
+    @abc.abstractmethod
+    def get_in_progress(self, assessment_id: int, user_id: int) -> AttemptRecord | None: ...
+
+    @abc.abstractmethod
+    def list_attempts(self, assessment_id: int, user_id: int, *, with_responses: bool = False) -> list[AttemptRecord]:
+        """The learner's attempts on the assessment, oldest first."""
+
+    @abc.abstractmethod
+    def count_attempts(self, assessment_id: int, user_id: int) -> int: ...
+
+    @abc.abstractmethod
+    def next_number(self, assessment_id: int, user_id: int) -> int:
+        """The number the learner's next attempt on the assessment gets (last + 1)."""
+
+    @abc.abstractmethod
+    def update_response(self, response_id: int, **fields: Any) -> ResponseRecord:
+        """Change fields named in ``RESPONSE_FIELDS`` of one response."""
+
+    @abc.abstractmethod
+    def update_attempt(self, attempt_id: int, **fields: Any) -> AttemptRecord:
+        """Change fields named in ``ATTEMPT_FIELDS``; a state other than in_progress ends the attempt."""
+
+    @abc.abstractmethod
+    def expired_attempt_ids(self, now: datetime, *, limit: int = 500) -> list[int]:
+        """Attempts still in progress whose deadline is before ``now`` (oldest deadline first)."""
+
+    @abc.abstractmethod
+    def seen_questions(self, user_id: int, assessment_ids: Iterable[int]) -> dict[int, datetime]:
+        """For each question the learner was shown in these assessments, when it was last shown."""
+
+    @abc.abstractmethod
+    def delete_user_attempts(self, user_id: int) -> int:
+        """Retirement: delete every attempt (and response) of a learner; returns how many attempts."""
+
+
+def check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Cannot update {sorted(unknown)}.")

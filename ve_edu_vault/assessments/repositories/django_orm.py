@@ -1,0 +1,177 @@
+"""
+The Django ORM backend of ``AttemptRepository`` (the default).
+
+TLDR: the only module that touches ``Attempt`` and ``Response`` rows. The "one attempt in progress"
+rule is the unique (assessment, user, in_progress) constraint: a racing second insert fails with
+``IntegrityError`` inside its own savepoint, which we turn into ``AttemptInProgressConflict`` so the
+caller's transaction stays usable (PostgreSQL aborts a transaction on an error outside a savepoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from ve_edu_vault.errors import NotFoundError
+
+from ..models import Attempt, Response
+from .base import (
+    ATTEMPT_FIELDS,
+    RESPONSE_FIELDS,
+    AttemptInProgressConflict,
+    AttemptRecord,
+    AttemptRepository,
+    NewAttempt,
+    ResponseRecord,
+    check_fields,
+)
+
+__all__ = ["DjangoAttemptRepository"]
+
+
+def _response(row: Response) -> ResponseRecord:
+    return ResponseRecord(
+        id=row.pk,
+        attempt_id=row.attempt_id,
+        position=row.position,
+        question_id=row.question_id,
+        question_version_id=row.question_version_id,
+        points=row.points,
+        answer=row.answer,
+        raw_score=row.raw_score,
+        score=row.score,
+        correct=row.correct,
+        tries_used=row.tries_used,
+        hints_shown=row.hints_shown,
+        checked=row.checked,
+        feedback=row.feedback,
+        graded_at=row.graded_at,
+    )
+
+
+def _attempt(row: Attempt, responses: Iterable[Response] = ()) -> AttemptRecord:
+    return AttemptRecord(
+        id=row.pk,
+        assessment_id=row.assessment_id,
+        user_id=row.user_id,
+        number=row.number,
+        state=row.state,
+        seed=row.seed,
+        started_at=row.started_at,
+        deadline=row.deadline,
+        submitted_at=row.submitted_at,
+        graded_at=row.graded_at,
+        earned=row.earned,
+        possible=row.possible,
+        score=row.score,
+        passed=row.passed,
+        submit_reason=row.submit_reason,
+        responses=tuple(_response(item) for item in responses),
+    )
+
+
+class DjangoAttemptRepository(AttemptRepository):
+    def _with_responses(self, row: Attempt) -> AttemptRecord:
+        return _attempt(row, Response.objects.filter(attempt_id=row.pk).order_by("position"))
+
+    def create_attempt(self, attempt: NewAttempt) -> AttemptRecord:
+        try:
+            with transaction.atomic():
+                row = Attempt.objects.create(
+                    assessment_id=attempt.assessment_id,
+                    user_id=attempt.user_id,
+                    number=attempt.number,
+                    seed=attempt.seed,
+                    started_at=attempt.started_at,
+                    deadline=attempt.deadline,
+                    state=Attempt.IN_PROGRESS,
+                    in_progress=True,
+                )
+                Response.objects.bulk_create(
+                    Response(
+                        attempt=row,
+                        position=item.position,
+                        question_id=item.question_id,
+                        question_version_id=item.question_version_id,
+                        points=item.points,
+                    )
+                    for item in attempt.responses
+                )
+        except IntegrityError as exc:
+            raise AttemptInProgressConflict("An attempt of this assessment is already in progress.") from exc
+        return self._with_responses(row)
+
+    def get_attempt(self, attempt_id: int, *, lock: bool = False) -> AttemptRecord:
+        rows = Attempt.objects.filter(pk=attempt_id)
+        row = (rows.select_for_update() if lock else rows).first()
+        if row is None:
+            raise NotFoundError(f"No attempt {attempt_id}.")
+        return self._with_responses(row)
+
+    def get_in_progress(self, assessment_id: int, user_id: int) -> AttemptRecord | None:
+        row = Attempt.objects.filter(assessment_id=assessment_id, user_id=user_id, in_progress=True).first()
+        return self._with_responses(row) if row is not None else None
+
+    def list_attempts(self, assessment_id: int, user_id: int, *, with_responses: bool = False) -> list[AttemptRecord]:
+        rows = Attempt.objects.filter(assessment_id=assessment_id, user_id=user_id).order_by("number")
+        if not with_responses:
+            return [_attempt(row) for row in rows]
+        rows = rows.prefetch_related("responses")
+        return [_attempt(row, sorted(row.responses.all(), key=lambda item: item.position)) for row in rows]
+
+    def count_attempts(self, assessment_id: int, user_id: int) -> int:
+        return Attempt.objects.filter(assessment_id=assessment_id, user_id=user_id).count()
+
+    def next_number(self, assessment_id: int, user_id: int) -> int:
+        last = Attempt.objects.filter(assessment_id=assessment_id, user_id=user_id).aggregate(Max("number"))
+        return int(last["number__max"] or 0) + 1
+
+    def update_response(self, response_id: int, **fields: Any) -> ResponseRecord:
+        check_fields(fields, RESPONSE_FIELDS)
+        row = Response.objects.filter(pk=response_id).first()
+        if row is None:
+            raise NotFoundError(f"No response {response_id}.")
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save(update_fields=[*fields, "modified"])
+        return _response(row)
+
+    def update_attempt(self, attempt_id: int, **fields: Any) -> AttemptRecord:
+        check_fields(fields, ATTEMPT_FIELDS)
+        row = Attempt.objects.filter(pk=attempt_id).first()
+        if row is None:
+            raise NotFoundError(f"No attempt {attempt_id}.")
+        for name, value in fields.items():
+            setattr(row, name, value)
+        names = [*fields, "modified"]
+        if "state" in fields:
+            row.in_progress = True if fields["state"] == Attempt.IN_PROGRESS else None
+            names.append("in_progress")
+        row.save(update_fields=names)
+        return self._with_responses(row)
+
+    def expired_attempt_ids(self, now: datetime, *, limit: int = 500) -> list[int]:
+        rows = Attempt.objects.filter(in_progress=True, deadline__lt=now).order_by("deadline", "pk")
+        return list(rows.values_list("pk", flat=True)[:limit])
+
+    def seen_questions(self, user_id: int, assessment_ids: Iterable[int]) -> dict[int, datetime]:
+        ids = list(assessment_ids)
+        if not ids:
+            return {}
+        rows = Response.objects.filter(attempt__user_id=user_id, attempt__assessment_id__in=ids)
+        seen: dict[int, datetime] = {}
+        for question_id, shown in rows.values_list("question_id", "attempt__started_at"):
+            if question_id not in seen or shown > seen[question_id]:
+                seen[question_id] = shown
+        return seen
+
+    def delete_user_attempts(self, user_id: int) -> int:
+        attempts = Attempt.objects.filter(user_id=user_id)
+        count = attempts.count()
+        Response.objects.filter(attempt__user_id=user_id).delete()
+        attempts.delete()
+        return count

@@ -1,0 +1,1 @@
+"""REST API of assessments: authoring in Studio, taking them in the LMS."""

@@ -1,0 +1,72 @@
+"""
+Celery tasks of assessments: the per-attempt timer and the periodic sweep. Tasks take ids, never models.
+
+TLDR: ``auto_submit_attempt`` is queued for each timed attempt at its deadline plus grace (ETA); if
+the deadline moved later (an accommodation) it queues itself again for the new time. Messages can
+be lost (broker restart, Redis visibility timeout on long ETAs), so ``sweep_expired_attempts`` runs
+periodically (every minute, from the LMS beat schedule) and submits whatever is overdue. Both are
+idempotent: submitting locks the attempt row and does nothing to a finished attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+__all__ = ["auto_submit_attempt", "report_grade", "sweep_expired_attempts"]
+
+
+@shared_task(
+    name="ve_edu_vault.assessments.tasks.auto_submit_attempt",
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+    acks_late=True,
+)
+def auto_submit_attempt(self, attempt_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Submit the attempt (reason "timer") if it is still in progress and its time is up."""
+    from ve_edu_vault.assessments import api
+    from ve_edu_vault.errors import NotFoundError
+
+    try:
+        result = api.auto_submit_attempt(int(attempt_id))
+    except NotFoundError:
+        return "missing"
+    if result is not None:
+        log.info("Timer submitted attempt %s", attempt_id)
+        return "submitted"
+    due = api.timer_due_at(int(attempt_id))
+    if due is not None and due > timezone.now():
+        self.apply_async(args=[attempt_id], eta=due)
+        return "rescheduled"
+    return "nothing to do"
+
+
+@shared_task(name="ve_edu_vault.assessments.tasks.sweep_expired_attempts", acks_late=True)
+def sweep_expired_attempts() -> int:
+    """Submit every overdue attempt whose timer task was lost."""
+    from ve_edu_vault.assessments import api
+
+    return api.sweep_expired_attempts()
+
+
+@shared_task(
+    name="ve_edu_vault.assessments.tasks.report_grade",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=10,
+    acks_late=True,
+)
+def report_grade(assessment_id: int, user_id: int) -> bool:
+    """Retry a grade hand-off to the platform that failed after commit."""
+    from ve_edu_vault.assessments.grades import report_grade_now
+
+    return report_grade_now(int(assessment_id), int(user_id))
