@@ -93,7 +93,7 @@ if os.environ.get("CACHE_REDIS_URL"):
         "LOCATION": os.environ["CACHE_REDIS_URL"],
     }
 
-# Celery, named as edx-platform names it (CELERY_ namespace).
+# Celery (new-style CELERY_ names; edx-platform uses the old names, which Tutor's patch writes).
 _broker_dir = DATA_DIR / "celery-broker"
 for _sub in ("in", "processed"):
     (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -110,6 +110,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "0") == "1"
 CELERY_TASK_ACKS_LATE = True
+# Submits attempts whose timer task was lost (Tutor renders the same entry for the LMS's beat).
+CELERY_BEAT_SCHEDULE = {
+    "ve-edu-vault-sweep-expired-attempts": {
+        "task": "ve_edu_vault.assessments.tasks.sweep_expired_attempts",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    }
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Open edX JWTs (symmetric signing, as a devstack LMS issues them).
