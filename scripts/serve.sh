@@ -15,9 +15,9 @@ DJANGO_SETTINGS_MODULE=hosts.cms.settings $BIN/celery -A hosts.celery worker --b
   --loglevel=WARNING --schedule=.data/celerybeat-schedule & pids+=($!)
 cat <<MSG
 
-  ve-edu-vault demo
-  LMS host:    http://127.0.0.1:$LMS_PORT/api/ve-edu-vault/v1/health/
-  Studio host: http://127.0.0.1:$CMS_PORT/ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/sync/
+  ve-edu-vault demo (sign in at /login/ on either host)
+  LMS host:    http://127.0.0.1:$LMS_PORT/   learner pages: /ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/assessments/
+  Studio host: http://127.0.0.1:$CMS_PORT/   authoring: /ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/questions/
   API schema:  http://127.0.0.1:$LMS_PORT/api/ve-edu-vault/v1/schema/
   Admin:       http://127.0.0.1:$LMS_PORT/admin/
   Logins:      demo_staff / demo-password (course staff, admin)   demo_learner / demo-password (learner)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
+from hosts.views import home
+
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     *get_plugin_url_patterns("lms.djangoapp"),
 ]
