@@ -62,6 +62,8 @@ def test_take_end_to_end(browser: Any, live_server: Any, make_user: Any) -> None
     page.click("#start")
     page.wait_for_selector("fieldset.question")
     assert page.locator("fieldset.question legend").count() == 3
+    legends = page.locator("fieldset.question legend").all_text_contents()
+    assert [legend.split(":")[0] for legend in legends] == ["Question 1", "Question 2", "Question 3"]
     capital = _fieldset(page, "Capital")
     capital.get_by_label("Paris").check()
     _fieldset(page, "Blank").get_by_label("Answer").fill("nope")

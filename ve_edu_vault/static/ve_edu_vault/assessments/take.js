@@ -186,7 +186,7 @@
     var legendId = "q" + question.response_id + "-legend";
     var fieldset = el("fieldset", { "class": "question", "data-response": question.response_id, id: "q" + question.response_id });
     var q = question.question || {};
-    fieldset.appendChild(el("legend", { id: legendId, text: t.question + " " + question.position + (q.title ? ": " + q.title : "") }));
+    fieldset.appendChild(el("legend", { id: legendId, text: t.question + " " + (question.position + 1) + (q.title ? ": " + q.title : "") }));
     if (q.prompt) { fieldset.appendChild(el("div", { "class": "prompt", html: q.prompt })); }
     var disabled = readOnly || (question.tries_left === 0);
     (q.parts || []).forEach(function (part) { fieldset.appendChild(renderPart(question, part, disabled)); });
@@ -194,7 +194,8 @@
     var actions = el("div", { "class": "question-actions" });
     if (!readOnly && config.hintsEnabled && question.hints_remaining > 0) {
       actions.appendChild(el("button", { type: "button", "class": "hint", "data-action": "hint",
-        text: t.hint + " (" + question.hints_remaining + " " + t.hintsLeft + ")" }));
+        text: t.hint + " (" + question.hints_remaining + " " +
+          (question.hints_remaining === 1 ? t.hintLeft : t.hintsLeft) + ")" }));
     }
     if (!readOnly && question.tries_left !== null && question.tries_left > 0) {
       actions.appendChild(el("button", { type: "button", "class": "check", "data-action": "check",
