@@ -101,6 +101,7 @@ def test_timer_runs_out_at_375px(browser: Any, live_server: Any, make_user: Any)
     page.wait_for_selector("#score", timeout=20_000)  # the countdown reached zero and the page submitted
     assert page.text_content("#score") == "33%"
     assert "Time is up" in page.text_content("#result-summary")
+    assert not page.is_visible("#timer")  # the countdown is gone once the attempt is over
     finished = Attempt.objects.get(pk=attempt.id)
     assert finished.state == Attempt.GRADED and finished.submit_reason == "timer"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
