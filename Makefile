@@ -24,6 +24,8 @@ requirements: venv ## install the pinned development requirements and the packag
 upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
 	$(BIN)/pip install -q -r requirements/pip-tools.txt
 	cd requirements && for f in base test quality dev ci pip-tools doc; do ../$(PIP_COMPILE) --upgrade -o $$f.txt $$f.in; done
+	# Let tox choose the Django version for its matrix (as edx-cookiecutters does).
+	sed -i '/^django==/d' requirements/test.txt
 
 test: requirements ## run the whole test suite on MariaDB and on PostgreSQL (both hosts)
 	bash scripts/test.sh mariadb postgresql
