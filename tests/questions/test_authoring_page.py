@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -71,6 +73,7 @@ def test_invalid_content_shows_the_field(staff_client: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_browser_create_and_preview(live_server: Any, make_user: Any) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from django.conf import settings
     from django.test import Client
 
@@ -88,6 +91,7 @@ def test_browser_create_and_preview(live_server: Any, make_user: Any) -> None:
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
             page = context.new_page()
             page.goto(f"{live_server.url}{PAGE}")
+            page.click("#json-advanced summary")
             page.fill("#content", json.dumps(CONTENT))
             page.click("#create")
             page.wait_for_selector("#preview-form")
@@ -96,3 +100,168 @@ def test_browser_create_and_preview(live_server: Any, make_user: Any) -> None:
             assert page.text_content("#score") == "1.0"
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The question form (authoring.js): the JSON is built from typed fields.
+
+
+@pytest.mark.django_db
+def test_page_ships_the_form_script_and_data(staff_client: Any) -> None:
+    page = staff_client.get(PAGE)
+    assert b"questions/authoring.js" in page.content and b'id="question-page-data"' in page.content
+    assert b'id="json-advanced"' in page.content and b'for="node_usage_key"' in page.content
+    bad = dict(
+        CONTENT,
+        parts=[dict(CONTENT["parts"][0], config={"choices": [{"id": "a", "text": "x"}, {"id": "b", "text": ""}]})],
+    )
+    response = staff_client.post(PAGE, {"content": json.dumps(bad)})
+    assert response.status_code == 400
+    assert b'"field": "content.parts[0].config.choices[1].text"' in response.content
+
+
+@pytest.fixture
+def author_page(live_server: Any, make_user: Any) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.conf import settings
+    from django.test import Client
+
+    user = make_user("form_author")
+    grant_course_role(user, COURSE)
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--headless=new"]
+        )
+        try:
+            context = browser.new_context(viewport={"width": 375, "height": 800})
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_server.url}{PAGE}")
+            page.wait_for_selector("#q-type")
+            yield page
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def _choice(page: Any, index: int) -> Any:
+    return page.locator("#choice-list > li").nth(index)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_creates_a_multiple_choice_question(author_page: Any) -> None:
+    page = author_page
+    page.select_option("#q-type", "multiple_choice")
+    page.fill("#q-title", "Largest planet")
+    page.fill("#q-prompt", "<p>Which planet is the largest?</p>")
+    _choice(page, 0).get_by_label("Text").fill("Mars")
+    _choice(page, 1).get_by_label("Text").fill("Jupiter")
+    _choice(page, 1).get_by_label("Correct answer").check()
+    _choice(page, 1).get_by_label("Feedback (optional)").fill("Yes, by far.")
+    page.click("text=Add choice")
+    _choice(page, 2).get_by_label("Text").fill("Venus")
+    page.check("#q-shuffle")
+    page.click("text=Add hint")
+    page.locator("#hint-list > li").nth(0).get_by_label("Text").fill("Think of gas giants.")
+    page.locator("#hint-list > li").nth(0).get_by_label("Penalty, % of the score (optional)").fill("25")
+    page.fill("#q-tags", "astronomy, planets")
+    page.fill("#q-points", "2")
+    page.click("#create")
+    page.wait_for_selector("#preview-form")
+    question = api.list_questions(COURSE).items[0]
+    content = question.current_version.content
+    assert content["title"] == "Largest planet" and content["tags"] == ["astronomy", "planets"]
+    assert content["points"] == 2 and content["hints"] == [{"text": "Think of gas giants.", "penalty": 0.25}]
+    part = content["parts"][0]
+    assert part["type"] == "multiple_choice" and part["config"]["shuffle"] is True
+    assert [c["text"] for c in part["config"]["choices"]] == ["Mars", "Jupiter", "Venus"]
+    jupiter = part["config"]["choices"][1]["id"]
+    assert part["answer_key"] == {"correct": jupiter, "feedback": {jupiter: "Yes, by far."}}
+    # the edit page fills the form from the current version; preview-grade still works
+    assert page.input_value("#q-title") == "Largest planet"
+    assert _choice(page, 1).get_by_label("Correct answer").is_checked()
+    page.fill("#answers", json.dumps({part["id"]: jupiter}))
+    page.click("#preview")
+    assert page.text_content("#score") == "1.0"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_creates_a_numeric_question_and_edits_it(author_page: Any) -> None:
+    page = author_page
+    page.select_option("#q-type", "numeric")
+    page.fill("#q-title", "Pi")
+    page.fill("#q-num-value", "3.14")
+    page.fill("#q-num-tolerance", "1")
+    page.select_option("#q-num-mode", "percent")
+    page.click("#create")
+    page.wait_for_selector("#preview-form")
+    question = api.list_questions(COURSE).items[0]
+    key = question.current_version.content["parts"][0]["answer_key"]
+    assert key == {"value": 3.14, "tolerance": 1, "tolerance_mode": "percent"}
+    # edit: switch to a range; a new version appears
+    assert page.input_value("#q-num-value") == "3.14"
+    page.check("#q-num-range")
+    page.fill("#q-num-low", "3")
+    page.fill("#q-num-high", "3.2")
+    page.fill("#q-title", "Pi, roughly")
+    page.click("#save")
+    page.wait_for_selector(".messages")
+    assert page.text_content("#qversion") == "2"
+    current = api.get_question(question.id).current_version
+    assert current.number == 2 and current.title == "Pi, roughly"
+    assert current.content["parts"][0]["answer_key"] == {
+        "range": {"low": 3, "high": 3.2, "low_inclusive": True, "high_inclusive": True}
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_shows_the_field_error_for_an_empty_choice(author_page: Any) -> None:
+    page = author_page
+    page.select_option("#q-type", "multi_select")
+    page.fill("#q-title", "Primes")
+    _choice(page, 0).get_by_label("Text").fill("2")
+    _choice(page, 0).get_by_label("Correct answer").check()
+    _choice(page, 1).get_by_label("Text").fill("")
+    page.select_option("#q-partial", "edc")
+    page.click("#create")
+    page.wait_for_selector(".field-error")
+    assert api.list_questions(COURSE).total == 0
+    text_input = _choice(page, 1).get_by_label("Text")
+    assert text_input.get_attribute("aria-invalid") == "true"
+    error_id = page.locator(".field-error").get_attribute("id")
+    assert error_id in text_input.get_attribute("aria-describedby")
+    assert "Must not be empty" in page.text_content(f"#{error_id}")
+    assert "content.parts[0].config.choices[1].text" in page.text_content("#error")
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    # the form kept what was typed, and fixing the field creates the question
+    assert page.input_value("#q-title") == "Primes" and page.input_value("#q-partial") == "edc"
+    text_input.fill("4")
+    page.click("#create")
+    page.wait_for_selector("#preview-form")
+    part = api.list_questions(COURSE).items[0].current_version.content["parts"][0]
+    assert part["config"]["partial_credit"] == "edc" and len(part["answer_key"]["correct"]) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_creates_a_fill_in_the_blank_question(author_page: Any) -> None:
+    page = author_page
+    page.select_option("#q-type", "fill_in_blank")
+    page.fill("#q-title", "Capital")
+    page.locator("#blank-list > li").nth(0).get_by_label("Accepted answers, one per line").fill("Paris\nParís")
+    page.locator("#blank-list > li").nth(0).get_by_label("Ignore accents").check()
+    page.click("#create")
+    page.wait_for_selector("#preview-form")
+    part = api.list_questions(COURSE).items[0].current_version.content["parts"][0]
+    assert part["answer_key"]["blanks"]["blank_0"]["answers"] == ["Paris", "París"]
+    assert part["answer_key"]["blanks"]["blank_0"]["ignore_accents"] is True

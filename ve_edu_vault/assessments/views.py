@@ -4,7 +4,9 @@ Pages of assessments: the learner's list and take page (LMS), the authoring page
 TLDR: server-rendered shells. The learner pages render what the api returns for the learner and
 leave taking the assessment to a small script (``static/ve_edu_vault/assessments/take.js``) that
 calls the learner REST API with the session and the CSRF token; nothing secret is ever rendered.
-The authoring page edits the configuration as JSON through forms, like the question bank's page.
+The authoring page posts the configuration as JSON (``config``), like the question bank's page: a
+script (``static/ve_edu_vault/assessments/authoring.js``) turns it into a form (selection, timing,
+dates, scoring, behaviour, feedback) and writes the JSON back; errors name the field it shows them at.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from ve_edu_vault.assessments.data import AssessmentConfig, InvalidAssessmentCon
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.questions import api as questions
+from ve_edu_vault.questions.views import outline_options
 from ve_edu_vault.rest_api import API_PREFIX
 
 EXAMPLE_CONFIG: dict[str, Any] = {
@@ -152,6 +156,33 @@ def _error_text(exc: VaultError) -> str:
     return f"{exc.field}: {exc.message}" if exc.field else exc.message
 
 
+def _error_data(exc: VaultError) -> dict[str, str]:
+    return {"field": exc.field or "", "message": str(exc.message), "text": _error_text(exc)}
+
+
+def _authoring_data(key: CourseKey, config_text: str) -> dict[str, Any]:
+    """What the form script needs: the config to fill the form from, the course's nodes and questions."""
+    try:
+        config = json.loads(config_text or "null")
+    except json.JSONDecodeError:
+        config = None
+    page = questions.list_questions(key, limit=1000)
+    return {
+        "config": config,
+        "nodes": outline_options(key),
+        "questions": [
+            {
+                "id": q.id,
+                "title": (q.current_version.title if q.current_version else "") or f"#{q.id}",
+                "type": q.current_version.type if q.current_version else "",
+                "tags": list(q.current_version.tags) if q.current_version else [],
+                "node": str(q.node_usage_key or ""),
+            }
+            for q in page.items
+        ],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def authoring_list(request: HttpRequest, course_key: str) -> HttpResponse:
@@ -160,7 +191,7 @@ def authoring_list(request: HttpRequest, course_key: str) -> HttpResponse:
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
     form = {"title": "", "node_usage_key": "", "config": json.dumps(EXAMPLE_CONFIG, indent=2)}
-    error = None
+    error = error_data = None
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in form}
         try:
@@ -172,7 +203,7 @@ def authoring_list(request: HttpRequest, course_key: str) -> HttpResponse:
                 author=request.user,
             )
         except VaultError as exc:
-            error = _error_text(exc)
+            error, error_data = _error_text(exc), _error_data(exc)
         else:
             messages.success(request, _("Assessment {id} created.").format(id=assessment.id))
             return HttpResponseRedirect(reverse("ve_edu_vault:assessment-edit-page", args=[str(key), assessment.id]))
@@ -181,6 +212,9 @@ def authoring_list(request: HttpRequest, course_key: str) -> HttpResponse:
         "assessments": api.list_assessments(key, include_archived=True),
         "form": form,
         "error": error,
+        "error_data": error_data,
+        "page_data": _authoring_data(key, form["config"]),
+        "nodes": outline_options(key),
     }
     return render(request, "ve_edu_vault/assessments/authoring_list.html", context, status=400 if error else 200)
 
@@ -197,7 +231,7 @@ def authoring_edit(request: HttpRequest, course_key: str, assessment_id: int) ->
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
     form = {"title": assessment.title, "config": json.dumps(assessment.config.to_dict(), indent=2)}
-    error = preview = None
+    error = error_data = preview = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -233,12 +267,17 @@ def authoring_edit(request: HttpRequest, course_key: str, assessment_id: int) ->
         except ValueError:
             error, status = str(_("Accommodation values must be numbers.")), 400
         except VaultError as exc:
-            error, status = _error_text(exc), 400
+            error, error_data, status = _error_text(exc), _error_data(exc), 400
     context = {
         "course_key": key,
         "assessment": assessment,
         "form": form,
         "error": error,
+        "error_data": error_data,
+        "page_data": _authoring_data(key, form["config"]),
+        "node_name": next(
+            (n["path"] for n in outline_options(key) if n["usage_key"] == str(assessment.node_usage_key)), ""
+        ),
         "preview": preview,
         "accommodations": api.list_accommodations(assessment_id),
     }

@@ -1,9 +1,13 @@
 """
-The Studio authoring page of the question bank: list and filter, create and edit (JSON content), preview-grade.
+The Studio authoring page of the question bank: list and filter, create and edit, preview-grade.
 
 TLDR: server-rendered so it works in Studio without a frontend build. Course staff only (the
 platform adapter decides). Forms POST with CSRF to the same page; the views call only
-``questions.api``. Invalid content re-renders the form with the error and the field it names.
+``questions.api``. The content is still posted as JSON (``content``): a progressive-enhancement
+script (``static/ve_edu_vault/questions/authoring.js``) turns it into a form per question type and
+writes the JSON back on submit; without the script the JSON editor is the form. Invalid content
+re-renders the form (status 400) with the message and the field it names, which the script shows
+next to the matching control.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
+from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.questions import api
@@ -65,6 +70,58 @@ def _error_text(exc: VaultError) -> str:
     return f"{exc.field}: {exc.message}" if exc.field else exc.message
 
 
+def _error_data(exc: VaultError) -> dict[str, str]:
+    """The error as the form script reads it (``field`` names the control, e.g. ``content.parts[0].prompt``)."""
+    return {"field": exc.field or "", "message": str(exc.message), "text": _error_text(exc)}
+
+
+# The types the form knows; any other registered type is edited in the JSON editor.
+FORM_TYPES = ("multiple_choice", "multi_select", "dropdown", "numeric", "fill_in_blank")
+
+
+def outline_options(course_key: CourseKey) -> list[dict[str, Any]]:
+    """The course mirror flattened in outline order for a ``<select>``: usage key, name, kind, depth."""
+    options: list[dict[str, Any]] = []
+
+    def walk(nodes: Any, path: tuple[str, ...]) -> None:
+        for node in nodes:
+            name = node.display_name or str(node.usage_key)
+            options.append(
+                {
+                    "usage_key": str(node.usage_key),
+                    "name": name,
+                    "kind": node.kind,
+                    "depth": len(path),
+                    "path": " / ".join((*path, name)),
+                }
+            )
+            walk(node.children, (*path, name))
+
+    walk(course_sync.get_outline_tree(course_key), ())
+    return options
+
+
+def _type_choices() -> list[dict[str, str]]:
+    registry = get_registry()
+    names = sorted(registry.names())
+    labels = {}
+    for name in names:
+        try:
+            labels[name] = str(registry.get(name).label or name)
+        except Exception:  # a plugin type without a usable label is still listed by name
+            labels[name] = name
+    return [{"name": name, "label": labels[name], "form": "1" if name in FORM_TYPES else ""} for name in names]
+
+
+def _page_data(key: CourseKey, content_text: str) -> dict[str, Any]:
+    """What the form script needs: the content to fill the form from, the types, the course's objectives."""
+    try:
+        content = json.loads(content_text or "null")
+    except json.JSONDecodeError:
+        content = None
+    return {"content": content, "types": _type_choices(), "formTypes": list(FORM_TYPES)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
@@ -72,7 +129,7 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
     form = {"content": json.dumps(EXAMPLE_CONTENT, indent=2), "node_usage_key": ""}
-    error = None
+    error = error_data = None
     if request.method == "POST":
         form = {"content": request.POST.get("content", ""), "node_usage_key": request.POST.get("node_usage_key", "")}
         try:
@@ -83,7 +140,7 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
                 author=request.user,
             )
         except VaultError as exc:
-            error = _error_text(exc)
+            error, error_data = _error_text(exc), _error_data(exc)
         else:
             messages.success(request, _("Question {id} created.").format(id=question.id))
             return HttpResponseRedirect(reverse("ve_edu_vault:question-edit-page", args=[str(key), question.id]))
@@ -105,6 +162,9 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
         "types": sorted(get_registry().names()),
         "form": form,
         "error": error,
+        "error_data": error_data,
+        "page_data": _page_data(key, form["content"]),
+        "nodes": outline_options(key),
     }
     return render(request, "ve_edu_vault/questions/list.html", context, status=400 if error else 200)
 
@@ -120,16 +180,28 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
     current = question.current_version
-    form = {"content": json.dumps(current.content if current else {}, indent=2), "answers": "{}"}
-    error = grade = None
+    form = {
+        "content": json.dumps(current.content if current else {}, indent=2),
+        "answers": "{}",
+        "node_usage_key": str(question.node_usage_key or ""),
+    }
+    error = error_data = grade = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
             if action == "save":
                 form["content"] = request.POST.get("content", "")
+                changes: dict[str, Any] = {}
+                if "node_usage_key" in request.POST:
+                    form["node_usage_key"] = request.POST["node_usage_key"]
+                    changes["node_usage_key"] = form["node_usage_key"].strip() or None
                 question = api.edit_question(
-                    question_id, content=_parse_json(form["content"], "content"), author=request.user, course_key=key
+                    question_id,
+                    content=_parse_json(form["content"], "content"),
+                    author=request.user,
+                    course_key=key,
+                    **changes,
                 )
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(request.path)
@@ -143,13 +215,16 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
                 form["answers"] = request.POST.get("answers", "{}")
                 grade = api.preview_grade(question_id, _parse_json(form["answers"], "answers"), course_key=key)
         except VaultError as exc:
-            error, status = _error_text(exc), 400
+            error, error_data, status = _error_text(exc), _error_data(exc), 400
     context = {
         "course_key": key,
         "question": question,
         "versions": api.list_versions(question_id, course_key=key),
         "form": form,
         "error": error,
+        "error_data": error_data,
+        "page_data": _page_data(key, form["content"]),
+        "nodes": outline_options(key),
         "grade": grade,
         "grade_json": json.dumps(grade, indent=2) if grade is not None else "",
     }
