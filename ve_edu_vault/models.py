@@ -6,6 +6,7 @@ TLDR: do not query these from another applet; call that applet's ``api.py``.
 
 from ve_edu_vault.assessments.models import Accommodation, Assessment, Attempt, Response
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
+from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.platform.models import (
     StandaloneCourseRole,
     StandaloneEnrollment,
@@ -13,6 +14,7 @@ from ve_edu_vault.platform.models import (
     StandalonePublishedOutline,
 )
 from ve_edu_vault.questions.models import Question, QuestionTag, QuestionVersion
+from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
 
 __all__ = [
     "Accommodation",
@@ -20,9 +22,13 @@ __all__ = [
     "Attempt",
     "CourseNode",
     "CourseSyncState",
+    "MasteryEvent",
+    "MasteryState",
     "Question",
     "QuestionTag",
     "QuestionVersion",
+    "RegradeItem",
+    "RegradeRun",
     "Response",
     "StandaloneCourseRole",
     "StandaloneEnrollment",

@@ -6,14 +6,23 @@ answer keys, no explanation, no hint text); hints from ``feedback.hints_visible`
 for); score, correctness, grader feedback and explanation only when
 ``feedback.question_feedback_released`` says so, and attempt scores only when
 ``feedback.score_released`` does. Nothing else from the version's content is copied.
+
+Hook point: ``QuestionsRenderStarted`` (``ve_edu_vault.hooks.filters``) receives the views of an
+attempt as plain dicts and may reorder, drop or annotate them. The views are built *before* the
+filter, so a step only ever sees learner-safe data; a view whose ``response_id`` is not one of the
+attempt's is ignored (a step cannot make the page show another learner's response), and keys a
+step adds outside the view's fields are kept under ``question["annotations"]``. A step may change the
+``question`` dict (an accessibility note in the prompt) but not the grade fields of a view (score,
+correctness, feedback, explanation, tries): the feedback release rules stay the plugin's.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
+from ve_edu_vault.hooks.filters import QuestionsRenderStarted
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.grading import public_question_view
 
@@ -106,10 +115,43 @@ def _released_feedback(stored: Any) -> dict[str, Any] | None:
     }
 
 
+_VIEW_FIELDS = frozenset(item.name for item in fields(QuestionView))
+
+
+def filtered_views(
+    ctx: AssessmentContext, views: tuple[QuestionView, ...], *, user_id: int
+) -> tuple[QuestionView, ...]:
+    """Run ``QuestionsRenderStarted`` over the views (identity when no pipeline is configured)."""
+    if not views:
+        return views
+    known = {view.response_id: view for view in views}
+    context = {"course_key": str(ctx.row.course_key), "assessment_id": ctx.row.pk, "user_id": user_id}
+    result = QuestionsRenderStarted.run_filter([asdict(view) for view in views], context)
+    shown: list[QuestionView] = []
+    for data in result:
+        original = known.get(data.get("response_id"))  # type: ignore[arg-type]
+        if original is None:
+            continue
+        extra = {key: value for key, value in data.items() if key not in _VIEW_FIELDS}
+        question = dict(data.get("question") or original.question)
+        if extra:
+            question["annotations"] = {**question.get("annotations", {}), **extra}
+        # Grades, feedback and tries stay the plugin's: only order, presence, the question dict and notes change.
+        shown.append(replace(original, question=question))
+    return tuple(shown)
+
+
 def questions_of(
     ctx: AssessmentContext, attempt: AttemptRecord, *, now: datetime, versions: VersionCache
 ) -> tuple[QuestionView, ...]:
     state = AttemptState(attempt.state)
+    views = _questions_of(ctx, attempt, now=now, versions=versions, state=state)
+    return filtered_views(ctx, views, user_id=attempt.user_id)
+
+
+def _questions_of(
+    ctx: AssessmentContext, attempt: AttemptRecord, *, now: datetime, versions: VersionCache, state: AttemptState
+) -> tuple[QuestionView, ...]:
     return tuple(
         question_view(
             ctx,

@@ -7,6 +7,17 @@ hint penalties, ``scoring.attempt_totals`` sums by points, ``scoring.passed`` co
 threshold, and the attempt becomes GRADED, all in one transaction. A timer or sweep submission
 grades exactly what was saved: expiry never turns answered work into a zero. After commit: the
 ``ATTEMPT_GRADED`` signal, and the grade hand-off to the platform when the assessment is graded.
+
+Hook points (``ve_edu_vault.hooks.filters``, see hooks/README.rst): ``AnswerGradingStarted`` runs
+before each answer is graded (a step may normalise the answer; ``PreventGrading`` refuses the whole
+submission with :class:`GradingPreventedError`, a 409 carrying the step's message, and nothing is
+recorded because the transaction rolls back); ``GradeComputed`` runs on the grader's result, before
+penalties and before anything is stored. The learner's answer is stored as given, never the
+normalised one, so a regrade sees what the learner typed.
+
+Mastery: in the same transaction, every graded response whose question is attached to an objective
+updates the learner's mastery of that objective (``mastery.api.record_observations``), so a grade
+and the mastery it implies commit or roll back together.
 """
 
 from __future__ import annotations
@@ -16,7 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from ve_edu_vault.errors import ConflictError, NotFoundError
+from ve_edu_vault.hooks.filters import AnswerGradingStarted, GradeComputed
+from ve_edu_vault.mastery import api as mastery
+from ve_edu_vault.mastery.data import Observation
+from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.errors import QuestionError
 from ve_edu_vault.questions.grading import grade_question
@@ -24,19 +42,53 @@ from ve_edu_vault.questions.grading import grade_question
 from . import feedback, scoring
 from ._context import AssessmentContext, VersionCache
 from .data import QuestionBehaviour
-from .models import Attempt
+from .models import Attempt, Response
 from .repositories import AttemptRecord, ResponseRecord, get_repository
 
 log = logging.getLogger(__name__)
 
 
-def grade_answer(content: QuestionContent, answer: Any) -> tuple[float, bool, dict[str, Any]]:
-    """``(raw score, correct, grader feedback)``; an answer the grader cannot read scores 0."""
+class GradingPreventedError(ConflictError):
+    """A pipeline step of ``AnswerGradingStarted`` refused to let an answer be graded (its message is the learner's)."""
+
+    code = "grading_prevented"
+    default_message = _("This answer cannot be graded now.")
+
+
+def grade_answer(
+    content: QuestionContent, answer: Any, *, context: dict[str, Any] | None = None, filters: bool = True
+) -> tuple[float, bool, dict[str, Any]]:
+    """
+    ``(raw score, correct, grader feedback)``; an answer the grader cannot read scores 0.
+
+    ``filters=False`` is for a regrade dry run and bulk regrade, which apply a corrected key to answers already
+    accepted: the answer-level filters ran when they were graded first.
+    """
+    hook_context = dict(context or {})
+    if filters:
+        try:
+            answer = AnswerGradingStarted.run_filter(content.type, answer, hook_context)
+        except AnswerGradingStarted.PreventGrading as error:
+            raise GradingPreventedError(str(error) or None) from error
     try:
         result = grade_question(content, answer)
     except QuestionError as error:
         return 0.0, False, {"score": 0.0, "correct": False, "error": error.message, "feedback": {}, "parts": []}
-    return result.score, result.correct, result.to_dict()
+    grade = result.to_dict()
+    grade["score"], grade["correct"] = result.score, result.correct
+    if filters:
+        grade = GradeComputed.run_filter(grade, hook_context)
+    return float(grade["score"]), bool(grade["correct"]), grade
+
+
+def hook_context(ctx: AssessmentContext, *, user_id: int, question_id: int) -> dict[str, Any]:
+    """The plain-data context every filter of the grading pipeline receives."""
+    return {
+        "course_key": str(ctx.row.course_key),
+        "assessment_id": ctx.row.pk,
+        "user_id": user_id,
+        "question_id": question_id,
+    }
 
 
 def penalised(
@@ -53,14 +105,18 @@ def penalised(
     )
 
 
-def _grade_response(ctx: AssessmentContext, item: ResponseRecord, content: QuestionContent, now: datetime) -> float:
+def _grade_response(
+    ctx: AssessmentContext, item: ResponseRecord, content: QuestionContent, now: datetime, *, user_id: int
+) -> float:
     repository = get_repository()
     if item.checked and item.graded_at is not None and item.raw_score is not None:
         # Checked during the attempt and unchanged since: that check is the grade.
         raw, tries = item.raw_score, max(1, item.tries_used)
         fields: dict[str, Any] = {}
     else:
-        raw, correct, grader_feedback = grade_answer(content, item.answer)
+        raw, correct, grader_feedback = grade_answer(
+            content, item.answer, context=hook_context(ctx, user_id=user_id, question_id=item.question_id)
+        )
         # Never checked: submission is the first try; changed after a check: one more try.
         tries = item.tries_used + 1 if item.checked else max(1, item.tries_used)
         fields = {"raw_score": raw, "correct": correct, "feedback": grader_feedback, "tries_used": tries}
@@ -75,7 +131,7 @@ def finish_attempt(
     """Grade and close a locked in-progress attempt; schedule the after-commit hand-offs."""
     items: list[tuple[float, float]] = []
     for item in attempt.responses:
-        score = _grade_response(ctx, item, versions.content(item.question_version_id), now)
+        score = _grade_response(ctx, item, versions.content(item.question_version_id), now, user_id=attempt.user_id)
         items.append((score, item.points))
     earned, possible, fraction = scoring.attempt_totals(items)
     finished = get_repository().update_attempt(
@@ -90,10 +146,84 @@ def finish_attempt(
         submit_reason=reason,
     )
     _set_monitoring(finished, reason)
+    _record_mastery(ctx, finished)
     course_key = ctx.row.course_key
     graded = ctx.config.graded
     transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=graded))
     return finished
+
+
+def objective_of(question_id: int, cache: dict[int, int | None]) -> int | None:
+    """The mirror node id of the objective a question is attached to (None: not attached to an objective)."""
+    if question_id not in cache:
+        node_id: int | None = None
+        try:
+            question = questions.get_question(question_id)
+            if question.node_usage_key is not None:
+                node_id = mastery.objective_node_id(question.node_usage_key)
+        except NotFoundError:
+            node_id = None
+        cache[question_id] = node_id
+    return cache[question_id]
+
+
+def observation_of(item: ResponseRecord, at: datetime) -> Observation:
+    return Observation(
+        response_id=item.id,
+        correct=bool(item.correct),
+        score=float(item.score or 0.0),
+        at=at,
+        question_id=item.question_id,
+    )
+
+
+def _record_mastery(ctx: AssessmentContext, attempt: AttemptRecord) -> None:
+    """Feed every graded response on an objective to the learner's mastery, in the grading transaction."""
+    cache: dict[int, int | None] = {}
+    at = attempt.graded_at or attempt.submitted_at or attempt.started_at
+    evidence: list[tuple[int, Observation]] = []
+    for item in attempt.responses:
+        node_id = objective_of(item.question_id, cache)
+        if node_id is not None and item.score is not None:
+            evidence.append((node_id, observation_of(item, at)))
+    if evidence:
+        mastery.record_observations(ctx.row.course_key, attempt.user_id, evidence)
+
+
+def graded_observations(course_key: Any, user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Observation]]:
+    """
+    Every graded response of the course on an objective, as ``{(user_id, node_id): [observations, oldest first]}``.
+
+    The mastery applet's replay source (``mastery.api.recompute``): ordered by the attempt's grading time, then by
+    position in the attempt (the order ``_record_mastery`` fed them in), so a replay gives the states recorded live.
+    """
+    rows = Response.objects.filter(
+        attempt__assessment__course_key=course_key, attempt__state=Attempt.GRADED, score__isnull=False
+    )
+    if user_ids is not None:
+        rows = rows.filter(attempt__user_id__in=user_ids)
+    values = rows.order_by("attempt__graded_at", "attempt_id", "position").values_list(
+        "id", "attempt__user_id", "question_id", "correct", "score", "attempt__graded_at"
+    )
+    cache: dict[int, int | None] = {}
+    result: dict[tuple[int, int], list[Observation]] = {}
+    for response_id, user_id, question_id, correct, score, graded_at in values:
+        node_id = objective_of(question_id, cache)
+        if node_id is None:
+            continue
+        result.setdefault((user_id, node_id), []).append(
+            Observation(
+                response_id=response_id,
+                correct=bool(correct),
+                score=float(score or 0.0),
+                at=graded_at or timezone.now(),
+                question_id=question_id,
+            )
+        )
+    return result
+
+
+mastery.register_observation_source(graded_observations)
 
 
 def _set_monitoring(attempt: AttemptRecord, reason: str) -> None:

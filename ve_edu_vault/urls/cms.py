@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from ve_edu_vault.assessments import urls as assessments_urls
+from ve_edu_vault.regrade import urls as regrade_urls
 from ve_edu_vault.urls.common import common_patterns
 
 app_name = "ve_edu_vault"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include("ve_edu_vault.course_sync.urls")),
     path("", include("ve_edu_vault.questions.urls")),
     path("", include(assessments_urls.cms_urlpatterns)),
+    path("", include(regrade_urls.cms_urlpatterns)),
 ]

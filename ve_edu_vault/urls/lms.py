@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from ve_edu_vault.assessments import urls as assessments_urls
+from ve_edu_vault.mastery import urls as mastery_urls
 from ve_edu_vault.urls.common import common_patterns
 
 app_name = "ve_edu_vault"
@@ -12,4 +13,5 @@ app_name = "ve_edu_vault"
 urlpatterns = [
     *common_patterns("ve_edu_vault.urls.lms"),
     path("", include(assessments_urls.lms_urlpatterns)),
+    path("", include(mastery_urls.lms_urlpatterns)),
 ]

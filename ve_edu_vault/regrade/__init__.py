@@ -1,0 +1,1 @@
+"""Bulk regrade: apply a corrected question version to every response already graded, with a dry run first."""
