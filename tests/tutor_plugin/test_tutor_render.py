@@ -17,7 +17,8 @@ from tutor_plugin_helpers import PLUGIN, exec_settings, read, run_tutor, vault_s
 SYNC = "ve_edu_vault.course_sync.tasks.sync_course"
 AUTO_SUBMIT = "ve_edu_vault.assessments.tasks.auto_submit_attempt"
 SWEEP = "ve_edu_vault.assessments.tasks.sweep_expired_attempts"
-REGRADE = "ve_edu_vault.questions.tasks.regrade"
+REPORT = "ve_edu_vault.assessments.tasks.report_grade"
+REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 SERVICES = ("lms", "cms")
 ENVIRONMENTS = ("production", "development")
@@ -192,6 +193,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         SYNC: {"queue": "edx.cms.core.default"},
         AUTO_SUBMIT: {"queue": "edx.lms.core.default"},
         SWEEP: {"queue": "edx.lms.core.default"},
+        REPORT: {"queue": "edx.lms.core.default"},
         REGRADE: {"queue": "edx.lms.core.default"},
     }
 
@@ -199,7 +201,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
 def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
     settings = exec_settings(vault_settings_code(custom_root, "cms"))
     assert settings["EXPLICIT_QUEUES"] == {
-        task: {"queue": "edx.lms.core.high"} for task in (SYNC, AUTO_SUBMIT, SWEEP, REGRADE)
+        task: {"queue": "edx.lms.core.high"} for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, REGRADE)
     }
 
 
@@ -264,3 +266,23 @@ def test_beat_can_be_left_to_the_operator(custom_root: Path) -> None:
     assert "ve-edu-vault-beat" not in _k8s_deployments(custom_root)
     # The schedule stays in the settings, for whichever beat the operator runs.
     assert SWEEP_ENTRY in exec_settings(vault_settings_code(custom_root, "lms"))["CELERYBEAT_SCHEDULE"]
+
+
+def test_every_task_of_the_plugin_is_routed(default_root: Path) -> None:
+    """A task added to the plugin without a route would land on a queue no Tutor worker consumes."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "ve_edu_vault"
+    names = set()
+    for path in package.rglob("tasks.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "name"
+                and isinstance(node.value, ast.Constant)
+                and str(node.value.value).startswith("ve_edu_vault.")
+            ):
+                names.add(node.value.value)
+    assert len(names) >= 5
+    settings = exec_settings(vault_settings_code(default_root, "lms"))
+    assert names <= set(settings["EXPLICIT_QUEUES"]), names - set(settings["EXPLICIT_QUEUES"])
