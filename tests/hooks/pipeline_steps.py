@@ -81,3 +81,13 @@ class Explode(PipelineStep):
 def path(step: type) -> str:
     """The dotted path ``OPEN_EDX_FILTERS_CONFIG`` needs, however pytest imported this module."""
     return f"{step.__module__}.{step.__qualname__}"
+
+
+class RecordContext(PipelineStep):
+    """Records the context each run receives (tests read ``RecordContext.seen``) and changes nothing."""
+
+    seen: list[dict[str, Any]] = []
+
+    def run_filter(self, question_type: str, answer: Any, context: dict[str, Any]) -> dict[str, Any]:
+        RecordContext.seen.append(dict(context))
+        return {"question_type": question_type, "answer": answer, "context": context}

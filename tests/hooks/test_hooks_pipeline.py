@@ -17,6 +17,7 @@ from tests.hooks.pipeline_steps import (
     CurveGrade,
     NormaliseTextAnswers,
     PreventGradingWhenLocked,
+    RecordContext,
     ReverseAndDropHidden,
     path,
 )
@@ -130,3 +131,19 @@ def test_rest_refusal_is_a_409_with_the_step_message(make_user: Any, client: Any
     assert reply.status_code == 409, reply.content
     assert reply.json()["error_code"] == "grading_prevented"
     assert "locked" in reply.json()["message"]
+
+
+def test_checking_an_answer_gives_the_grading_filter_its_full_context(make_user: Any) -> None:
+    assessment, student, view = started(make_user, behaviour="immediate")
+    blank = by_title(view)["Blank"]
+    RecordContext.seen.clear()
+    with override_settings(**pipeline(AnswerGradingStarted, RecordContext)):
+        api.check_answer(view.id, user=student, response_id=blank.response_id, answer={"p0": {"blank_0": "x"}})
+    assert RecordContext.seen == [
+        {
+            "course_key": str(assessment.course_key),
+            "assessment_id": assessment.id,
+            "user_id": student.pk,
+            "question_id": Response.objects.get(pk=blank.response_id).question_id,
+        }
+    ]

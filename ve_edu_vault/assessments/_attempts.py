@@ -34,7 +34,7 @@ from ve_edu_vault.questions.data import QuestionContent
 from . import _render, timing
 from ._context import AssessmentContext, VersionCache, load_context
 from ._draw import draw_responses
-from ._submit import finish_attempt, grade_answer, penalised
+from ._submit import finish_attempt, grade_answer, hook_context, penalised
 from .data import QuestionBehaviour
 from .data_api import AttemptView, QuestionView
 from .models import Attempt
@@ -239,7 +239,8 @@ def check_answer(
             raise NoTriesLeftError()
         content = versions.content(item.question_version_id)
         _check_shape(str(response_id), content, answer)
-        raw, correct, grader_feedback = grade_answer(content, answer)
+        context = hook_context(ctx, user_id=attempt.user_id, question_id=item.question_id)
+        raw, correct, grader_feedback = grade_answer(content, answer, context=context)
         if "error" in grader_feedback:  # unreadable: tell the learner, do not use up a try
             raise ValidationError(grader_feedback["error"], field=f"answers.{response_id}")
         tries = item.tries_used + 1

@@ -42,8 +42,8 @@ class QuestionsRenderStarted(OpenEdxPublicFilter):
 
     Trigger:
         - Repository: ve-edu-vault
-        - Path: ve_edu_vault/assessments/api.py
-        - Function or Method: the function that builds the learner's question views for an attempt
+        - Path: ve_edu_vault/assessments/_render.py
+        - Function or Method: questions_of (the learner's question views of an attempt or result)
 
     Additional Information:
         Each question view is the learner-safe dict the plugin renders (never an answer key). The context carries
@@ -89,8 +89,8 @@ class AnswerGradingStarted(OpenEdxPublicFilter):
 
     Trigger:
         - Repository: ve-edu-vault
-        - Path: ve_edu_vault/assessments/api.py
-        - Function or Method: the grading pipeline, before ``questions.grading.grade_question``
+        - Path: ve_edu_vault/assessments/_submit.py
+        - Function or Method: grade_answer, before ``questions.grading.grade_question`` (submit and check)
 
     Additional Information:
         The answer has the graders' shape: a mapping ``{part_id: part_answer}``. The context carries
@@ -140,8 +140,8 @@ class GradeComputed(OpenEdxPublicFilter):
 
     Trigger:
         - Repository: ve-edu-vault
-        - Path: ve_edu_vault/assessments/api.py
-        - Function or Method: the grading pipeline, after ``questions.grading.grade_question``
+        - Path: ve_edu_vault/assessments/_submit.py
+        - Function or Method: grade_answer, after ``questions.grading.grade_question`` (submit and check)
 
     Additional Information:
         The grade dict carries at least ``score`` (0..1), ``correct`` (bool) and ``feedback``. What the pipeline
