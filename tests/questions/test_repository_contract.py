@@ -66,6 +66,13 @@ class RepositoryContract:
         with pytest.raises(NotFoundError):
             repository.get_version(999_999)
 
+    def test_many_at_once_leaves_missing_ids_out(self, repository: QuestionRepository) -> None:
+        a = repository.create(course_key=COURSE, version=version("Alpha"))
+        b = repository.create(course_key=COURSE, version=version("Beta"))
+        second = repository.add_version(b.id, version("Beta", correct="b"))
+        assert repository.get_many([a.id, b.id, 999_999]) == {a.id: repository.get(a.id), b.id: repository.get(b.id)}
+        assert repository.get_versions([second.id, 999_999]) == {second.id: second}
+
     def test_versions_append_and_become_current(self, repository: QuestionRepository) -> None:
         created = repository.create(course_key=COURSE, version=version())
         second = repository.add_version(created.id, version(correct="b"))

@@ -9,6 +9,7 @@ pinned question version once per call.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -124,6 +125,13 @@ class VersionCache:
     """Pinned question versions, read once per api call (versions are immutable)."""
 
     contents: dict[int, QuestionContent] = field(default_factory=dict)
+
+    def preload(self, version_ids: Iterable[int]) -> None:
+        """Read every missing version among ``version_ids`` in one go (an attempt's pinned versions)."""
+        missing = {version_id for version_id in version_ids if version_id not in self.contents}
+        if missing:
+            for version_id, version in questions.get_versions(missing).items():
+                self.contents[version_id] = version.to_content()
 
     def content(self, version_id: int) -> QuestionContent:
         if version_id not in self.contents:

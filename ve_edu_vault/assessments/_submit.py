@@ -23,6 +23,8 @@ and the mastery it implies commit or roll back together.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ve_edu_vault.errors import ConflictError, NotFoundError
+from ve_edu_vault.course_sync.api import CourseNodeData
+from ve_edu_vault.errors import ConflictError
 from ve_edu_vault.hooks.filters import AnswerGradingStarted, GradeComputed
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.mastery.data import Observation
@@ -107,12 +110,18 @@ def penalised(
 
 def _grade_response(
     ctx: AssessmentContext, item: ResponseRecord, content: QuestionContent, now: datetime, *, user_id: int
-) -> float:
-    repository = get_repository()
+) -> dict[str, Any]:
+    """The fields to store on ``item`` once graded (score, and the grader's outcome when it graded now)."""
     if item.checked and item.graded_at is not None and item.raw_score is not None:
         # Checked during the attempt and unchanged since: that check is the grade.
         raw, tries = item.raw_score, max(1, item.tries_used)
-        fields: dict[str, Any] = {}
+        # The same fields as a fresh grade, unchanged, so every response is written by one statement.
+        fields: dict[str, Any] = {
+            "raw_score": raw,
+            "correct": item.correct,
+            "feedback": item.feedback,
+            "tries_used": item.tries_used,
+        }
     else:
         raw, correct, grader_feedback = grade_answer(
             content, item.answer, context=hook_context(ctx, user_id=user_id, question_id=item.question_id)
@@ -121,21 +130,33 @@ def _grade_response(
         tries = item.tries_used + 1 if item.checked else max(1, item.tries_used)
         fields = {"raw_score": raw, "correct": correct, "feedback": grader_feedback, "tries_used": tries}
     score = penalised(ctx, content, raw, tries_used=tries, hints_shown=item.hints_shown)
-    repository.update_response(item.id, score=score, graded_at=now, **fields)
-    return score
+    return {"score": score, "graded_at": now, **fields}
 
 
 def finish_attempt(
     ctx: AssessmentContext, attempt: AttemptRecord, *, reason: str, now: datetime, versions: VersionCache
 ) -> AttemptRecord:
-    """Grade and close a locked in-progress attempt; schedule the after-commit hand-offs."""
+    """
+    Grade and close a locked in-progress attempt; schedule the after-commit hand-offs.
+
+    Reads are batched (every pinned version at once) and writes are two statements (all responses,
+    then the attempt), so a submission costs the same few queries whatever its number of questions.
+    """
+    repository = get_repository()
+    versions.preload(item.question_version_id for item in attempt.responses)
     items: list[tuple[float, float]] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
+    graded: list[ResponseRecord] = []
     for item in attempt.responses:
-        score = _grade_response(ctx, item, versions.content(item.question_version_id), now, user_id=attempt.user_id)
-        items.append((score, item.points))
+        fields = _grade_response(ctx, item, versions.content(item.question_version_id), now, user_id=attempt.user_id)
+        updates.append((item.id, fields))
+        graded.append(replace(item, **fields))
+        items.append((fields["score"], item.points))
+    repository.update_responses(updates)
     earned, possible, fraction = scoring.attempt_totals(items)
-    finished = get_repository().update_attempt(
-        attempt.id,
+    finished = repository.close_attempt(
+        attempt,
+        graded,
         state=Attempt.GRADED,
         submitted_at=now,
         graded_at=now,
@@ -153,20 +174,6 @@ def finish_attempt(
     return finished
 
 
-def objective_of(question_id: int, cache: dict[int, int | None]) -> int | None:
-    """The mirror node id of the objective a question is attached to (None: not attached to an objective)."""
-    if question_id not in cache:
-        node_id: int | None = None
-        try:
-            question = questions.get_question(question_id)
-            if question.node_usage_key is not None:
-                node_id = mastery.objective_node_id(question.node_usage_key)
-        except NotFoundError:
-            node_id = None
-        cache[question_id] = node_id
-    return cache[question_id]
-
-
 def observation_of(item: ResponseRecord, at: datetime) -> Observation:
     return Observation(
         response_id=item.id,
@@ -177,17 +184,34 @@ def observation_of(item: ResponseRecord, at: datetime) -> Observation:
     )
 
 
+def objectives_of(course_key: Any, question_ids: Iterable[int]) -> tuple[dict[int, int], dict[int, CourseNodeData]]:
+    """
+    ``({question id: objective node id}, {node id: objective})`` for the questions attached to an
+    active objective of the course (two reads, whatever the number of questions).
+    """
+    attached = {
+        question_id: str(question.node_usage_key)
+        for question_id, question in questions.get_questions(set(question_ids)).items()
+        if question.node_usage_key is not None
+    }
+    if not attached:
+        return {}, {}
+    objectives = mastery.objectives(course_key)
+    by_key = {str(node.usage_key): node_id for node_id, node in objectives.items()}
+    return {question_id: by_key[key] for question_id, key in attached.items() if key in by_key}, objectives
+
+
 def _record_mastery(ctx: AssessmentContext, attempt: AttemptRecord) -> None:
     """Feed every graded response on an objective to the learner's mastery, in the grading transaction."""
-    cache: dict[int, int | None] = {}
     at = attempt.graded_at or attempt.submitted_at or attempt.started_at
+    node_of, objectives = objectives_of(ctx.row.course_key, (item.question_id for item in attempt.responses))
     evidence: list[tuple[int, Observation]] = []
     for item in attempt.responses:
-        node_id = objective_of(item.question_id, cache)
+        node_id = node_of.get(item.question_id)
         if node_id is not None and item.score is not None:
             evidence.append((node_id, observation_of(item, at)))
     if evidence:
-        mastery.record_observations(ctx.row.course_key, attempt.user_id, evidence)
+        mastery.record_observations(ctx.row.course_key, attempt.user_id, evidence, objectives=objectives)
 
 
 def graded_observations(course_key: Any, user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Observation]]:
@@ -202,13 +226,15 @@ def graded_observations(course_key: Any, user_ids: list[int] | None = None) -> d
     )
     if user_ids is not None:
         rows = rows.filter(attempt__user_id__in=user_ids)
-    values = rows.order_by("attempt__graded_at", "attempt_id", "position").values_list(
-        "id", "attempt__user_id", "question_id", "correct", "score", "attempt__graded_at"
+    values = list(
+        rows.order_by("attempt__graded_at", "attempt_id", "position").values_list(
+            "id", "attempt__user_id", "question_id", "correct", "score", "attempt__graded_at"
+        )
     )
-    cache: dict[int, int | None] = {}
+    node_of, _objectives = objectives_of(course_key, {row[2] for row in values})
     result: dict[tuple[int, int], list[Observation]] = {}
     for response_id, user_id, question_id, correct, score, graded_at in values:
-        node_id = objective_of(question_id, cache)
+        node_id = node_of.get(question_id)
         if node_id is None:
             continue
         result.setdefault((user_id, node_id), []).append(

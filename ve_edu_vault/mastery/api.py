@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -53,6 +54,7 @@ __all__ = [
     "get_objective_mastery",
     "objective_node_id",
     "objective_summaries",
+    "objectives",
     "recompute",
     "record_observations",
     "register_observation_source",
@@ -190,12 +192,20 @@ def _initial(node: CourseNodeData) -> StateValue:
         ) from error
 
 
-def _save_state(row: MasteryState, state: StateValue) -> None:
+_STATE_FIELDS = ["policy", "mastered", "probability", "evidence_count", "state", "modified"]
+
+
+def _set_state(row: MasteryState, state: StateValue) -> None:
     row.policy = state.policy
     row.mastered = state.mastered
     row.probability = state.probability
     row.evidence_count = state.evidence_count
     row.state = state.to_dict()
+    row.modified = timezone.now()
+
+
+def _save_state(row: MasteryState, state: StateValue) -> None:
+    _set_state(row, state)
     row.save()
 
 
@@ -226,24 +236,70 @@ def _state_row(course_key: CourseKey, user_id: int, node: CourseNodeData) -> tup
     return row, created
 
 
-def record_observations(course_key: CourseKey, user_id: int, evidence: Iterable[tuple[int, Observation]]) -> int:
+def objectives(course_key: CourseKey) -> dict[int, CourseNodeData]:
+    """Every active objective of the course's mirror by node id (one read of the outline)."""
+    return _objectives(course_key)
+
+
+def _state_rows(
+    course_key: CourseKey, user_id: int, nodes: list[CourseNodeData]
+) -> dict[int, tuple[MasteryState, bool]]:
+    """The learner's locked state row per node, creating the missing ones: ``{node id: (row, created)}``."""
+    ids = [node.id for node in nodes]
+    rows = {
+        row.node_id: row for row in MasteryState.objects.select_for_update().filter(user_id=user_id, node_id__in=ids)
+    }
+    missing = [node_id for node_id in ids if node_id not in rows]
+    if missing:
+        MasteryState.objects.bulk_create(
+            [
+                MasteryState(user_id=user_id, node_id=node_id, course_key=course_key, policy="", state={})
+                for node_id in missing
+            ],
+            ignore_conflicts=True,  # a racing grading of the same learner created it first: use that row
+        )
+        for row in MasteryState.objects.select_for_update().filter(user_id=user_id, node_id__in=missing):
+            rows[row.node_id] = row
+    return {node_id: (rows[node_id], node_id in missing) for node_id in ids}
+
+
+def record_observations(
+    course_key: CourseKey,
+    user_id: int,
+    evidence: Iterable[tuple[int, Observation]],
+    *,
+    objectives: dict[int, CourseNodeData] | None = None,
+) -> int:
     """
     Apply graded responses (``(objective node id, observation)``, in order) to the learner's mastery.
 
     Runs in the caller's transaction (the grading one). A response already applied to that objective is skipped.
     When the objective's configured policy or parameters changed since its state was built, the state is rebuilt
     by a replay first, so a state never mixes two configurations. Returns how many events were recorded.
+    The reads and writes are batched over the objectives (a constant number of queries per submission).
     """
-    objectives = _objectives(course_key)
+    objectives = objectives if objectives is not None else _objectives(course_key)
     recorded = 0
     by_node: dict[int, list[Observation]] = {}
     for node_id, observation in evidence:
         if node_id in objectives:
             by_node.setdefault(node_id, []).append(observation)
+    if not by_node:
+        return 0
     with transaction.atomic():
+        rows = _state_rows(course_key, user_id, [objectives[node_id] for node_id in by_node])
+        seen = set(
+            MasteryEvent.objects.filter(
+                user_id=user_id,
+                node_id__in=list(by_node),
+                response_id__in=[item.response_id for items in by_node.values() for item in items],
+            ).values_list("node_id", "response_id")
+        )
+        events: list[MasteryEvent] = []
+        changed: list[MasteryState] = []
         for node_id, observations in by_node.items():
             node = objectives[node_id]
-            row, created = _state_row(course_key, user_id, node)
+            row, created = rows[node_id]
             initial = _initial(node)
             if not created and row.state:
                 state = StateValue.from_dict(row.state)
@@ -258,23 +314,22 @@ def record_observations(course_key: CourseKey, user_id: int, evidence: Iterable[
                     continue
             else:
                 state = initial
-            seen = set(
-                MasteryEvent.objects.filter(
-                    user_id=user_id, node_id=node_id, response_id__in=[item.response_id for item in observations]
-                ).values_list("response_id", flat=True)
-            )
             policy = get_policy(state.policy)
-            events: list[MasteryEvent] = []
+            new_events = 0
             for observation in observations:
-                if observation.response_id in seen:
+                if (node_id, observation.response_id) in seen:
                     continue
                 step = policy.update(state, observation)
                 events.append(_event(row, step, state.evidence_count + 1))
                 state = step.after
-            if events or created:
-                MasteryEvent.objects.bulk_create(events)
-                _save_state(row, state)
-                recorded += len(events)
+                new_events += 1
+            if new_events or created:
+                _set_state(row, state)
+                changed.append(row)
+                recorded += new_events
+        MasteryEvent.objects.bulk_create(events)
+        if changed:
+            MasteryState.objects.bulk_update(changed, _STATE_FIELDS, batch_size=None)
     return recorded
 
 

@@ -153,9 +153,9 @@ class BayesianKnowledgeTracing:
     from a learner who has not learned the objective, and the model would lower the estimate on correct answers,
     which no teacher could be asked to trust.
 
-    An observation that the parameters call impossible (a correct answer when ``L = 0`` and ``G = 0``, a wrong one
-    when ``L = 1`` and ``S = 0``) carries no usable evidence: the posterior stays at the prior and only the learning
-    transition applies, instead of dividing by zero.
+    Why slip and guess must stay above 0: at 0 one answer makes the estimate certain, no later answer can move
+    it, and whether it is "certain" or "almost certain" then depends on floating-point rounding. The guard in
+    ``posterior`` against a zero denominator stays for estimates that reach exactly 0 or 1 by rounding.
     """
 
     name = "bkt"
@@ -169,7 +169,7 @@ class BayesianKnowledgeTracing:
     }
 
     def resolve_params(self, params: Mapping[str, Any] | None = None) -> dict[str, float]:
-        """Defaults filled in and validated: probabilities in 0..1, slip and guess below 0.5, threshold above 0."""
+        """Defaults filled in and validated: probabilities in 0..1, slip and guess in (0, 0.5), threshold above 0."""
         params = dict(params or {})
         _check_known(params, self.defaults)
         resolved: dict[str, float] = {}
@@ -183,6 +183,10 @@ class BayesianKnowledgeTracing:
         for key in ("p_slip", "p_guess"):
             if resolved[key] >= 0.5:
                 raise InvalidMasteryParamsError(f"{key} must be below 0.5.", field=key)
+            if resolved[key] <= 0.0:
+                # At 0, one answer makes the estimate certain for ever (no later answer can move it), and a
+                # float cannot tell "certain" from "almost certain": the estimate would depend on rounding.
+                raise InvalidMasteryParamsError(f"{key} must be above 0.", field=key)
         if resolved["mastery_threshold"] <= 0.0:
             raise InvalidMasteryParamsError("mastery_threshold must be above 0.", field="mastery_threshold")
         return resolved

@@ -10,7 +10,7 @@ questions as destructive.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,7 +39,9 @@ __all__ = [
     "edit_question",
     "export_olx",
     "get_question",
+    "get_questions",
     "get_version",
+    "get_versions",
     "import_olx_course",
     "list_questions",
     "list_versions",
@@ -141,6 +143,16 @@ def get_question(question_id: int, *, course_key: CourseKey | None = None) -> Qu
 
 def get_version(version_id: int) -> QuestionVersionData:
     return get_repository().get_version(version_id)
+
+
+def get_questions(question_ids: Iterable[int]) -> dict[int, QuestionData]:
+    """The existing questions among ``question_ids``, by id, in one read (missing ids are left out)."""
+    return get_repository().get_many(question_ids)
+
+
+def get_versions(version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
+    """The existing versions among ``version_ids``, by id, in one read (missing ids are left out)."""
+    return get_repository().get_versions(version_ids)
 
 
 def list_versions(question_id: int, *, course_key: CourseKey | None = None) -> list[QuestionVersionData]:

@@ -12,7 +12,7 @@ progress for the same learner and assessment with :class:`AttemptInProgressConfl
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -134,9 +134,25 @@ class AttemptRepository(abc.ABC):
     def update_response(self, response_id: int, **fields: Any) -> ResponseRecord:
         """Change fields named in ``RESPONSE_FIELDS`` of one response."""
 
+    def update_responses(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Change several responses at once (one statement where the backend can); each dict as ``update_response``."""
+        for response_id, fields in updates:
+            self.update_response(response_id, **fields)
+
     @abc.abstractmethod
     def update_attempt(self, attempt_id: int, **fields: Any) -> AttemptRecord:
         """Change fields named in ``ATTEMPT_FIELDS``; a state other than in_progress ends the attempt."""
+
+    def close_attempt(
+        self, attempt: AttemptRecord, responses: Sequence[ResponseRecord], **fields: Any
+    ) -> AttemptRecord:
+        """
+        End an attempt with ``fields`` and return it with ``responses``, without reading it back.
+
+        For the grading pipeline, which already holds the locked attempt and its graded responses.
+        """
+        self.update_attempt(attempt.id, **fields)
+        return self.get_attempt(attempt.id)
 
     @abc.abstractmethod
     def expired_attempt_ids(self, now: datetime, *, limit: int = 500) -> list[int]:

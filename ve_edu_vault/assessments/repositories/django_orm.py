@@ -9,12 +9,14 @@ caller's transaction stays usable (PostgreSQL aborts a transaction on an error o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from ve_edu_vault.errors import NotFoundError
 
@@ -139,6 +141,38 @@ class DjangoAttemptRepository(AttemptRepository):
             setattr(row, name, value)
         row.save(update_fields=[*fields, "modified"])
         return _response(row)
+
+    def update_responses(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        if not updates:
+            return
+        names: set[str] = set()
+        for _response_id, fields in updates:
+            check_fields(fields, RESPONSE_FIELDS)
+            names.update(fields)
+        # bulk_update needs only the primary key and the written fields: no read first. The caller
+        # holds the locked attempt whose responses these are, so they exist.
+        now = timezone.now()
+        rows: dict[int, Response] = {}
+        for response_id, fields in updates:
+            row = rows.setdefault(response_id, Response(pk=response_id))
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.modified = now
+        missing = [name for name in names if any(name not in fields for _id, fields in updates)]
+        if missing:  # a field absent from some updates would be overwritten with its default: read those rows
+            return super().update_responses(updates)
+        Response.objects.bulk_update(list(rows.values()), [*sorted(names), "modified"], batch_size=None)
+
+    def close_attempt(
+        self, attempt: AttemptRecord, responses: Sequence[ResponseRecord], **fields: Any
+    ) -> AttemptRecord:
+        check_fields(fields, ATTEMPT_FIELDS)
+        values = dict(fields)
+        if "state" in fields:
+            values["in_progress"] = True if fields["state"] == Attempt.IN_PROGRESS else None
+        if not Attempt.objects.filter(pk=attempt.id).update(**values, modified=timezone.now()):
+            raise NotFoundError(f"No attempt {attempt.id}.")
+        return replace(attempt, **fields, responses=tuple(responses))
 
     def update_attempt(self, attempt_id: int, **fields: Any) -> AttemptRecord:
         check_fields(fields, ATTEMPT_FIELDS)

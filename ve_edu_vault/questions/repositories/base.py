@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.errors import NotFoundError
+
 from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
 
 __all__ = ["NewQuestion", "QuestionRepository"]
@@ -67,6 +69,26 @@ class QuestionRepository(abc.ABC):
 
     @abc.abstractmethod
     def get_version(self, version_id: int) -> QuestionVersionData: ...
+
+    def get_many(self, question_ids: Iterable[int]) -> dict[int, QuestionData]:
+        """The questions that exist among ``question_ids`` (one read where the backend can)."""
+        found: dict[int, QuestionData] = {}
+        for question_id in set(question_ids):
+            try:
+                found[question_id] = self.get(question_id)
+            except NotFoundError:
+                continue
+        return found
+
+    def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
+        """The versions that exist among ``version_ids`` (one read where the backend can)."""
+        found: dict[int, QuestionVersionData] = {}
+        for version_id in set(version_ids):
+            try:
+                found[version_id] = self.get_version(version_id)
+            except NotFoundError:
+                continue
+        return found
 
     @abc.abstractmethod
     def list_versions(self, question_id: int) -> list[QuestionVersionData]:

@@ -187,6 +187,13 @@ class DjangoQuestionRepository(QuestionRepository):
     def get(self, question_id: int) -> QuestionData:
         return _question_data(self._row(question_id))
 
+    def get_many(self, question_ids: Iterable[int]) -> dict[int, QuestionData]:
+        rows = Question.objects.select_related("current_version", "node").filter(pk__in=set(question_ids))
+        return {row.pk: _question_data(row) for row in rows}
+
+    def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
+        return {row.pk: _version_data(row) for row in QuestionVersion.objects.filter(pk__in=set(version_ids))}
+
     def get_version(self, version_id: int) -> QuestionVersionData:
         row = QuestionVersion.objects.filter(pk=version_id).first()
         if row is None:
