@@ -169,8 +169,8 @@ def finish_attempt(
     _set_monitoring(finished, reason)
     _record_mastery(ctx, finished)
     course_key = ctx.row.course_key
-    graded = ctx.config.graded
-    transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=graded))
+    report = ctx.config.graded
+    transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=report))
     return finished
 
 
