@@ -76,6 +76,9 @@ def _env(database_url: str, data_dir: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "hosts.lms.settings",
             "DJANGO_DEBUG": "0",
             "PYTHONPATH": str(ROOT),
+            # As an LMS runs: Redis for the cache (throttling) and the Celery broker (grade reports).
+            "CACHE_REDIS_URL": "redis://127.0.0.1:6379/12",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
         }
     )
     return env

@@ -89,6 +89,10 @@ def validate_settings() -> None:
     if storage == "mongodb" and not get("VE_EDU_VAULT_MONGODB_URL"):
         raise _fail("VE_EDU_VAULT_MONGODB_URL", 'is required when VE_EDU_VAULT_STORAGE_BACKEND is "mongodb".')
 
+    report = get("VE_EDU_VAULT_GRADE_REPORT")
+    if report not in ("task", "inline"):
+        raise _fail("VE_EDU_VAULT_GRADE_REPORT", f'is {report!r}; expected "task" or "inline".')
+
     debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
     if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:
         raise _fail("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS", f"must be a whole number of seconds >= 0, not {debounce!r}.")

@@ -16,6 +16,12 @@ from ve_edu_vault.platform.backends import standalone
 pytestmark = [pytest.mark.django_db]
 
 
+@pytest.fixture(autouse=True)
+def _inline_report(settings: Any) -> None:
+    """These tests read the reported grade right after commit: report in the request (the task path is below)."""
+    settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
+
+
 def take(assessment: Any, student: Any, *, right: bool, capture: Any) -> Any:
     view = api.start_attempt(assessment.id, student)
     answers = right_answers(view)
@@ -103,3 +109,26 @@ def test_report_score_validates(make_user: Any) -> None:
         platform.report_score(user, COURSE, usage_key=str(SUBTOPIC), earned=1, possible=0, graded_at=timezone.now())
     platform.report_score(user, COURSE, usage_key=str(SUBTOPIC), earned=5, possible=4, graded_at=timezone.now())
     assert standalone.get_grade(user, str(SUBTOPIC)).earned == 4  # capped at possible
+
+
+def test_by_default_the_report_is_queued_on_the_task_after_commit(
+    make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.VE_EDU_VAULT_GRADE_REPORT = "task"
+    student = learner(make_user)
+    assessment = make_assessment()
+    with mock.patch("ve_edu_vault.assessments.tasks.report_grade.apply_async") as queued:
+        take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
+    queued.assert_called_once_with(args=[assessment.id, student.pk])
+    assert not standalone.StandaloneGrade.objects.exists()  # nothing reported inside the request
+
+
+def test_a_broker_outage_reports_in_the_request_instead(
+    make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.VE_EDU_VAULT_GRADE_REPORT = "task"
+    student = learner(make_user)
+    assessment = make_assessment()
+    with mock.patch("ve_edu_vault.assessments.tasks.report_grade.apply_async", side_effect=OSError("no broker")):
+        take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
+    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(4.0)

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
+from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
 
 from . import scoring
@@ -83,7 +84,24 @@ def report_grade_now(assessment_id: int, user_id: int) -> bool:
 
 
 def hand_off_grade(assessment_id: int, user_id: int) -> None:
-    """Report now; on failure, leave it to the retrying ``report_grade`` task (never raises)."""
+    """
+    Hand the learner's grade to the platform, after commit; never raises.
+
+    By default (``VE_EDU_VAULT_GRADE_REPORT = "task"``) the ``report_grade`` Celery task reports it, so a
+    learner's submission does not wait on the platform's grade machinery (edx-submissions, then the
+    grades app's recalculation) and a slow or failing platform is retried with backoff. ``"inline"``
+    reports within the request and queues the task only when that fails.
+    """
+    if conf.get("VE_EDU_VAULT_GRADE_REPORT") != "inline":
+        try:
+            from .tasks import report_grade
+
+            report_grade.apply_async(args=[assessment_id, user_id])
+            return
+        except Exception:  # the broker is down: report now rather than lose the hand-off
+            log.warning(
+                "Could not queue the grade report for assessment %s, user %s; reporting now", assessment_id, user_id
+            )
     try:
         report_grade_now(assessment_id, user_id)
     except Exception:

@@ -68,6 +68,11 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: ""
     # .. setting_description: Secret used to sign outbound webhook deliveries (Tutor generates one per site).
     "VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET": "",
+    # .. setting_name: VE_EDU_VAULT_GRADE_REPORT
+    # .. setting_default: "task"
+    # .. setting_description: How a graded attempt's score reaches the platform gradebook after commit:
+    #   "task" (the report_grade Celery task, retried with backoff) or "inline" (in the request).
+    "VE_EDU_VAULT_GRADE_REPORT": "task",
     # .. setting_name: VE_EDU_VAULT_CELERY_QUEUE
     # .. setting_default: None
     # .. setting_description: Celery queue for the vault's tasks; None uses the platform's default queue.
