@@ -56,9 +56,13 @@ demo: migrate ## set up, load demo data and serve the LMS (:8000) and Studio (:8
 serve: ## serve the LMS and Studio hosts and a Celery worker (filesystem broker, no server needed)
 	bash scripts/serve.sh
 
-bench: requirements ## run the benchmarks (figures with same-run baselines)
+bench: requirements ## run the benchmarks (figures with same-run baselines; MariaDB for submit and regrade)
 	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_apply.py
 	$(BIN)/python bench/bench_graders.py
+	$(BIN)/python bench/bench_question_import.py
+	$(BIN)/python bench/bench_submit.py
+	$(BIN)/python bench/bench_regrade.py
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .data .tox .pytest_cache .mypy_cache .ruff_cache

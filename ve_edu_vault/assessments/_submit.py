@@ -196,7 +196,7 @@ def objectives_of(course_key: Any, question_ids: Iterable[int]) -> tuple[dict[in
     }
     if not attached:
         return {}, {}
-    objectives = mastery.objectives(course_key)
+    objectives = mastery.objectives(course_key, set(attached.values()))
     by_key = {str(node.usage_key): node_id for node_id, node in objectives.items()}
     return {question_id: by_key[key] for question_id, key in attached.items() if key in by_key}, objectives
 

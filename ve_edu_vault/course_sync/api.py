@@ -37,6 +37,7 @@ __all__ = [
     "SyncResult",
     "approve_held_sync",
     "get_node",
+    "get_nodes",
     "get_outline_source",
     "get_outline_tree",
     "get_sync_record",
@@ -571,6 +572,14 @@ def get_outline_tree(course_key: CourseKey, *, include_archived: bool = False) -
         return tuple(_node_data(row, build(row.usage_key)) for row in children)
 
     return list(build(None))
+
+
+def get_nodes(usage_keys: Iterable[UsageKey | str]) -> dict[str, CourseNodeData]:
+    """The mirror's nodes among ``usage_keys``, by ``str(usage_key)``, in one read (unknown keys left out)."""
+    keys = {str(key) for key in usage_keys}
+    if not keys:
+        return {}
+    return {str(row.usage_key): _node_data(row) for row in CourseNode.objects.filter(usage_key__in=keys)}
 
 
 def get_node(usage_key: UsageKey) -> CourseNodeData:

@@ -236,9 +236,18 @@ def _state_row(course_key: CourseKey, user_id: int, node: CourseNodeData) -> tup
     return row, created
 
 
-def objectives(course_key: CourseKey) -> dict[int, CourseNodeData]:
-    """Every active objective of the course's mirror by node id (one read of the outline)."""
-    return _objectives(course_key)
+def objectives(course_key: CourseKey, usage_keys: Iterable[UsageKey | str] | None = None) -> dict[int, CourseNodeData]:
+    """
+    Active objectives of the course's mirror by node id: all of them (one read of the outline), or
+    only those among ``usage_keys`` (one read of just those nodes, for the grading path).
+    """
+    if usage_keys is None:
+        return _objectives(course_key)
+    return {
+        node.id: node
+        for node in course_sync.get_nodes(usage_keys).values()
+        if node.kind == "objective" and not node.archived and node.course_key == course_key
+    }
 
 
 def _state_rows(

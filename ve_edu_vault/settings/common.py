@@ -73,6 +73,11 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: How a graded attempt's score reaches the platform gradebook after commit:
     #   "task" (the report_grade Celery task, retried with backoff) or "inline" (in the request).
     "VE_EDU_VAULT_GRADE_REPORT": "task",
+    # .. setting_name: VE_EDU_VAULT_MASTERY_POLICY
+    # .. setting_default: None
+    # .. setting_description: Default mastery policy for objectives without their own
+    #   (``{"policy": "bkt", "params": {...}}``); None means k of the last n (4 of 5).
+    "VE_EDU_VAULT_MASTERY_POLICY": None,
     # .. setting_name: VE_EDU_VAULT_CELERY_QUEUE
     # .. setting_default: None
     # .. setting_description: Celery queue for the vault's tasks; None uses the platform's default queue.
