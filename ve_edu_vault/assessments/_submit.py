@@ -139,8 +139,8 @@ def finish_attempt(
     """
     Grade and close a locked in-progress attempt; schedule the after-commit hand-offs.
 
-    Reads are batched (every pinned version at once) and writes are two statements (all responses,
-    then the attempt), so a submission costs the same few queries whatever its number of questions.
+    Reads are batched (every pinned version, every question's objective at once); each response is
+    one UPDATE and the attempt one more, with no read-back (bench/bench_submit.py measures it).
     """
     repository = get_repository()
     versions.preload(item.question_version_id for item in attempt.responses)

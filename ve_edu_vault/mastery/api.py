@@ -337,8 +337,8 @@ def record_observations(
                 changed.append(row)
                 recorded += new_events
         MasteryEvent.objects.bulk_create(events)
-        if changed:
-            MasteryState.objects.bulk_update(changed, _STATE_FIELDS, batch_size=None)
+        for row in changed:  # a handful of objectives per submission: plain UPDATEs beat bulk_update's CASE/WHEN
+            MasteryState.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _STATE_FIELDS})
     return recorded
 
 

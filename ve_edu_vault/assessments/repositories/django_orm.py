@@ -143,25 +143,13 @@ class DjangoAttemptRepository(AttemptRepository):
         return _response(row)
 
     def update_responses(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
-        if not updates:
-            return
-        names: set[str] = set()
-        for _response_id, fields in updates:
-            check_fields(fields, RESPONSE_FIELDS)
-            names.update(fields)
-        # bulk_update needs only the primary key and the written fields: no read first. The caller
-        # holds the locked attempt whose responses these are, so they exist.
+        # One UPDATE per response (an attempt has a handful): measured cheaper than bulk_update, whose
+        # CASE/WHEN expressions per row and field cost ~3 ms of Python for three responses.
         now = timezone.now()
-        rows: dict[int, Response] = {}
         for response_id, fields in updates:
-            row = rows.setdefault(response_id, Response(pk=response_id))
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.modified = now
-        missing = [name for name in names if any(name not in fields for _id, fields in updates)]
-        if missing:  # a field absent from some updates would be overwritten with its default: read those rows
-            return super().update_responses(updates)
-        Response.objects.bulk_update(list(rows.values()), [*sorted(names), "modified"], batch_size=None)
+            check_fields(fields, RESPONSE_FIELDS)
+            if not Response.objects.filter(pk=response_id).update(**fields, modified=now):
+                raise NotFoundError(f"No response {response_id}.")
 
     def close_attempt(
         self, attempt: AttemptRecord, responses: Sequence[ResponseRecord], **fields: Any
