@@ -189,11 +189,7 @@ def objectives_of(course_key: Any, question_ids: Iterable[int]) -> tuple[dict[in
     ``({question id: objective node id}, {node id: objective})`` for the questions attached to an
     active objective of the course (two reads, whatever the number of questions).
     """
-    attached = {
-        question_id: str(question.node_usage_key)
-        for question_id, question in questions.get_questions(set(question_ids)).items()
-        if question.node_usage_key is not None
-    }
+    attached = questions.node_keys(set(question_ids))
     if not attached:
         return {}, {}
     objectives = mastery.objectives(course_key, set(attached.values()))

@@ -45,6 +45,7 @@ __all__ = [
     "import_olx_course",
     "list_questions",
     "list_versions",
+    "node_keys",
     "parse_content",
     "preview_grade",
     "restore_question",
@@ -148,6 +149,11 @@ def get_version(version_id: int) -> QuestionVersionData:
 def get_questions(question_ids: Iterable[int]) -> dict[int, QuestionData]:
     """The existing questions among ``question_ids``, by id, in one read (missing ids are left out)."""
     return get_repository().get_many(question_ids)
+
+
+def node_keys(question_ids: Iterable[int]) -> dict[int, str]:
+    """``{question id: str(node usage key)}`` for the questions among ``question_ids`` attached to a node."""
+    return get_repository().node_keys(question_ids)
 
 
 def get_versions(version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:

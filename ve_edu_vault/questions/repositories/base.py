@@ -80,6 +80,14 @@ class QuestionRepository(abc.ABC):
                 continue
         return found
 
+    def node_keys(self, question_ids: Iterable[int]) -> dict[int, str]:
+        """``{question id: str(usage key of its node)}`` for those attached to a node (one read where possible)."""
+        return {
+            question_id: str(question.node_usage_key)
+            for question_id, question in self.get_many(question_ids).items()
+            if question.node_usage_key is not None
+        }
+
     def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
         """The versions that exist among ``version_ids`` (one read where the backend can)."""
         found: dict[int, QuestionVersionData] = {}

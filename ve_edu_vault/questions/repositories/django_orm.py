@@ -191,6 +191,12 @@ class DjangoQuestionRepository(QuestionRepository):
         rows = Question.objects.select_related("current_version", "node").filter(pk__in=set(question_ids))
         return {row.pk: _question_data(row) for row in rows}
 
+    def node_keys(self, question_ids: Iterable[int]) -> dict[int, str]:
+        rows = Question.objects.filter(pk__in=set(question_ids), node__isnull=False).values_list(
+            "pk", "node__usage_key"
+        )
+        return {pk: str(usage_key) for pk, usage_key in rows}
+
     def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
         return {row.pk: _version_data(row) for row in QuestionVersion.objects.filter(pk__in=set(version_ids))}
 
