@@ -295,7 +295,7 @@ def record_observations(
             by_node.setdefault(node_id, []).append(observation)
     if not by_node:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the grading transaction: no savepoint round trips
         rows = _state_rows(course_key, user_id, [objectives[node_id] for node_id in by_node])
         seen = set(
             MasteryEvent.objects.filter(

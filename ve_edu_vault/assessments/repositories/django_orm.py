@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -33,6 +33,19 @@ from .base import (
 )
 
 __all__ = ["DjangoAttemptRepository"]
+
+# PostgreSQL types each CASE branch from its parameter; these casts give the columns' own types.
+_PG_CASTS = {
+    "answer": "%s::jsonb",
+    "feedback": "%s::jsonb",
+    "score": "%s::double precision",
+    "raw_score": "%s::double precision",
+    "correct": "%s::boolean",
+    "tries_used": "%s::integer",
+    "hints_shown": "%s::integer",
+    "checked": "%s::boolean",
+    "graded_at": "%s::timestamptz",
+}
 
 
 def _response(row: Response) -> ResponseRecord:
@@ -143,13 +156,44 @@ class DjangoAttemptRepository(AttemptRepository):
         return _response(row)
 
     def update_responses(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
-        # One UPDATE per response (an attempt has a handful): measured cheaper than bulk_update, whose
-        # CASE/WHEN expressions per row and field cost ~3 ms of Python for three responses.
-        now = timezone.now()
-        for response_id, fields in updates:
-            check_fields(fields, RESPONSE_FIELDS)
-            if not Response.objects.filter(pk=response_id).update(**fields, modified=now):
-                raise NotFoundError(f"No response {response_id}.")
+        """
+        One UPDATE for all the responses: ``SET field = CASE id WHEN ... END`` built as plain SQL.
+
+        Django's ``bulk_update`` writes the same statement but builds an expression object per row and
+        field (~3 ms of Python for three responses, more than the round trips it saves); values are
+        adapted by each model field, so JSON and dates are stored exactly as ``save()`` stores them.
+        """
+        if not updates:
+            return
+        names = sorted({name for _id, fields in updates for name in fields})
+        check_fields(dict.fromkeys(names), RESPONSE_FIELDS)
+        if any(set(fields) != set(names) for _id, fields in updates):  # uneven updates: one by one
+            super().update_responses(updates)
+            return
+        ops = connection.ops
+        casts = _PG_CASTS if connection.vendor == "postgresql" else {}
+        sets: list[str] = []
+        params: list[Any] = []
+        for name in names:
+            field = Response._meta.get_field(name)
+            whens = []
+            for response_id, fields in updates:
+                whens.append(f"WHEN %s THEN {casts.get(name, '%s')}")
+                params += [response_id, field.get_db_prep_save(fields[name], connection)]
+            column = ops.quote_name(field.column)
+            sets.append(f"{column} = CASE {ops.quote_name('id')} {' '.join(whens)} ELSE {column} END")
+        sets.append(f"{ops.quote_name('modified')} = %s")
+        params.append(Response._meta.get_field("modified").get_db_prep_save(timezone.now(), connection))
+        ids = [response_id for response_id, _fields in updates]
+        params += ids
+        sql = (
+            f"UPDATE {ops.quote_name(Response._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names are ours
+            f"WHERE {ops.quote_name('id')} IN ({', '.join(['%s'] * len(ids))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if cursor.rowcount != len(set(ids)):
+                raise NotFoundError("A response to update does not exist.")
 
     def close_attempt(
         self, attempt: AttemptRecord, responses: Sequence[ResponseRecord], **fields: Any
