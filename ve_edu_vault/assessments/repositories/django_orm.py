@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Field, Max
 from django.utils import timezone
 
 from ve_edu_vault.errors import NotFoundError
@@ -175,15 +175,15 @@ class DjangoAttemptRepository(AttemptRepository):
         sets: list[str] = []
         params: list[Any] = []
         for name in names:
-            field = Response._meta.get_field(name)
+            field = cast(Field, Response._meta.get_field(name))  # concrete columns only (RESPONSE_FIELDS)
             whens = []
             for response_id, fields in updates:
                 whens.append(f"WHEN %s THEN {casts.get(name, '%s')}")
                 params += [response_id, field.get_db_prep_save(fields[name], connection)]
-            column = ops.quote_name(field.column)
+            column = ops.quote_name(str(field.column))
             sets.append(f"{column} = CASE {ops.quote_name('id')} {' '.join(whens)} ELSE {column} END")
         sets.append(f"{ops.quote_name('modified')} = %s")
-        params.append(Response._meta.get_field("modified").get_db_prep_save(timezone.now(), connection))
+        params.append(cast(Field, Response._meta.get_field("modified")).get_db_prep_save(timezone.now(), connection))
         ids = [response_id for response_id, _fields in updates]
         params += ids
         sql = (
