@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from ve_edu_vault.domain_errors import DomainError
+
 __all__ = [
     "Accommodation",
     "AssessmentConfig",
@@ -27,19 +29,16 @@ __all__ = [
 ]
 
 
-class InvalidAssessmentConfig(ValueError):
+class InvalidAssessmentConfig(DomainError, ValueError):
     """A configuration value is not valid; ``field`` names it (``selection.count``)."""
 
     code = "invalid_assessment_config"
-    http_status = 400
 
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
+        super().__init__(message, field=field_name)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"error_code": self.code, "message": self.message, "field": self.field}
+    def __str__(self) -> str:
+        return self.message
 
 
 class SelectionMode(str, enum.Enum):

@@ -168,26 +168,19 @@ def sync_course(
     with transaction.atomic():
         state = _state(course_key)
         base: dict[str, Any] = {"course_key": course_key, "outline_version": outline.version, "source": source.name}
+        skip_reason = None
         if respect_pause and state.paused:
-            message = f"Automatic sync is paused for this course: {state.paused_reason}"
-            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=message)
+            skip_reason = f"Automatic sync is paused for this course: {state.paused_reason}"
+        elif outline.published_at and state.last_published_at and outline.published_at < state.last_published_at:
+            skip_reason = f"Outline published at {outline.published_at} is older than the last applied one."
+        if skip_reason is not None:
+            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=skip_reason)
             return SyncResult(
                 sync_id=record.pk,
                 status="skipped",
                 change_set=ChangeSet(course_key=course_key),
                 nodes=_node_counts(_rows(course_key).values()),
-                message=message,
-                **base,
-            )
-        if outline.published_at and state.last_published_at and outline.published_at < state.last_published_at:
-            message = f"Outline published at {outline.published_at} is older than the last applied one."
-            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=message)
-            return SyncResult(
-                sync_id=record.pk,
-                status="skipped",
-                change_set=ChangeSet(course_key=course_key),
-                nodes=_node_counts(_rows(course_key).values()),
-                message=message,
+                message=skip_reason,
                 **base,
             )
 

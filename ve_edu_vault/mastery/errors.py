@@ -1,33 +1,21 @@
 """
 Errors raised by the mastery policies.
 
-Why a local hierarchy: ``ve_edu_vault/errors.py`` imports Django, and mastery is pure logic that must stay
-importable (and testable) without it. The errors have the same shape as ``VaultError`` (``code``, ``http_status``,
-``message``, ``field``, ``as_dict()``), which is what the REST exception handler recognises.
+Why a local hierarchy: mastery is pure logic that must stay importable (and testable) without Django, so these
+subclass ``ve_edu_vault.domain_errors.DomainError`` (``VaultError``'s interface, no Django).
 """
 
 from __future__ import annotations
 
+from ve_edu_vault.domain_errors import DomainError
+
 __all__ = ["InvalidMasteryParamsError", "MasteryError", "UnknownMasteryPolicyError"]
 
 
-class MasteryError(Exception):
+class MasteryError(DomainError):
     """Base class of every error raised by the mastery package."""
 
     code = "mastery_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The REST error body, same shape as ``ve_edu_vault.errors.VaultError.as_dict``."""
-        return {"error_code": self.code, "message": self.message, "field": self.field}
 
 
 class InvalidMasteryParamsError(MasteryError):

@@ -1,13 +1,14 @@
 """
 Errors raised by question validation and grading.
 
-Why a local hierarchy: the project-wide one (``ve_edu_vault/errors.py``) imports Django (``gettext_lazy``), and
-graders and the OLX importer must stay importable without Django. These errors mirror ``VaultError``'s interface
-(``code``, ``http_status``, ``message``, ``field``, ``as_dict()``) so the REST exception handler can map them the
-same way (or ``api.py`` can re-raise them as ``ValidationError``).
+Why a local hierarchy: graders and the OLX importer must stay importable without Django, so these subclass
+``ve_edu_vault.domain_errors.DomainError`` (``VaultError``'s interface, no Django), which the REST exception
+handler maps like a ``VaultError``.
 """
 
 from __future__ import annotations
+
+from ve_edu_vault.domain_errors import DomainError
 
 __all__ = [
     "InvalidAnswerError",
@@ -17,23 +18,10 @@ __all__ = [
 ]
 
 
-class QuestionError(Exception):
+class QuestionError(DomainError):
     """Base class of every error raised by the questions package."""
 
     code = "question_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The REST error body, same shape as ``ve_edu_vault.errors.VaultError.as_dict``."""
-        return {"error_code": self.code, "message": self.message, "field": self.field}
 
 
 class InvalidQuestionConfigError(QuestionError):

@@ -18,6 +18,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 
+from ve_edu_vault.domain_errors import DomainError
 from ve_edu_vault.errors import VaultError
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,8 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
 def vault_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, VaultError):
         return Response(exc.as_dict(), status=exc.http_status)
-    # Pure packages (questions) cannot subclass VaultError (it imports Django) and sit above this
-    # layer, so their errors are recognised by shape: a stable code, an HTTP status and as_dict().
-    shaped: Any = exc
-    if all(hasattr(shaped, name) for name in ("code", "http_status", "as_dict")):
-        return Response(shaped.as_dict(), status=shaped.http_status)
+    if isinstance(exc, DomainError):  # the pure packages' errors (no Django in them)
+        return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, InvalidKeyError):
         return Response(
             {"error_code": "invalid_key", "message": f"Not a valid key: {exc}", "field": None},
