@@ -22,13 +22,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.data import AssessmentConfig, InvalidAssessmentConfig
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
+from ve_edu_vault.pages import course_key_or_none, staff_course_or_none
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.views import outline_options
@@ -42,13 +42,6 @@ EXAMPLE_CONFIG: dict[str, Any] = {
     "feedback": "after_submission",
     "pass_threshold": 0.5,
 }
-
-
-def _course_key(raw: str) -> CourseKey | None:
-    try:
-        return CourseKey.from_string(raw)
-    except InvalidKeyError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +73,7 @@ def topic_groups(course_key: CourseKey, items: list[Any]) -> list[dict[str, Any]
 
 
 def _learner_course(request: HttpRequest, raw_key: str) -> CourseKey | None:
-    key = _course_key(raw_key)
+    key = course_key_or_none(raw_key)
     if key is None:
         return None
     if not (platform.is_enrolled(request.user, key) or platform.is_course_staff(request.user, key)):
@@ -131,12 +124,7 @@ def learner_take(request: HttpRequest, course_key: str, assessment_id: int) -> H
 
 
 def _staff_course(request: HttpRequest, raw_key: str) -> CourseKey | None:
-    key = _course_key(raw_key)
-    if key is None:
-        return None
-    if not platform.is_course_staff(request.user, key):
-        raise PermissionDenied(_("Only the course's staff may author its assessments."))
-    return key
+    return staff_course_or_none(request, raw_key, refusal=_("Only the course's staff may author its assessments."))
 
 
 def _config_from_text(text: str) -> AssessmentConfig:

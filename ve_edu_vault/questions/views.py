@@ -17,18 +17,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
-from ve_edu_vault.platform import api as platform
+from ve_edu_vault.pages import staff_course_or_none
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.registry import get_registry
 
@@ -50,13 +48,7 @@ EXAMPLE_CONTENT = {
 
 
 def _course_for_staff(request: HttpRequest, raw_key: str) -> CourseKey | None:
-    try:
-        course_key = CourseKey.from_string(raw_key)
-    except InvalidKeyError:
-        return None
-    if not platform.is_course_staff(request.user, course_key):
-        raise PermissionDenied(_("Only the course's staff may author its questions."))
-    return course_key
+    return staff_course_or_none(request, raw_key, refusal=_("Only the course's staff may author its questions."))
 
 
 def _parse_json(raw: str, field: str) -> Any:
