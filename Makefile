@@ -19,7 +19,10 @@ venv: $(BIN)/python ## create the virtualenv (.venv)
 requirements: venv ## install the pinned development requirements and the packages, editable
 	bash scripts/system-packages.sh
 	$(BIN)/pip install -q -r requirements/dev.txt
-	$(BIN)/pip install -q -e . -e tutor_plugin ./tests/packages/vault-likert-type
+	# One package per pip call: two editable installs in one call have raced on their .pth files.
+	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e tutor_plugin
+	$(BIN)/pip install -q ./tests/packages/vault-likert-type
 
 upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
 	$(BIN)/pip install -q -r requirements/pip-tools.txt

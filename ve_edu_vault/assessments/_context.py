@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data import QuestionContent
 
@@ -50,8 +53,26 @@ def to_accommodation(accommodation: dict[str, Any] | Accommodation) -> Accommoda
         raise ValidationError(error.message, field=f"accommodation.{error.field}") from error
 
 
+_NODE_MODEL: type[Model] = Assessment._meta.get_field("node").related_model  # type: ignore[assignment]
+_ASSESSMENT_FIELDS = tuple(item.attname for item in Assessment._meta.concrete_fields)
+_NODE_FIELDS = tuple(item.attname for item in _NODE_MODEL._meta.concrete_fields)
+# The assessment and its mirror node in one read, compiled once per connection (every attempt request runs it).
+_ASSESSMENT_WITH_NODE = PreparedQuery(
+    lambda assessment_id: Assessment.objects.filter(pk=assessment_id).values_list(
+        *_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS)
+    )
+)
+
+
 def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> Assessment:
-    row = Assessment.objects.select_related("node").filter(pk=assessment_id).first()
+    """The assessment with its node loaded (as ``select_related("node")``); a 404 if absent or of another course."""
+    found = _ASSESSMENT_WITH_NODE.first(assessment_id=assessment_id)
+    row = None
+    if found is not None:
+        split = len(_ASSESSMENT_FIELDS)
+        row = Assessment.from_db(DEFAULT_DB_ALIAS, _ASSESSMENT_FIELDS, found[:split])
+        if row.node_id is not None:
+            row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, found[split:]))
     if row is None or (course_key is not None and row.course_key != course_key):
         raise NotFoundError(f"No assessment {assessment_id}" + (f" in {course_key}." if course_key else "."))
     return row

@@ -10,6 +10,7 @@ caller's transaction stays usable (PostgreSQL aborts a transaction on an error o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
@@ -19,6 +20,7 @@ from django.db.models import Field, Max
 from django.utils import timezone
 
 from ve_edu_vault.errors import NotFoundError
+from ve_edu_vault.prepared_queries import PreparedQuery, update_row
 
 from ..models import Attempt, Response
 from .base import (
@@ -89,9 +91,30 @@ def _attempt(row: Attempt, responses: Iterable[Response] = ()) -> AttemptRecord:
     )
 
 
+_RESPONSE_COLUMNS = tuple(item.name for item in dataclass_fields(ResponseRecord))
+_ATTEMPT_COLUMNS = tuple(item.name for item in dataclass_fields(AttemptRecord) if item.name != "responses")
+# The reads of every attempt request, compiled once per connection (ve_edu_vault/prepared_queries.py).
+_RESPONSES = PreparedQuery(
+    lambda attempt_id: (
+        Response.objects.filter(attempt_id=attempt_id).order_by("position").values_list(*_RESPONSE_COLUMNS)
+    )
+)
+_ATTEMPT = PreparedQuery(lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(*_ATTEMPT_COLUMNS))
+_LOCKED_ATTEMPT = PreparedQuery(
+    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).select_for_update().values_list(*_ATTEMPT_COLUMNS)
+)
+
+
+def _responses_of(attempt_id: int) -> tuple[ResponseRecord, ...]:
+    return tuple(
+        ResponseRecord(**dict(zip(_RESPONSE_COLUMNS, row, strict=True)))
+        for row in _RESPONSES.rows(attempt_id=attempt_id)
+    )
+
+
 class DjangoAttemptRepository(AttemptRepository):
     def _with_responses(self, row: Attempt) -> AttemptRecord:
-        return _attempt(row, Response.objects.filter(attempt_id=row.pk).order_by("position"))
+        return replace(_attempt(row), responses=_responses_of(row.pk))
 
     def create_attempt(self, attempt: NewAttempt) -> AttemptRecord:
         try:
@@ -121,11 +144,10 @@ class DjangoAttemptRepository(AttemptRepository):
         return self._with_responses(row)
 
     def get_attempt(self, attempt_id: int, *, lock: bool = False) -> AttemptRecord:
-        rows = Attempt.objects.filter(pk=attempt_id)
-        row = (rows.select_for_update() if lock else rows).first()
+        row = (_LOCKED_ATTEMPT if lock else _ATTEMPT).first(attempt_id=attempt_id)
         if row is None:
             raise NotFoundError(f"No attempt {attempt_id}.")
-        return self._with_responses(row)
+        return AttemptRecord(**dict(zip(_ATTEMPT_COLUMNS, row, strict=True)), responses=_responses_of(attempt_id))
 
     def get_in_progress(self, assessment_id: int, user_id: int) -> AttemptRecord | None:
         row = Attempt.objects.filter(assessment_id=assessment_id, user_id=user_id, in_progress=True).first()
@@ -202,7 +224,7 @@ class DjangoAttemptRepository(AttemptRepository):
         values = dict(fields)
         if "state" in fields:
             values["in_progress"] = True if fields["state"] == Attempt.IN_PROGRESS else None
-        if not Attempt.objects.filter(pk=attempt.id).update(**values, modified=timezone.now()):
+        if not update_row(Attempt, attempt.id, {**values, "modified": timezone.now()}):
             raise NotFoundError(f"No attempt {attempt.id}.")
         return replace(attempt, **fields, responses=tuple(responses))
 

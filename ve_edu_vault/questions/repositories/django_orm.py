@@ -20,6 +20,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.errors import NotFoundError
+from ve_edu_vault.prepared_queries import PreparedQuery
 
 from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
 from ..models import Question, QuestionTag, QuestionVersion
@@ -47,6 +48,35 @@ def _version_data(row: QuestionVersion) -> QuestionVersionData:
         author_id=row.author_id,
         created=row.created,
     )
+
+
+_VERSION_COLUMNS = (
+    "id",
+    "question_id",
+    "number",
+    "content",
+    "type",
+    "title",
+    "tags",
+    "points",
+    "content_hash",
+    "author_id",
+    "created",
+)
+# Read on every submission and attempt view: compiled once per connection (ve_edu_vault/prepared_queries.py).
+_VERSIONS = PreparedQuery(
+    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*_VERSION_COLUMNS)
+)
+_NODE_KEYS = PreparedQuery(
+    lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list(
+        "pk", "node__usage_key"
+    )
+)
+
+
+def _version_from_values(row: Sequence[Any]) -> QuestionVersionData:
+    values = dict(zip(_VERSION_COLUMNS, row, strict=True))
+    return QuestionVersionData(**{**values, "tags": tuple(values["tags"])})
 
 
 def _question_data(row: Question) -> QuestionData:
@@ -192,13 +222,12 @@ class DjangoQuestionRepository(QuestionRepository):
         return {row.pk: _question_data(row) for row in rows}
 
     def node_keys(self, question_ids: Iterable[int]) -> dict[int, str]:
-        rows = Question.objects.filter(pk__in=set(question_ids), node__isnull=False).values_list(
-            "pk", "node__usage_key"
-        )
+        rows = _NODE_KEYS.rows(question_ids=sorted(set(question_ids)))
         return {pk: str(usage_key) for pk, usage_key in rows}
 
     def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
-        return {row.pk: _version_data(row) for row in QuestionVersion.objects.filter(pk__in=set(version_ids))}
+        rows = _VERSIONS.rows(version_ids=sorted(set(version_ids)))
+        return {row[0]: _version_from_values(row) for row in rows}
 
     def get_version(self, version_id: int) -> QuestionVersionData:
         row = QuestionVersion.objects.filter(pk=version_id).first()

@@ -26,6 +26,7 @@ from ve_edu_vault.assessments.models import Attempt
 from ve_edu_vault.assessments.rest_api.v1 import serializers as s
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.rest_api.permissions import IsEnrolledOrCourseStaff
 from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
@@ -77,6 +78,13 @@ class AttemptOwner:
     deadline: datetime | None
 
 
+_OWNER = PreparedQuery(
+    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
+        "assessment__course_key", "user_id", "deadline"
+    )
+)
+
+
 def attempt_owner(attempt_id: int) -> AttemptOwner:
     """
     One query for the attempt's course, learner and deadline (a 404 if there is no such attempt).
@@ -84,7 +92,7 @@ def attempt_owner(attempt_id: int) -> AttemptOwner:
     Read before the permission check on every ``attempts/<id>/`` request, so it is kept to a
     single indexed join instead of loading the attempt's responses and its assessment.
     """
-    row = Attempt.objects.filter(pk=attempt_id).values_list("assessment__course_key", "user_id", "deadline").first()
+    row = _OWNER.first(attempt_id=attempt_id)
     if row is None:
         raise NotFoundError(f"No attempt {attempt_id}.")
     return AttemptOwner(course_key=row[0], user_id=row[1], deadline=row[2])
