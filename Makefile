@@ -23,6 +23,8 @@ requirements: venv ## install the pinned development requirements and the packag
 	$(BIN)/pip install -q -e .
 	$(BIN)/pip install -q -e tutor_plugin
 	$(BIN)/pip install -q ./tests/packages/vault-likert-type
+	# esbuild and React, pinned by package-lock.json: the Tutor plugin tests compile and render the MFE widget.
+	npm ci --prefix tests/tutor_plugin/mfe_harness --no-audit --no-fund --loglevel=error
 
 upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
 	$(BIN)/pip install -q -r requirements/pip-tools.txt

@@ -66,7 +66,25 @@ CONFIG_DEFAULTS: list[tuple[str, object]] = [
     ("VE_EDU_VAULT_SWEEP_INTERVAL_SECONDS", 60),
     # `tutor local do init --limit=ve-edu-vault` loads the demo data when this is on.
     ("VE_EDU_VAULT_LOAD_DEMO_DATA", False),
+    # A link to the course's assessments at the top of the course outline in the learning MFE
+    # (needs the tutor-mfe plugin; the LMS course tab is there either way).
+    ("VE_EDU_VAULT_OUTLINE_LINK", True),
+    ("VE_EDU_VAULT_OUTLINE_LINK_TEXT", "Assessments"),
 ]
+
+#: The learning MFE's slot above the course outline (frontend-app-learning passes it ``courseId``).
+OUTLINE_SLOT = "org.openedx.frontend.learning.course_outline_tab_notifications.v1"
+#: The widget put in that slot; ``VeEduVaultOutlineLink`` is defined by the patch
+#: ``mfe-env-config-runtime-definitions-learning`` (rendered into the learning MFE's env.config.jsx).
+OUTLINE_WIDGET = """{
+        op: PLUGIN_OPERATIONS.Insert,
+        widget: {
+          id: 've_edu_vault_outline_link',
+          type: DIRECT_PLUGIN,
+          priority: 40,
+          RenderWidget: VeEduVaultOutlineLink,
+        },
+      }"""
 
 #: Values generated once per site and saved in config.yml (never shared between sites).
 CONFIG_UNIQUE: list[tuple[str, object]] = [
@@ -103,6 +121,14 @@ hooks.Filters.CONFIG_UNIQUE.add_items(CONFIG_UNIQUE)
 hooks.Filters.ENV_PATCHES.add_items(_package_files("patches"))
 
 hooks.Filters.MOUNTED_DIRECTORIES.add_item(("openedx", MOUNTED_DIRECTORY_PATTERN))
+
+# The learning MFE's course outline links to the vault's assessments page (frontend plugin slot).
+try:
+    from tutormfe.hooks import PLUGIN_SLOTS
+except ImportError:  # tutor-mfe is not installed: no MFE to add a link to
+    pass
+else:
+    PLUGIN_SLOTS.add_item(("learning", OUTLINE_SLOT, OUTLINE_WIDGET))
 
 # After Tutor's own LMS init (which runs `./manage.py lms migrate` for every app, the vault's too).
 hooks.Filters.CLI_DO_INIT_TASKS.add_item(("lms", _init_task("lms")), priority=hooks.priorities.LOW)
