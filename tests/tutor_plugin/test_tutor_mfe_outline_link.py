@@ -101,9 +101,7 @@ def test_the_link_follows_the_site_host_and_https_and_its_text_is_escaped(
     assert "Quizzes &amp; &quot;tests&quot; &lt;/a&gt;</a>" in html
 
 
-def test_no_link_without_a_course_or_when_the_operator_turns_it_off(
-    node: str, mfe_root: Callable[..., Path]
-) -> None:
+def test_no_link_without_a_course_or_when_the_operator_turns_it_off(node: str, mfe_root: Callable[..., Path]) -> None:
     default = mfe_root(name="mfe-no-course")
     assert _widget(_render(node, default, "learning", {}))["html"] == ""
     off = mfe_root("VE_EDU_VAULT_OUTLINE_LINK=false", name="mfe-off")
