@@ -152,8 +152,44 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
     raise SystemExit("gunicorn did not become ready")
 
 
-def _setup(learners: int) -> tuple[Any, list[Any], dict[int, str]]:
-    """The course, its assessment and enrolled learners (each with a JWT), created through the public APIs."""
+def _sync_mirror(course_key: Any) -> tuple[Any, list[Any]]:
+    """Publish and sync a small outline: a graded subsection with two objectives. Returns (subsection, objectives)."""
+    from ve_edu_vault.course_sync import api as course_sync
+    from ve_edu_vault.course_sync.data import CourseOutline, NodeAttributes, NodeKind, OutlineNode
+    from ve_edu_vault.platform.backends import standalone
+
+    chapter = course_key.make_usage_key("chapter", "bench")
+    quiz = course_key.make_usage_key("sequential", "bench_quiz")
+    objectives = [course_key.make_usage_key("vertical", f"bench_objective_{index}") for index in range(2)]
+    nodes = [
+        OutlineNode(usage_key=chapter, kind=NodeKind.TOPIC, display_name="Bench", parent_key=None, position=0),
+        OutlineNode(
+            usage_key=quiz,
+            kind=NodeKind.SUBTOPIC,
+            display_name="Bench quiz",
+            parent_key=chapter,
+            position=0,
+            attributes=NodeAttributes(graded=True, format="Exam"),
+        ),
+    ] + [
+        OutlineNode(usage_key=key, kind=NodeKind.OBJECTIVE, display_name=f"O{i}", parent_key=quiz, position=i)
+        for i, key in enumerate(objectives)
+    ]
+    standalone.publish_outline(
+        CourseOutline(course_key=course_key, version="bench-v1", nodes=tuple(nodes)), send_signal=False
+    )
+    course_sync.sync_course(course_key, source="modulestore", trigger="bench")
+    return quiz, objectives
+
+
+def _setup(learners: int, *, mirror: bool = True) -> tuple[Any, list[Any], dict[int, str]]:
+    """
+    The course, its assessment and enrolled learners (each with a JWT), created through the public APIs.
+
+    With ``mirror`` (the default) the assessment is on a graded subsection of a synced outline and its
+    questions on two objectives, as in a course: a submission also updates mastery and queues the grade
+    report. Without it, the assessment and questions are attached to no node (the minimal pipeline).
+    """
     import django
 
     django.setup()
@@ -166,6 +202,7 @@ def _setup(learners: int) -> tuple[Any, list[Any], dict[int, str]]:
     from ve_edu_vault.questions import api as questions
 
     course_key = CourseKey.from_string(COURSE)
+    quiz, objectives = _sync_mirror(course_key) if mirror else (None, [None, None])
     users = get_user_model().objects
     stamp = str(int(time.time()))
     author = users.create_user(username=f"bench_author_{stamp}", email=f"a{stamp}@example.com", password="x")
@@ -180,10 +217,13 @@ def _setup(learners: int) -> tuple[Any, list[Any], dict[int, str]]:
         }
         for i in range(3)
     ]
-    ids = [questions.create_question(course_key, content=c, author=author).id for c in contents]
+    ids = [
+        questions.create_question(course_key, content=c, author=author, node_usage_key=objectives[i % 2]).id
+        for i, c in enumerate(contents)
+    ]
     assessment = api.create_assessment(
         course_key,
-        node_usage_key=None,
+        node_usage_key=quiz,
         title=f"Bench {stamp}",
         config={"selection": {"mode": "fixed", "question_ids": ids}, "feedback": "after_submission"},
         author=author,
@@ -263,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--no-fail", action="store_true")
+    parser.add_argument(
+        "--no-mirror",
+        action="store_true",
+        help="attach the assessment and questions to no course node (no mastery update, no grade report)",
+    )
     args = parser.parse_args(argv)
     learners = max(1, min(args.learners, 500))
     rounds = max(1, min(args.rounds, 20))
@@ -278,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         env=env,
         check=True,
     )
-    assessment, people, tokens = _setup(learners)
+    assessment, people, tokens = _setup(learners, mirror=not args.no_mirror)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(data_dir) / "gunicorn-bench.log"
@@ -305,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    pipeline = "grading only" if args.no_mirror else "grading + mastery (2 objectives) + grade report queued"
     print(f"LMS host under gunicorn ({args.workers} sync workers), {learners} concurrent clients, JWT auth")
+    print(f"submit pipeline: {pipeline}")
     print(baseline.line())
     print(submit.line())
     ratio = submit.throughput / baseline.throughput if baseline.throughput else 0.0

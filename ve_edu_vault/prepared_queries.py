@@ -12,14 +12,18 @@ only skips rebuilding it:
 - on first use on a connection it is built with stand-in ids, compiled, and the compiled SQL and
   Django's value converters are kept on that connection (a connection belongs to one thread);
 - later calls execute the kept SQL with the real ids in the stand-ins' places and convert rows
-  exactly as the ORM would (JSON, dates in the current time zone, booleans on MySQL).
+  exactly as the ORM would (JSON, dates in the current time zone, booleans on MySQL); opaque keys
+  (course and usage keys, immutable values) are parsed once per stored string and reused.
 
 Arguments are ids (``int``) or non-empty lists of ids (a list's length is part of the compiled
 shape). An empty list, or a query whose parameters do not all map back to the arguments, runs
 through the ORM unchanged, so a prepared query never answers differently from the ORM one.
 
-:func:`update_row` writes one row's fields with one ``UPDATE ... WHERE pk = %s`` whose values
-are adapted by each model field (as ``save()`` adapts them), without building a queryset.
+:func:`update_row` writes one row's fields with one ``UPDATE ... WHERE pk = %s``,
+:func:`update_rows` several rows' fields with one ``UPDATE ... SET f = CASE pk WHEN ...`` and
+:func:`insert_rows` inserts new rows with one multi-row ``INSERT``; values are adapted by each model
+field (``pre_save`` then ``get_db_prep_save``, as ``save()`` and ``bulk_create`` do them), without
+building a queryset.
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ from typing import Any, cast
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, QuerySet
+from django.utils import timezone
+from opaque_keys.edx.django.models import OpaqueKeyField
 
-__all__ = ["PreparedQuery", "update_row"]
+__all__ = ["PreparedQuery", "insert_rows", "update_row", "update_rows"]
 
 # Stand-in ids: far outside any real id range, distinct per argument and position.
 _STAND_IN_BASE = -(2**52)
@@ -99,7 +105,11 @@ class PreparedQuery:
         if seen != set(reverse):  # an argument was folded away or doubled into another form: not preparable
             return None
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        return _Compiled(sql=sql, slots=tuple(slots), compiler=compiler, converters=compiler.get_converters(fields))
+        converters = {
+            position: (_memoised_keys(functions, expression), expression)
+            for position, (functions, expression) in compiler.get_converters(fields).items()
+        }
+        return _Compiled(sql=sql, slots=tuple(slots), compiler=compiler, converters=converters)
 
     def rows(self, **arguments: int | Sequence[int]) -> list[tuple[Any, ...]]:
         """Every row of the query for these ids."""
@@ -125,6 +135,36 @@ class PreparedQuery:
         """The first row, or ``None`` (the query itself should select at most one row)."""
         found = self.rows(**arguments)
         return found[0] if found else None
+
+
+_KEY_MEMO_SIZE = 4096
+
+
+def _memoised_keys(functions: list[Any], expression: Any) -> list[Any]:
+    """
+    An opaque-key column's converters, memoised by the stored string.
+
+    Parsing a course or usage key costs ~0.1 ms (opaque-keys objects validate and freeze every
+    attribute) and the hot queries read the same few keys over and over. Keys are immutable values,
+    so one parsed instance can be handed out for every row that stores the same string.
+    """
+    field = getattr(expression, "output_field", None)
+    if not isinstance(field, OpaqueKeyField):
+        return functions
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any, expression: Any, connection: Any) -> Any:
+        if value in memo:
+            return memo[value]
+        converted = value
+        for function in functions:
+            converted = function(converted, expression, connection)
+        if len(memo) >= _KEY_MEMO_SIZE:
+            memo.clear()
+        memo[value] = converted
+        return converted
+
+    return [convert]
 
 
 def _database() -> BaseDatabaseWrapper:
@@ -157,3 +197,99 @@ def update_row(model: type[Model], pk: int, values: Mapping[str, Any]) -> int:
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, pk])
         return int(cursor.rowcount)
+
+
+def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, Any]]]) -> int:
+    """
+    Several rows' fields in one statement: ``UPDATE <table> SET <field> = CASE <pk> WHEN %s THEN %s ...
+    ELSE <field> END, ... WHERE <pk> IN (...)``. Returns the number of rows matched.
+
+    Every update must name the same fields (one row alone is :func:`update_row`). Django's
+    ``bulk_update`` writes the same statement but builds an expression object per row and field
+    (~1 ms of Python per row on the submission path). On PostgreSQL each ``THEN`` parameter is cast
+    to its column's type, which a ``CASE`` does not infer from a parameter.
+    """
+    if not updates:
+        return 0
+    names = list(updates[0][1])
+    if any(list(values) != names and set(values) != set(names) for _pk, values in updates):
+        raise ValueError("update_rows: every row must set the same fields")
+    if len(updates) == 1:
+        pk, values = updates[0]
+        return update_row(model, pk, values)
+    db = _database()
+    ops = db.ops
+    meta = model._meta
+    pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
+    sets: list[str] = []
+    params: list[Any] = []
+    for name in names:
+        field = cast(Field, meta.get_field(name))
+        placeholder = f"CAST(%s AS {field.cast_db_type(db)})" if db.vendor == "postgresql" else "%s"
+        whens = []
+        for pk, values in updates:
+            whens.append(f"WHEN %s THEN {placeholder}")
+            params += [pk, field.get_db_prep_save(values[name], db)]
+        column = ops.quote_name(str(field.column))
+        sets.append(f"{column} = CASE {pk_column} {' '.join(whens)} ELSE {column} END")
+    pks = [pk for pk, _values in updates]
+    params += pks
+    sql = (
+        f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names are the model's
+        f"WHERE {pk_column} IN ({', '.join(['%s'] * len(pks))})"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
+    """
+    ``INSERT INTO <table> (<columns>) VALUES (...), (...)`` of rows given as ``{field name: value}``.
+
+    Every concrete field but an automatic primary key is written: a missing value is the field's
+    default, or now for ``auto_now``/``auto_now_add`` dates (as ``bulk_create`` fills them). Values
+    are adapted by their fields; an opaque key repeated across rows is adapted once (its
+    serialisation is slow). Primary keys are not read back. Returns the number of rows inserted.
+    """
+    if not rows:
+        return 0
+    db = _database()
+    ops = db.ops
+    meta = model._meta
+    columns = [cast(Field, field) for field in meta.concrete_fields if not (field.primary_key and _is_auto(field))]
+    now = timezone.now()
+    keys: dict[tuple[str, Any], Any] = {}
+    params: list[Any] = []
+    for values in rows:
+        for field in columns:
+            params.append(_insert_value(field, values, now, keys, db))
+    row = f"({', '.join(['%s'] * len(columns))})"
+    names = ", ".join(ops.quote_name(str(field.column)) for field in columns)
+    sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({names}) VALUES {', '.join([row] * len(rows))}"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def _insert_value(
+    field: Field, values: Mapping[str, Any], now: Any, keys: dict[tuple[str, Any], Any], db: BaseDatabaseWrapper
+) -> Any:
+    if field.attname in values:
+        value = values[field.attname]
+    elif field.name in values:
+        value = values[field.name]
+    elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        value = now
+    else:
+        value = field.get_default()
+    if isinstance(field, OpaqueKeyField) and value is not None:
+        memo = (field.name, value)
+        if memo not in keys:
+            keys[memo] = field.get_db_prep_save(value, db)
+        return keys[memo]
+    return field.get_db_prep_save(value, db)
+
+
+def _is_auto(field: Field) -> bool:
+    return field.get_internal_type() in {"AutoField", "BigAutoField", "SmallAutoField"}

@@ -187,14 +187,11 @@ def observation_of(item: ResponseRecord, at: datetime) -> Observation:
 def objectives_of(course_key: Any, question_ids: Iterable[int]) -> tuple[dict[int, int], dict[int, CourseNodeData]]:
     """
     ``({question id: objective node id}, {node id: objective})`` for the questions attached to an
-    active objective of the course (two reads, whatever the number of questions).
+    active objective of the course (one read, whatever the number of questions).
     """
-    attached = questions.node_keys(set(question_ids))
-    if not attached:
-        return {}, {}
-    objectives = mastery.objectives(course_key, set(attached.values()))
-    by_key = {str(node.usage_key): node_id for node_id, node in objectives.items()}
-    return {question_id: by_key[key] for question_id, key in attached.items() if key in by_key}, objectives
+    attached = questions.question_nodes(set(question_ids))
+    objectives = mastery.objectives_among(course_key, attached.values())
+    return {question_id: node.id for question_id, node in attached.items() if node.id in objectives}, objectives
 
 
 def _record_mastery(ctx: AssessmentContext, attempt: AttemptRecord) -> None:
@@ -207,7 +204,9 @@ def _record_mastery(ctx: AssessmentContext, attempt: AttemptRecord) -> None:
         if node_id is not None and item.score is not None:
             evidence.append((node_id, observation_of(item, at)))
     if evidence:
-        mastery.record_observations(ctx.row.course_key, attempt.user_id, evidence, objectives=objectives)
+        mastery.record_observations(
+            ctx.row.course_key, attempt.user_id, evidence, objectives=objectives, new_responses=True
+        )
 
 
 def graded_observations(course_key: Any, user_ids: list[int] | None = None) -> dict[tuple[int, int], list[Observation]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -30,19 +31,23 @@ from ve_edu_vault.course_sync.serialization import change_set_from_list, change_
 from ve_edu_vault.course_sync.signals import COURSE_SYNCED
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError, VaultError
 from ve_edu_vault.olx.errors import OlxError
+from ve_edu_vault.prepared_queries import PreparedQuery
 
 __all__ = [
+    "NODE_COLUMNS",
     "CourseNodeData",
     "SyncRecordData",
     "SyncResult",
     "approve_held_sync",
     "get_node",
     "get_nodes",
+    "get_nodes_by_id",
     "get_outline_source",
     "get_outline_tree",
     "get_sync_record",
     "get_sync_settings",
     "list_sync_records",
+    "node_from_values",
     "preview_sync",
     "register_node_usage_check",
     "reject_held_sync",
@@ -530,7 +535,8 @@ def get_sync_record(sync_id: int) -> SyncRecordData:
     return _record_data(record)
 
 
-def _node_data(row: CourseNode, children: tuple[CourseNodeData, ...] = ()) -> CourseNodeData:
+def _node_data(row: Any, children: tuple[CourseNodeData, ...] = ()) -> CourseNodeData:
+    """A ``CourseNode`` (or a namespace of its column values and ``pk``) as the applets' frozen data."""
     return CourseNodeData(
         id=row.pk,
         course_key=row.course_key,
@@ -573,6 +579,31 @@ def get_nodes(usage_keys: Iterable[UsageKey | str]) -> dict[str, CourseNodeData]
     if not keys:
         return {}
     return {str(row.usage_key): _node_data(row) for row in CourseNode.objects.filter(usage_key__in=keys)}
+
+
+#: The node's columns, in the order ``node_from_values`` takes them (a join from another model prefixes
+#: them with its relation: ``values_list(*(f"node__{name}" for name in NODE_COLUMNS))``).
+NODE_COLUMNS = tuple(field.attname for field in CourseNode._meta.concrete_fields)
+# Read on every graded submission (the objectives of its questions): compiled once per connection.
+_NODES_BY_ID = PreparedQuery(lambda node_ids: CourseNode.objects.filter(pk__in=node_ids).values_list(*NODE_COLUMNS))
+
+
+def get_nodes_by_id(node_ids: Iterable[int]) -> dict[int, CourseNodeData]:
+    """
+    The mirror's nodes among ``node_ids``, by id, in one read (unknown ids left out).
+
+    Rows become plain namespaces, not ``CourseNode`` instances: assigning a key to a model's key
+    field formats the key (opaque-keys builds a message with ``str(key)`` on every assignment).
+    """
+    rows = _NODES_BY_ID.rows(node_ids=sorted(set(node_ids)))
+    return {row[0]: node_from_values(row) for row in rows}
+
+
+def node_from_values(row: Sequence[Any]) -> CourseNodeData:
+    """A node read as values in ``NODE_COLUMNS`` order (converted by the ORM), as the applets' frozen data."""
+    values = SimpleNamespace(**dict(zip(NODE_COLUMNS, row, strict=True)))
+    values.pk = values.id
+    return _node_data(values)
 
 
 def get_node(usage_key: UsageKey) -> CourseNodeData:

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -33,6 +33,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.prepared_queries import PreparedQuery, insert_rows, update_rows
 
 from .data import MasteryState as StateValue
 from .data import MasteryStep, Observation
@@ -55,6 +56,8 @@ __all__ = [
     "objective_node_id",
     "objective_summaries",
     "objectives",
+    "objectives_among",
+    "objectives_by_id",
     "recompute",
     "record_observations",
     "register_observation_source",
@@ -209,22 +212,23 @@ def _save_state(row: MasteryState, state: StateValue) -> None:
     row.save()
 
 
-def _event(row: MasteryState, step: MasteryStep, sequence: int) -> MasteryEvent:
+def _event(row: MasteryState, step: MasteryStep, sequence: int, course_key: CourseKey) -> dict[str, Any]:
+    """One ``MasteryEvent`` row's values, for ``insert_rows`` (the state row's course key is not read)."""
     observation = step.observation
-    return MasteryEvent(
-        user_id=row.user_id,
-        node_id=row.node_id,
-        course_key=row.course_key,
-        response_id=observation.response_id,
-        question_id=observation.question_id,
-        sequence=sequence,
-        correct=observation.correct,
-        score=observation.score,
-        at=observation.at,
-        before=step.before.to_dict(),
-        after=step.after.to_dict(),
-        explanation=step.explanation,
-    )
+    return {
+        "user_id": row.user_id,
+        "node_id": row.node_id,
+        "course_key": course_key,
+        "response_id": observation.response_id,
+        "question_id": observation.question_id,
+        "sequence": sequence,
+        "correct": observation.correct,
+        "score": observation.score,
+        "at": observation.at,
+        "before": step.before.to_dict(),
+        "after": step.after.to_dict(),
+        "explanation": step.explanation,
+    }
 
 
 def _state_row(course_key: CourseKey, user_id: int, node: CourseNodeData) -> tuple[MasteryState, bool]:
@@ -250,14 +254,50 @@ def objectives(course_key: CourseKey, usage_keys: Iterable[UsageKey | str] | Non
     }
 
 
+def objectives_by_id(course_key: CourseKey, node_ids: Iterable[int]) -> dict[int, CourseNodeData]:
+    """The active objectives of the course among ``node_ids`` (one read)."""
+    return objectives_among(course_key, course_sync.get_nodes_by_id(node_ids).values())
+
+
+def objectives_among(course_key: CourseKey, nodes: Iterable[CourseNodeData]) -> dict[int, CourseNodeData]:
+    """The active objectives of the course among ``nodes``, by node id (no read)."""
+    return {
+        node.id: node
+        for node in nodes
+        if node.kind == "objective" and not node.archived and node.course_key == course_key
+    }
+
+
+# Every column but the course key, which the caller passes (no key to parse per row).
+_STATE_COLUMNS = tuple(field.attname for field in MasteryState._meta.concrete_fields if field.name != "course_key")
+# The grading transaction's reads, compiled once per connection (ve_edu_vault/prepared_queries.py).
+_LOCKED_STATES = PreparedQuery(
+    lambda user_id, node_ids: (
+        MasteryState.objects.select_for_update()
+        .filter(user_id=user_id, node_id__in=node_ids)
+        .values_list(*_STATE_COLUMNS)
+    )
+)
+_SEEN_EVENTS = PreparedQuery(
+    lambda user_id, node_ids, response_ids: MasteryEvent.objects.filter(
+        user_id=user_id, node_id__in=node_ids, response_id__in=response_ids
+    ).values_list("node_id", "response_id")
+)
+
+
+def _locked_states(user_id: int, node_ids: list[int]) -> dict[int, MasteryState]:
+    """The locked rows, course key deferred (never needed here; reading it would parse a key per row)."""
+    rows = _LOCKED_STATES.rows(user_id=user_id, node_ids=sorted(node_ids))
+    states = [MasteryState.from_db(DEFAULT_DB_ALIAS, _STATE_COLUMNS, row) for row in rows]
+    return {state.node_id: state for state in states}
+
+
 def _state_rows(
     course_key: CourseKey, user_id: int, nodes: list[CourseNodeData]
 ) -> dict[int, tuple[MasteryState, bool]]:
     """The learner's locked state row per node, creating the missing ones: ``{node id: (row, created)}``."""
     ids = [node.id for node in nodes]
-    rows = {
-        row.node_id: row for row in MasteryState.objects.select_for_update().filter(user_id=user_id, node_id__in=ids)
-    }
+    rows = _locked_states(user_id, ids)
     missing = [node_id for node_id in ids if node_id not in rows]
     if missing:
         MasteryState.objects.bulk_create(
@@ -267,8 +307,7 @@ def _state_rows(
             ],
             ignore_conflicts=True,  # a racing grading of the same learner created it first: use that row
         )
-        for row in MasteryState.objects.select_for_update().filter(user_id=user_id, node_id__in=missing):
-            rows[row.node_id] = row
+        rows.update(_locked_states(user_id, missing))
     return {node_id: (rows[node_id], node_id in missing) for node_id in ids}
 
 
@@ -278,11 +317,14 @@ def record_observations(
     evidence: Iterable[tuple[int, Observation]],
     *,
     objectives: dict[int, CourseNodeData] | None = None,
+    new_responses: bool = False,
 ) -> int:
     """
     Apply graded responses (``(objective node id, observation)``, in order) to the learner's mastery.
 
-    Runs in the caller's transaction (the grading one). A response already applied to that objective is skipped.
+    Runs in the caller's transaction (the grading one). A response already applied to that objective is skipped;
+    ``new_responses=True`` says the responses were graded in this transaction (a submission), so none can have
+    been applied and that read is left out.
     When the objective's configured policy or parameters changed since its state was built, the state is rebuilt
     by a replay first, so a state never mixes two configurations. Returns how many events were recorded.
     The reads and writes are batched over the objectives (a constant number of queries per submission).
@@ -297,14 +339,20 @@ def record_observations(
         return 0
     with transaction.atomic(savepoint=False):  # part of the grading transaction: no savepoint round trips
         rows = _state_rows(course_key, user_id, [objectives[node_id] for node_id in by_node])
-        seen = set(
-            MasteryEvent.objects.filter(
-                user_id=user_id,
-                node_id__in=list(by_node),
-                response_id__in=[item.response_id for items in by_node.values() for item in items],
-            ).values_list("node_id", "response_id")
+        # Responses graded just now (the submission's own) cannot have been applied yet: no read. The unique
+        # (user, node, response) constraint still refuses a second application rather than count it twice.
+        seen = (
+            set()
+            if new_responses
+            else set(
+                _SEEN_EVENTS.rows(
+                    user_id=user_id,
+                    node_ids=sorted(by_node),
+                    response_ids=sorted({item.response_id for items in by_node.values() for item in items}),
+                )
+            )
         )
-        events: list[MasteryEvent] = []
+        events: list[dict[str, Any]] = []
         changed: list[MasteryState] = []
         for node_id, observations in by_node.items():
             node = objectives[node_id]
@@ -329,16 +377,15 @@ def record_observations(
                 if (node_id, observation.response_id) in seen:
                     continue
                 step = policy.update(state, observation)
-                events.append(_event(row, step, state.evidence_count + 1))
+                events.append(_event(row, step, state.evidence_count + 1, course_key))
                 state = step.after
                 new_events += 1
             if new_events or created:
                 _set_state(row, state)
                 changed.append(row)
                 recorded += new_events
-        MasteryEvent.objects.bulk_create(events)
-        for row in changed:  # a handful of objectives per submission: plain UPDATEs beat bulk_update's CASE/WHEN
-            MasteryState.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _STATE_FIELDS})
+        insert_rows(MasteryEvent, events)
+        update_rows(MasteryState, [(row.pk, {name: getattr(row, name) for name in _STATE_FIELDS}) for row in changed])
     return recorded
 
 
@@ -354,13 +401,13 @@ def _rebuild(
 ) -> None:
     state = _initial(node)
     policy = get_policy(state.policy)
-    events: list[MasteryEvent] = []
+    events: list[dict[str, Any]] = []
     for observation in observations:
         step = policy.update(state, observation)
-        events.append(_event(row, step, state.evidence_count + 1))
+        events.append(_event(row, step, state.evidence_count + 1, course_key))
         state = step.after
     MasteryEvent.objects.filter(user_id=user_id, node_id=node.id).delete()
-    MasteryEvent.objects.bulk_create(events)
+    insert_rows(MasteryEvent, events)
     _save_state(row, state)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.course_sync import api as course_sync
+from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
 
 from .data import QuestionContent
@@ -45,9 +46,10 @@ __all__ = [
     "import_olx_course",
     "list_questions",
     "list_versions",
-    "node_keys",
+    "node_ids",
     "parse_content",
     "preview_grade",
+    "question_nodes",
     "restore_question",
 ]
 
@@ -151,9 +153,14 @@ def get_questions(question_ids: Iterable[int]) -> dict[int, QuestionData]:
     return get_repository().get_many(question_ids)
 
 
-def node_keys(question_ids: Iterable[int]) -> dict[int, str]:
-    """``{question id: str(node usage key)}`` for the questions among ``question_ids`` attached to a node."""
-    return get_repository().node_keys(question_ids)
+def question_nodes(question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
+    """``{question id: its node}`` for the questions among ``question_ids`` attached to a node (one read)."""
+    return get_repository().question_nodes(question_ids)
+
+
+def node_ids(question_ids: Iterable[int]) -> dict[int, int]:
+    """``{question id: node id}`` for the questions among ``question_ids`` attached to a node of the mirror."""
+    return get_repository().node_ids(question_ids)
 
 
 def get_versions(version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:

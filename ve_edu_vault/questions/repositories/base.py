@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.course_sync import api as course_sync
+from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
 
 from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
@@ -80,12 +82,18 @@ class QuestionRepository(abc.ABC):
                 continue
         return found
 
-    def node_keys(self, question_ids: Iterable[int]) -> dict[int, str]:
-        """``{question id: str(usage key of its node)}`` for those attached to a node (one read where possible)."""
+    def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
+        """``{question id: its node}`` for those attached to a node of the mirror (one read where possible)."""
+        attached = self.node_ids(question_ids)
+        nodes = course_sync.get_nodes_by_id(set(attached.values()))
+        return {question_id: nodes[node_id] for question_id, node_id in attached.items() if node_id in nodes}
+
+    def node_ids(self, question_ids: Iterable[int]) -> dict[int, int]:
+        """``{question id: id of its node}`` for those attached to a node (one read where possible)."""
         return {
-            question_id: str(question.node_usage_key)
+            question_id: question.node_id
             for question_id, question in self.get_many(question_ids).items()
-            if question.node_usage_key is not None
+            if question.node_id is not None
         }
 
     def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:

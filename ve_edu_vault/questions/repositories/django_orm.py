@@ -19,6 +19,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.course_sync import api as course_sync
+from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.prepared_queries import PreparedQuery
 
@@ -67,10 +69,13 @@ _VERSION_COLUMNS = (
 _VERSIONS = PreparedQuery(
     lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*_VERSION_COLUMNS)
 )
-_NODE_KEYS = PreparedQuery(
+_QUESTION_NODES = PreparedQuery(
     lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list(
-        "pk", "node__usage_key"
+        "pk", *(f"node__{name}" for name in course_sync.NODE_COLUMNS)
     )
+)
+_NODE_IDS = PreparedQuery(
+    lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list("pk", "node_id")
 )
 
 
@@ -221,9 +226,12 @@ class DjangoQuestionRepository(QuestionRepository):
         rows = Question.objects.select_related("current_version", "node").filter(pk__in=set(question_ids))
         return {row.pk: _question_data(row) for row in rows}
 
-    def node_keys(self, question_ids: Iterable[int]) -> dict[int, str]:
-        rows = _NODE_KEYS.rows(question_ids=sorted(set(question_ids)))
-        return {pk: str(usage_key) for pk, usage_key in rows}
+    def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
+        rows = _QUESTION_NODES.rows(question_ids=sorted(set(question_ids)))
+        return {row[0]: course_sync.node_from_values(row[1:]) for row in rows}
+
+    def node_ids(self, question_ids: Iterable[int]) -> dict[int, int]:
+        return dict(_NODE_IDS.rows(question_ids=sorted(set(question_ids))))
 
     def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
         rows = _VERSIONS.rows(version_ids=sorted(set(version_ids)))
