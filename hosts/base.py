@@ -111,13 +111,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "0") == "1"
 CELERY_TASK_ACKS_LATE = True
-# Submits attempts whose timer task was lost (Tutor renders the same entry for the LMS's beat).
+# Submits attempts whose timer task was lost, reports queued grades whose task was lost (Tutor renders
+# the same entries for the LMS's beat).
 CELERY_BEAT_SCHEDULE = {
     "ve-edu-vault-sweep-expired-attempts": {
         "task": "ve_edu_vault.assessments.tasks.sweep_expired_attempts",
         "schedule": 60.0,
         "options": {"expires": 60.0},
-    }
+    },
+    "ve-edu-vault-report-pending-grades": {
+        "task": "ve_edu_vault.assessments.tasks.report_pending_grades",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 

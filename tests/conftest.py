@@ -85,3 +85,11 @@ def jwt_client() -> Any:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grade_report_window() -> None:
+    """Each test starts outside the grade-report trigger window (it is per process, as in a worker)."""
+    from ve_edu_vault.assessments import grades
+
+    grades._last_trigger[0] = float("-inf")

@@ -22,8 +22,8 @@ through the ORM unchanged, so a prepared query never answers differently from th
 :func:`update_row` writes one row's fields with one ``UPDATE ... WHERE pk = %s``,
 :func:`update_rows` several rows' fields with one ``UPDATE ... SET f = CASE pk WHEN ...`` and
 :func:`insert_rows` inserts new rows with one multi-row ``INSERT``; values are adapted by each model
-field (``pre_save`` then ``get_db_prep_save``, as ``save()`` and ``bulk_create`` do them), without
-building a queryset.
+field (``get_db_prep_save``, as ``QuerySet.update()`` and ``bulk_create`` adapt them; the updates
+set ``auto_now`` dates only when given, as ``update()`` does), without building a queryset.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from opaque_keys.edx.django.models import OpaqueKeyField
@@ -258,6 +259,10 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
     ops = db.ops
     meta = model._meta
     columns = [cast(Field, field) for field in meta.concrete_fields if not (field.primary_key and _is_auto(field))]
+    known = {name for field in columns for name in (field.name, field.attname)}
+    unknown = {name for values in rows for name in values} - known
+    if unknown:
+        raise FieldDoesNotExist(f"{model.__name__} has no field named {', '.join(sorted(unknown))}")
     now = timezone.now()
     keys: dict[tuple[str, Any], Any] = {}
     params: list[Any] = []
@@ -279,6 +284,8 @@ def _insert_value(
         value = values[field.attname]
     elif field.name in values:
         value = values[field.name]
+        if isinstance(value, Model) and field.is_relation:  # a related object given by field name
+            value = value.pk
     elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         value = now
     else:

@@ -5,8 +5,20 @@ The LMS and Studio Celery apps autodiscover tasks from INSTALLED_APPS; this modu
 applets' task modules part of that.
 """
 
-from ve_edu_vault.assessments.tasks import auto_submit_attempt, report_grade, sweep_expired_attempts
+from ve_edu_vault.assessments.tasks import (
+    auto_submit_attempt,
+    report_grade,
+    report_pending_grades,
+    sweep_expired_attempts,
+)
 from ve_edu_vault.course_sync.tasks import sync_course
 from ve_edu_vault.regrade.tasks import run_regrade
 
-__all__ = ["auto_submit_attempt", "report_grade", "run_regrade", "sweep_expired_attempts", "sync_course"]
+__all__ = [
+    "auto_submit_attempt",
+    "report_grade",
+    "report_pending_grades",
+    "run_regrade",
+    "sweep_expired_attempts",
+    "sync_course",
+]

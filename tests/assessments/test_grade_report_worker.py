@@ -1,4 +1,4 @@
-"""The default grade hand-off: a real Celery worker on Redis reports the grade the request queued."""
+"""The default grade hand-off: a real Celery worker on Redis reports the grade the grading transaction queued."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from tests.assessments.api_builders import SUBTOPIC, learner, make_assessment, right_answers
 from tests.celery_worker import celery_worker
 from ve_edu_vault.assessments import api
+from ve_edu_vault.assessments.models import PendingGradeReport
 from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -25,6 +26,7 @@ def test_the_worker_reports_the_grade_after_the_submission(make_user: Any, setti
         api.submit_attempt(view.id, user=student)  # autocommit: the report is queued at once
         reported = worker.wait_for(lambda: standalone.StandaloneGrade.objects.filter(user=student).exists())
         assert reported, worker.log()
-        assert worker.wait_for(lambda: worker.succeeded("ve_edu_vault.assessments.tasks.report_grade") == 1)
+        assert worker.wait_for(lambda: worker.succeeded("ve_edu_vault.assessments.tasks.report_pending_grades") >= 1)
+    assert not PendingGradeReport.objects.exists()  # reported and removed in one transaction
     grade = standalone.get_grade(student, str(SUBTOPIC))
     assert grade.earned == pytest.approx(4.0) and grade.possible == pytest.approx(4.0)

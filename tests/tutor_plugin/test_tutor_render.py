@@ -18,8 +18,10 @@ SYNC = "ve_edu_vault.course_sync.tasks.sync_course"
 AUTO_SUBMIT = "ve_edu_vault.assessments.tasks.auto_submit_attempt"
 SWEEP = "ve_edu_vault.assessments.tasks.sweep_expired_attempts"
 REPORT = "ve_edu_vault.assessments.tasks.report_grade"
+DRAIN = "ve_edu_vault.assessments.tasks.report_pending_grades"
 REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
+DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
 SERVICES = ("lms", "cms")
 ENVIRONMENTS = ("production", "development")
 
@@ -194,6 +196,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         AUTO_SUBMIT: {"queue": "edx.lms.core.default"},
         SWEEP: {"queue": "edx.lms.core.default"},
         REPORT: {"queue": "edx.lms.core.default"},
+        DRAIN: {"queue": "edx.lms.core.default"},
         REGRADE: {"queue": "edx.lms.core.default"},
     }
 
@@ -201,7 +204,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
 def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
     settings = exec_settings(vault_settings_code(custom_root, "cms"))
     assert settings["EXPLICIT_QUEUES"] == {
-        task: {"queue": "edx.lms.core.high"} for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, REGRADE)
+        task: {"queue": "edx.lms.core.high"} for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE)
     }
 
 
@@ -218,6 +221,7 @@ def test_beat_schedule_is_in_the_lms_settings(default_root: Path, environment: s
     assert settings["CELERYBEAT_SCHEDULE"] == {
         "other-entry": {"task": "x", "schedule": 5.0},
         SWEEP_ENTRY: {"task": SWEEP, "schedule": 60.0, "options": {"expires": 60.0}},
+        DRAIN_ENTRY: {"task": DRAIN, "schedule": 60.0, "options": {"expires": 60.0}},
     }
 
 
@@ -228,6 +232,7 @@ def test_beat_schedule_is_not_in_the_cms_settings(default_root: Path) -> None:
 def test_sweep_interval_is_configurable(custom_root: Path) -> None:
     schedule = exec_settings(vault_settings_code(custom_root, "lms"))["CELERYBEAT_SCHEDULE"]
     assert schedule[SWEEP_ENTRY]["schedule"] == 30.0
+    assert schedule[DRAIN_ENTRY]["schedule"] == 30.0
 
 
 def test_beat_runs_in_local_dev_and_kubernetes(default_root: Path) -> None:

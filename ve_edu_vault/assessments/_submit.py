@@ -5,8 +5,9 @@ TLDR: for each response, the registry grades the saved answer (an unreadable ans
 the grader's message, it never fails the submission), ``scoring.response_score`` applies try and
 hint penalties, ``scoring.attempt_totals`` sums by points, ``scoring.passed`` compares with the
 threshold, and the attempt becomes GRADED, all in one transaction. A timer or sweep submission
-grades exactly what was saved: expiry never turns answered work into a zero. After commit: the
-``ATTEMPT_GRADED`` signal, and the grade hand-off to the platform when the assessment is graded.
+grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment on
+a node queues its grade report in the same transaction (``grades.queue_grade_report``: the outbox).
+After commit: the ``ATTEMPT_GRADED`` signal, and the hand-off that has the queued report made.
 
 Hook points (``ve_edu_vault.hooks.filters``, see hooks/README.rst): ``AnswerGradingStarted`` runs
 before each answer is graded (a step may normalise the answer; ``PreventGrading`` refuses the whole
@@ -45,6 +46,7 @@ from ve_edu_vault.questions.grading import grade_question
 from . import feedback, scoring
 from ._context import AssessmentContext, VersionCache
 from .data import QuestionBehaviour
+from .grades import queue_grade_report
 from .models import Attempt, Response
 from .repositories import AttemptRecord, ResponseRecord, get_repository
 
@@ -169,7 +171,10 @@ def finish_attempt(
     _set_monitoring(finished, reason)
     _record_mastery(ctx, finished)
     course_key = ctx.row.course_key
-    report = ctx.config.graded
+    # Only a graded assessment on a node of the mirror has a gradebook entry to update (grades.learner_grade).
+    report = ctx.config.graded and ctx.row.node_id is not None
+    if report:
+        queue_grade_report(finished.assessment_id, finished.user_id, now=now)  # commits with the grade
     transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=report))
     return finished
 

@@ -1,32 +1,55 @@
 """
 Grade hand-off: the learner's score on a graded assessment goes to the platform's gradebook.
 
-TLDR: called after the grading transaction commits (never inside it: the platform may be slow or
-down, and a failure there must not undo a grade). The score reported is the learner's score over
-graded attempts by the assessment's scoring method, against the block the assessment is attached
-to (its mirror node's usage key); an assessment without a node, an ungraded assessment, or a
-learner without a graded attempt reports nothing. A failed report is retried by the
-``report_grade`` Celery task. See docs/decisions/0003-grades-to-the-platform.rst.
+TLDR: a transactional outbox. The grading transaction writes a ``PendingGradeReport`` row
+(``queue_grade_report``, one INSERT), so a committed grade always has its report queued, whatever
+happens after the commit (broker down, process killed). ``report_pending_grades`` reports queued
+rows and removes them in the transaction that reports; a failing report stays queued with a
+backoff (``tries``, ``due_at``, ``last_error``) and is never dropped. Who runs it:
+
+- ``VE_EDU_VAULT_GRADE_REPORT = "task"`` (default): after commit, ``hand_off_grade`` asks the
+  ``report_pending_grades`` task to run in ``TRIGGER_WINDOW_SECONDS``, at most once per window per
+  process (the run reports every row committed in the window, so a busy LMS publishes a handful of
+  messages per second instead of one per submission), and the beat schedule runs the same task
+  periodically as the catch-all;
+- ``"inline"``: after commit, the request reports the learner's queued rows itself.
+
+The score reported is the learner's score over graded attempts by the assessment's scoring method,
+against the block the assessment is attached to (its mirror node's usage key); an assessment without
+a node, an ungraded assessment, or a learner without a graded attempt reports nothing. See
+docs/decisions/0003-grades-to-the-platform.rst.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.prepared_queries import insert_rows
 
 from . import scoring
 from ._context import load_context
-from .models import Attempt
+from .models import Attempt, PendingGradeReport
 from .repositories import get_repository
 
-__all__ = ["ReportedGrade", "hand_off_grade", "learner_grade"]
+__all__ = [
+    "ReportedGrade",
+    "hand_off_grade",
+    "learner_grade",
+    "pending_grade_reports",
+    "queue_grade_report",
+    "report_pending_grades",
+    "trigger_drain",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,32 +106,110 @@ def report_grade_now(assessment_id: int, user_id: int) -> bool:
     return True
 
 
+#: After a submission, the drain task runs this many seconds later, and a process asks for it at most once per window.
+TRIGGER_WINDOW_SECONDS = 1.0
+#: A failed report is tried again after 30 s, then 60 s, 120 s... at most an hour apart; it is never dropped.
+RETRY_BASE_SECONDS = 30
+RETRY_MAX_SECONDS = 3600
+#: Rows read per drain transaction.
+BATCH_SIZE = 200
+
+_last_trigger = [float("-inf")]
+
+
+def queue_grade_report(assessment_id: int, user_id: int, *, now: datetime | None = None) -> None:
+    """In the grading transaction: queue the learner's grade report (one INSERT; it commits with the grade)."""
+    insert_rows(
+        PendingGradeReport, [{"assessment_id": assessment_id, "user_id": user_id, "due_at": now or timezone.now()}]
+    )
+
+
 def hand_off_grade(assessment_id: int, user_id: int) -> None:
     """
-    Hand the learner's grade to the platform, after commit; never raises.
+    After the grading transaction committed a queued report: have it reported; never raises.
 
-    By default (``VE_EDU_VAULT_GRADE_REPORT = "task"``) the ``report_grade`` Celery task reports it, so a
-    learner's submission does not wait on the platform's grade machinery (edx-submissions, then the
-    grades app's recalculation) and a slow or failing platform is retried with backoff. ``"inline"``
-    reports within the request and queues the task only when that fails.
+    ``"task"``: ask for the drain task (at most once per ``TRIGGER_WINDOW_SECONDS`` per process; if
+    the broker is down the beat's periodic run reports it). ``"inline"``: report this learner's
+    queued rows now, in the request; what fails stays queued.
     """
-    if conf.get("VE_EDU_VAULT_GRADE_REPORT") != "inline":
+    if conf.get("VE_EDU_VAULT_GRADE_REPORT") == "inline":
         try:
-            from .tasks import report_grade
-
-            report_grade.apply_async(args=[assessment_id, user_id])
-            return
-        except Exception:  # the broker is down: report now rather than lose the hand-off
-            log.warning(
-                "Could not queue the grade report for assessment %s, user %s; reporting now", assessment_id, user_id
-            )
-    try:
-        report_grade_now(assessment_id, user_id)
-    except Exception:
-        log.warning("Grade report for assessment %s, user %s failed; queued a retry", assessment_id, user_id)
-        try:
-            from .tasks import report_grade
-
-            report_grade.apply_async(args=[assessment_id, user_id], countdown=30)
+            report_pending_grades(assessment_id=assessment_id, user_id=user_id)
         except Exception:
-            log.exception("Could not queue the grade report for assessment %s, user %s", assessment_id, user_id)
+            log.exception("Grade report for assessment %s, user %s failed; it stays queued", assessment_id, user_id)
+        return
+    trigger_drain()
+
+
+def trigger_drain() -> None:
+    """Queue the drain task to run in ``TRIGGER_WINDOW_SECONDS``, unless this process did so within that window."""
+    now = time.monotonic()
+    if now - _last_trigger[0] < TRIGGER_WINDOW_SECONDS:
+        return
+    _last_trigger[0] = now
+    try:
+        from .tasks import report_pending_grades as task
+
+        task.apply_async(countdown=TRIGGER_WINDOW_SECONDS)
+    except Exception:
+        log.warning("Could not queue the grade report task; the periodic run will report the queued grades")
+
+
+def report_pending_grades(
+    *,
+    now: datetime | None = None,
+    assessment_id: int | None = None,
+    user_id: int | None = None,
+    limit: int = BATCH_SIZE,
+) -> tuple[int, int]:
+    """
+    Report queued grades that are due (one transaction, at most ``limit`` rows); ``(reported, failed)``.
+
+    Rows of one learner and assessment are reported once (the current grade covers all of them) and
+    removed in the same transaction; rows another worker holds are skipped where the database can
+    (``SKIP LOCKED``). A report that fails rolls back to its savepoint and its rows wait for the next
+    try (backoff doubling from ``RETRY_BASE_SECONDS`` up to ``RETRY_MAX_SECONDS``).
+    """
+    now = now or timezone.now()
+    reported = failed = 0
+    with transaction.atomic():
+        rows = PendingGradeReport.objects.filter(due_at__lte=now)
+        if assessment_id is not None and user_id is not None:
+            rows = rows.filter(assessment_id=assessment_id, user_id=user_id)
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        locked = rows.select_for_update(skip_locked=skip_locked).order_by("id")
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for pk, assessment, user, tries in locked.values_list("id", "assessment_id", "user_id", "tries")[:limit]:
+            groups.setdefault((assessment, user), []).append((pk, tries))
+        for (assessment, user), items in groups.items():
+            ids = [pk for pk, _tries in items]
+            try:
+                with transaction.atomic():  # a savepoint: one failing report leaves the others
+                    report_grade_now(assessment, user)
+            except Exception as error:
+                tries = max(tries for _pk, tries in items) + 1
+                delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (tries - 1))
+                PendingGradeReport.objects.filter(pk__in=ids).update(
+                    tries=tries,
+                    due_at=now + timedelta(seconds=delay),
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                )
+                log.warning(
+                    "Grade report for assessment %s, user %s failed (try %s); retrying in %s s",
+                    assessment,
+                    user,
+                    tries,
+                    delay,
+                    exc_info=True,
+                )
+                failed += 1
+            else:
+                # Outbox rows are work items, not learner data: the grade itself stays on the attempt.
+                PendingGradeReport.objects.filter(pk__in=ids).delete()
+                reported += 1
+    return reported, failed
+
+
+def pending_grade_reports(*, now: datetime | None = None) -> int:
+    """How many queued reports are due (monitoring and tests)."""
+    return PendingGradeReport.objects.filter(due_at__lte=now or timezone.now()).count()

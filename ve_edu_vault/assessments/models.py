@@ -159,3 +159,32 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.position} of attempt {self.attempt_id}"
+
+
+class PendingGradeReport(models.Model):
+    """
+    A learner's grade on an assessment still to hand to the platform's gradebook (a transactional outbox).
+
+    Written in the grading transaction, so a committed grade always has its report queued (a broker
+    outage or a crash after commit loses nothing); removed in the transaction that reports it. See
+    ``assessments/grades.py`` and docs/decisions/0003-grades-to-the-platform.rst.
+
+    .. pii: links a learner to an assessment whose grade is waiting to be reported; no other data.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    # The next report is not tried before this time (now at first, later after each failure).
+    due_at = models.DateTimeField()
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        indexes = [models.Index(fields=["due_at"], name="vault_grade_report_due")]
+
+    def __str__(self) -> str:
+        return f"grade report of {self.user_id} on {self.assessment_id}"

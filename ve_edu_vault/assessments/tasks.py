@@ -1,11 +1,15 @@
 """
-Celery tasks of assessments: the per-attempt timer and the periodic sweep. Tasks take ids, never models.
+Celery tasks of assessments: the per-attempt timer, the periodic sweep, the grade reports. Tasks take ids, never models.
 
 TLDR: ``auto_submit_attempt`` is queued for each timed attempt at its deadline plus grace (ETA); if
 the deadline moved later (an accommodation) it queues itself again for the new time. Messages can
 be lost (broker restart, Redis visibility timeout on long ETAs), so ``sweep_expired_attempts`` runs
 periodically (every minute, from the LMS beat schedule) and submits whatever is overdue. Both are
 idempotent: submitting locks the attempt row and does nothing to a finished attempt.
+
+``report_pending_grades`` hands the grades queued by grading transactions (the outbox of
+``grades.py``) to the platform: queued after submissions (at most once a second per process) and
+run periodically by the beat schedule, so a lost message only delays a report.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-__all__ = ["auto_submit_attempt", "report_grade", "sweep_expired_attempts"]
+__all__ = ["auto_submit_attempt", "report_grade", "report_pending_grades", "sweep_expired_attempts"]
 
 
 @shared_task(
@@ -70,3 +74,22 @@ def report_grade(assessment_id: int, user_id: int) -> bool:
     from ve_edu_vault.assessments.grades import report_grade_now
 
     return report_grade_now(int(assessment_id), int(user_id))
+
+
+#: Batches per run of ``report_pending_grades`` (each one transaction of ``grades.BATCH_SIZE`` rows).
+MAX_BATCHES_PER_RUN = 50
+
+
+@shared_task(name="ve_edu_vault.assessments.tasks.report_pending_grades", acks_late=True)
+def report_pending_grades() -> int:
+    """Report every queued grade that is due (batch after batch, bounded); returns how many were reported."""
+    from ve_edu_vault.assessments.grades import BATCH_SIZE
+    from ve_edu_vault.assessments.grades import report_pending_grades as drain
+
+    total = 0
+    for _batch in range(MAX_BATCHES_PER_RUN):
+        reported, failed = drain()
+        total += reported
+        if reported + failed < BATCH_SIZE:
+            break
+    return total

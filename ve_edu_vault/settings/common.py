@@ -70,8 +70,10 @@ DEFAULTS: dict[str, Any] = {
     "VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET": "",
     # .. setting_name: VE_EDU_VAULT_GRADE_REPORT
     # .. setting_default: "task"
-    # .. setting_description: How a graded attempt's score reaches the platform gradebook after commit:
-    #   "task" (the report_grade Celery task, retried with backoff) or "inline" (in the request).
+    # .. setting_description: Who hands a graded attempt's score (queued in the grading transaction) to
+    #   the platform gradebook after commit: "task" (the report_pending_grades Celery task, queued at most
+    #   once a second per process and run by the beat schedule; failures retried with backoff) or
+    #   "inline" (the request itself; what fails stays queued for the task).
     "VE_EDU_VAULT_GRADE_REPORT": "task",
     # .. setting_name: VE_EDU_VAULT_MASTERY_POLICY
     # .. setting_default: None
