@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from opaque_keys.edx.django.models import OpaqueKeyField

@@ -73,6 +73,8 @@ class RepositoryContract:
         assert repository.get_many([a.id, b.id, 999_999]) == {a.id: repository.get(a.id), b.id: repository.get(b.id)}
         assert repository.get_versions([second.id, 999_999]) == {second.id: second}
         assert repository.node_ids([a.id, b.id, 999_999]) == {}  # neither is attached to a node
+        assert repository.question_nodes([a.id, b.id]) == {}
+        assert repository.versions_with_nodes([second.id, 999_999]) == ({second.id: second}, {})
 
     def test_versions_append_and_become_current(self, repository: QuestionRepository) -> None:
         created = repository.create(course_key=COURSE, version=version())

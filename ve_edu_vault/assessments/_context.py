@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 from opaque_keys.edx.keys import CourseKey
 
+from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.questions import api as questions
@@ -146,11 +147,22 @@ class VersionCache:
     """Pinned question versions, read once per api call (versions are immutable)."""
 
     contents: dict[int, QuestionContent] = field(default_factory=dict)
+    #: ``{question id: node}`` of the questions preloaded ``with_nodes`` (questions on no node absent).
+    nodes: dict[int, CourseNodeData] | None = None
 
-    def preload(self, version_ids: Iterable[int]) -> None:
-        """Read every missing version among ``version_ids`` in one go (an attempt's pinned versions)."""
-        missing = {version_id for version_id in version_ids if version_id not in self.contents}
-        if missing:
+    def preload(self, version_ids: Iterable[int], *, with_nodes: bool = False) -> None:
+        """
+        Read every missing version among ``version_ids`` in one go (an attempt's pinned versions);
+        ``with_nodes`` also reads the nodes their questions are attached to now (for mastery), in the same read.
+        """
+        wanted = set(version_ids)
+        missing = {version_id for version_id in wanted if version_id not in self.contents}
+        if with_nodes:
+            versions, nodes = questions.versions_with_nodes(wanted)
+            self.nodes = nodes
+            for version_id in missing & set(versions):
+                self.contents[version_id] = versions[version_id].to_content()
+        elif missing:
             for version_id, version in questions.get_versions(missing).items():
                 self.contents[version_id] = version.to_content()
 

@@ -145,7 +145,7 @@ def finish_attempt(
     one UPDATE and the attempt one more, with no read-back (bench/bench_submit.py measures it).
     """
     repository = get_repository()
-    versions.preload(item.question_version_id for item in attempt.responses)
+    versions.preload((item.question_version_id for item in attempt.responses), with_nodes=True)
     items: list[tuple[float, float]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     graded: list[ResponseRecord] = []
@@ -169,7 +169,7 @@ def finish_attempt(
         submit_reason=reason,
     )
     _set_monitoring(finished, reason)
-    _record_mastery(ctx, finished)
+    _record_mastery(ctx, finished, nodes=versions.nodes)
     course_key = ctx.row.course_key
     # Only a graded assessment on a node of the mirror has a gradebook entry to update (grades.learner_grade).
     report = ctx.config.graded and ctx.row.node_id is not None
@@ -189,20 +189,26 @@ def observation_of(item: ResponseRecord, at: datetime) -> Observation:
     )
 
 
-def objectives_of(course_key: Any, question_ids: Iterable[int]) -> tuple[dict[int, int], dict[int, CourseNodeData]]:
+def objectives_of(
+    course_key: Any, question_ids: Iterable[int], *, nodes: dict[int, CourseNodeData] | None = None
+) -> tuple[dict[int, int], dict[int, CourseNodeData]]:
     """
     ``({question id: objective node id}, {node id: objective})`` for the questions attached to an
-    active objective of the course (one read, whatever the number of questions).
+    active objective of the course (one read, whatever the number of questions; none when the
+    caller read the questions' ``nodes`` already, as the submission does with their versions).
     """
-    attached = questions.question_nodes(set(question_ids))
+    attached = questions.question_nodes(set(question_ids)) if nodes is None else nodes
     objectives = mastery.objectives_among(course_key, attached.values())
     return {question_id: node.id for question_id, node in attached.items() if node.id in objectives}, objectives
 
 
-def _record_mastery(ctx: AssessmentContext, attempt: AttemptRecord) -> None:
+def _record_mastery(
+    ctx: AssessmentContext, attempt: AttemptRecord, *, nodes: dict[int, CourseNodeData] | None = None
+) -> None:
     """Feed every graded response on an objective to the learner's mastery, in the grading transaction."""
     at = attempt.graded_at or attempt.submitted_at or attempt.started_at
-    node_of, objectives = objectives_of(ctx.row.course_key, (item.question_id for item in attempt.responses))
+    question_ids = [item.question_id for item in attempt.responses]
+    node_of, objectives = objectives_of(ctx.row.course_key, question_ids, nodes=nodes)
     evidence: list[tuple[int, Observation]] = []
     for item in attempt.responses:
         node_id = node_of.get(item.question_id)

@@ -51,6 +51,7 @@ __all__ = [
     "preview_grade",
     "question_nodes",
     "restore_question",
+    "versions_with_nodes",
 ]
 
 _UNSET: Any = object()
@@ -151,6 +152,13 @@ def get_version(version_id: int) -> QuestionVersionData:
 def get_questions(question_ids: Iterable[int]) -> dict[int, QuestionData]:
     """The existing questions among ``question_ids``, by id, in one read (missing ids are left out)."""
     return get_repository().get_many(question_ids)
+
+
+def versions_with_nodes(
+    version_ids: Iterable[int],
+) -> tuple[dict[int, QuestionVersionData], dict[int, CourseNodeData]]:
+    """``(get_versions(version_ids), {question id: its node})`` in one read: the grading path's lookup."""
+    return get_repository().versions_with_nodes(version_ids)
 
 
 def question_nodes(question_ids: Iterable[int]) -> dict[int, CourseNodeData]:

@@ -90,6 +90,17 @@ _ATTEMPT = PreparedQuery(lambda attempt_id: Attempt.objects.filter(pk=attempt_id
 _LOCKED_ATTEMPT = PreparedQuery(
     lambda attempt_id: Attempt.objects.filter(pk=attempt_id).select_for_update().values_list(*_ATTEMPT_COLUMNS)
 )
+# The attempt and its responses in one locking read. The attempt is the first table of the join, so
+# it is locked before its responses, in the order every other writer of an attempt takes them (the
+# attempt row first): no deadlock with an autosave. An attempt without responses gives no row.
+_LOCKED_ATTEMPT_WITH_RESPONSES = PreparedQuery(
+    lambda attempt_id: (
+        Attempt.objects.filter(pk=attempt_id, responses__isnull=False)
+        .select_for_update()
+        .order_by("responses__position")
+        .values_list(*_ATTEMPT_COLUMNS, *(f"responses__{name}" for name in _RESPONSE_COLUMNS))
+    )
+)
 
 
 def _responses_of(attempt_id: int) -> tuple[ResponseRecord, ...]:
@@ -131,6 +142,14 @@ class DjangoAttemptRepository(AttemptRepository):
         return self._with_responses(row)
 
     def get_attempt(self, attempt_id: int, *, lock: bool = False) -> AttemptRecord:
+        if lock:
+            joined = _LOCKED_ATTEMPT_WITH_RESPONSES.rows(attempt_id=attempt_id)
+            if joined:
+                split = len(_ATTEMPT_COLUMNS)
+                responses = tuple(
+                    ResponseRecord(**dict(zip(_RESPONSE_COLUMNS, row[split:], strict=True))) for row in joined
+                )
+                return AttemptRecord(**dict(zip(_ATTEMPT_COLUMNS, joined[0][:split], strict=True)), responses=responses)
         row = (_LOCKED_ATTEMPT if lock else _ATTEMPT).first(attempt_id=attempt_id)
         if row is None:
             raise NotFoundError(f"No attempt {attempt_id}.")

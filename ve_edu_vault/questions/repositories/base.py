@@ -82,6 +82,13 @@ class QuestionRepository(abc.ABC):
                 continue
         return found
 
+    def versions_with_nodes(
+        self, version_ids: Iterable[int]
+    ) -> tuple[dict[int, QuestionVersionData], dict[int, CourseNodeData]]:
+        """``get_versions`` and the ``question_nodes`` of their questions (one read where possible)."""
+        versions = self.get_versions(version_ids)
+        return versions, self.question_nodes({version.question_id for version in versions.values()})
+
     def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
         """``{question id: its node}`` for those attached to a node of the mirror (one read where possible)."""
         attached = self.node_ids(question_ids)

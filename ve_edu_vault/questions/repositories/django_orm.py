@@ -69,6 +69,11 @@ _VERSION_COLUMNS = (
 _VERSIONS = PreparedQuery(
     lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*_VERSION_COLUMNS)
 )
+_VERSIONS_WITH_NODES = PreparedQuery(
+    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(
+        *_VERSION_COLUMNS, *(f"question__node__{name}" for name in course_sync.NODE_COLUMNS)
+    )
+)
 _QUESTION_NODES = PreparedQuery(
     lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list(
         "pk", *(f"node__{name}" for name in course_sync.NODE_COLUMNS)
@@ -225,6 +230,19 @@ class DjangoQuestionRepository(QuestionRepository):
     def get_many(self, question_ids: Iterable[int]) -> dict[int, QuestionData]:
         rows = Question.objects.select_related("current_version", "node").filter(pk__in=set(question_ids))
         return {row.pk: _question_data(row) for row in rows}
+
+    def versions_with_nodes(
+        self, version_ids: Iterable[int]
+    ) -> tuple[dict[int, QuestionVersionData], dict[int, CourseNodeData]]:
+        versions: dict[int, QuestionVersionData] = {}
+        nodes: dict[int, CourseNodeData] = {}
+        split = len(_VERSION_COLUMNS)
+        for row in _VERSIONS_WITH_NODES.rows(version_ids=sorted(set(version_ids))):
+            version = _version_from_values(row[:split])
+            versions[version.id] = version
+            if row[split] is not None:  # the question is attached to a node (its id column)
+                nodes[version.question_id] = course_sync.node_from_values(row[split:])
+        return versions, nodes
 
     def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
         rows = _QUESTION_NODES.rows(question_ids=sorted(set(question_ids)))
