@@ -86,3 +86,79 @@ def test_racing_starts_give_one_attempt_in_progress(make_user: Any) -> None:
         views = race(3, lambda student=student: api.start_attempt(assessment.id, student))
         assert len({view.id for view in views}) == 1
         assert Attempt.objects.filter(user=student).count() == 1
+
+
+def test_autosave_racing_a_submit_never_deadlocks(make_user: Any) -> None:
+    """The submit locks the attempt, then its responses, in one read: the autosave's order. No deadlock, ever."""
+    from ve_edu_vault.errors import AttemptClosedError
+
+    assessment = make_assessment(attempt_limit=None)
+    student = learner(make_user)
+    for _ in range(ROUNDS * 2):
+        view = api.start_attempt(assessment.id, student)
+        answers = right_answers(view)
+
+        def save(view: Any = view, answers: dict[str, Any] = answers) -> str:
+            try:
+                api.save_answers(view.id, user=student, answers=answers)
+            except AttemptClosedError:
+                return "closed"  # the submission won: a clean 409, not a deadlock
+            return "saved"
+
+        def submit(view: Any = view) -> Any:
+            return api.submit_attempt(view.id, user=student)
+
+        results = race_named({"save": save, "submit": submit})
+        saved, result = results["save"], results["submit"]
+        # Whoever won, the grade is of what was saved before the submission took the lock.
+        assert result.score == pytest.approx(1.0 if saved == "saved" else 0.0)
+    assert Attempt.objects.filter(user=student, state=Attempt.GRADED).count() == ROUNDS * 2
+
+
+def race_named(work: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """``race`` for named callables, each in its own thread: ``{name: result}``."""
+    names = list(work)
+    index = iter(range(len(names)))
+    lock = threading.Lock()
+
+    def one() -> tuple[str, Any]:
+        with lock:
+            name = names[next(index)]
+        return name, work[name]()
+
+    return dict(race(len(names), one))
+
+
+def test_racing_drains_report_each_grade_once(make_user: Any, settings: Any) -> None:
+    """Two workers draining the grade-report outbox at once: each queued grade is reported by one of them."""
+    from unittest import mock
+
+    from ve_edu_vault.assessments import grades
+    from ve_edu_vault.assessments.models import PendingGradeReport
+    from ve_edu_vault.platform.backends import standalone
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("this database has no SKIP LOCKED")
+    settings.VE_EDU_VAULT_GRADE_REPORT = "task"
+    assessment = make_assessment(attempt_limit=None)
+    students = [learner(make_user, f"drained{index}") for index in range(4)]
+    with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async"):
+        for student in students:
+            view = api.start_attempt(assessment.id, student)
+            api.save_answers(view.id, user=student, answers=right_answers(view))
+            api.submit_attempt(view.id, user=student)
+    assert PendingGradeReport.objects.count() == len(students)
+    reported: list[int] = []
+    calls = threading.Lock()
+    original = standalone.report_score
+
+    def counting(user: Any, *args: Any, **kwargs: Any) -> Any:
+        with calls:
+            reported.append(user.pk)
+        return original(user, *args, **kwargs)
+
+    with mock.patch.object(standalone, "report_score", side_effect=counting):
+        results = race(2, grades.report_pending_grades)
+    assert sum(done for done, _failed in results) == len(students)
+    assert sorted(reported) == sorted(student.pk for student in students)  # once each
+    assert not PendingGradeReport.objects.exists()
