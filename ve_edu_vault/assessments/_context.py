@@ -57,23 +57,27 @@ def to_accommodation(accommodation: dict[str, Any] | Accommodation) -> Accommoda
 _NODE_MODEL: type[Model] = Assessment._meta.get_field("node").related_model  # type: ignore[assignment]
 _ASSESSMENT_FIELDS = tuple(item.attname for item in Assessment._meta.concrete_fields)
 _NODE_FIELDS = tuple(item.attname for item in _NODE_MODEL._meta.concrete_fields)
+#: The columns ``assessment_from_values`` takes: the assessment's, then its node's.
+ASSESSMENT_COLUMNS = (*_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS))
 # The assessment and its mirror node in one read, compiled once per connection (every attempt request runs it).
 _ASSESSMENT_WITH_NODE = PreparedQuery(
-    lambda assessment_id: Assessment.objects.filter(pk=assessment_id).values_list(
-        *_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS)
-    )
+    lambda assessment_id: Assessment.objects.filter(pk=assessment_id).values_list(*ASSESSMENT_COLUMNS)
 )
+
+
+def assessment_from_values(values: tuple[Any, ...]) -> Assessment:
+    """An assessment read as ``ASSESSMENT_COLUMNS`` values, with its node loaded."""
+    split = len(_ASSESSMENT_FIELDS)
+    row = Assessment.from_db(DEFAULT_DB_ALIAS, _ASSESSMENT_FIELDS, values[:split])
+    if row.node_id is not None:
+        row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, values[split:]))
+    return row
 
 
 def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> Assessment:
     """The assessment with its node loaded (as ``select_related("node")``); a 404 if absent or of another course."""
     found = _ASSESSMENT_WITH_NODE.first(assessment_id=assessment_id)
-    row = None
-    if found is not None:
-        split = len(_ASSESSMENT_FIELDS)
-        row = Assessment.from_db(DEFAULT_DB_ALIAS, _ASSESSMENT_FIELDS, found[:split])
-        if row.node_id is not None:
-            row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, found[split:]))
+    row = assessment_from_values(found) if found is not None else None
     if row is None or (course_key is not None and row.course_key != course_key):
         raise NotFoundError(f"No assessment {assessment_id}" + (f" in {course_key}." if course_key else "."))
     return row

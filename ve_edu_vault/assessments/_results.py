@@ -15,19 +15,47 @@ from typing import Any
 
 from django.db import transaction
 
-from ve_edu_vault.errors import ValidationError
+from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.prepared_queries import PreparedQuery
 
 from . import _render
 from ._attempts import load_attempt, now_or
-from ._context import VersionCache, load_context
+from ._context import ASSESSMENT_COLUMNS, VersionCache, assessment_from_values, context_of, load_context
 from ._submit import finish_attempt
-from .data_api import AttemptResult, AttemptSummary
+from .data_api import AttemptAccess, AttemptResult, AttemptSummary
 from .models import Attempt
 from .repositories import get_repository
 
 log = logging.getLogger(__name__)
 
 SUBMIT_REASONS = ("learner", "timer", "sweep", "staff")
+
+
+_ACCESS = PreparedQuery(
+    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
+        "assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_COLUMNS)
+    )
+)
+
+
+def attempt_access(attempt_id: int) -> AttemptAccess:
+    """
+    The attempt's course, learner and deadline for a permission check, in one read (a 404 if there is no such
+    attempt); the read also loads its assessment, which ``submit_attempt(access=...)`` then reuses.
+    """
+    row = _ACCESS.first(attempt_id=attempt_id)
+    if row is None:
+        raise NotFoundError(f"No attempt {attempt_id}.")
+    assessment_id, user_id, deadline = row[:3]
+    ctx = context_of(assessment_from_values(row[3:]))
+    return AttemptAccess(
+        attempt_id=attempt_id,
+        assessment_id=assessment_id,
+        course_key=ctx.row.course_key,
+        user_id=user_id,
+        deadline=deadline,
+        context=ctx,
+    )
 
 
 def submit_attempt(
@@ -37,11 +65,13 @@ def submit_attempt(
     reason: str = "learner",
     now: datetime | None = None,
     acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> AttemptResult:
     """
     Grade the attempt and close it; a second call returns the first result.
 
-    ``user=None`` is the system (timer, sweep); a learner's call needs their ``user``.
+    ``user=None`` is the system (timer, sweep); a learner's call needs their ``user``. ``access`` is
+    the same request's ``attempt_access(attempt_id)``: its assessment is used instead of a new read.
     """
     if reason not in SUBMIT_REASONS:
         raise ValidationError(f"Unknown submit reason {reason!r}.", field="reason")
@@ -49,7 +79,8 @@ def submit_attempt(
     versions = VersionCache()
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff or user is None)
-        ctx = load_context(attempt.assessment_id)
+        known = access is not None and access.attempt_id == attempt_id and access.context is not None
+        ctx = access.context if known and access is not None else load_context(attempt.assessment_id)
         if attempt.state == Attempt.IN_PROGRESS:
             attempt = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
         return _render.attempt_result(ctx, attempt, now=now, versions=versions)

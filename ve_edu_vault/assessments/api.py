@@ -34,6 +34,7 @@ from ._attempts import (
 from ._context import assessment_row, context_of, to_accommodation, to_config
 from ._learner import list_learner_assessments, preview_assessment
 from ._results import (
+    attempt_access,
     auto_submit_attempt,
     get_attempt_result,
     list_attempts,
@@ -45,6 +46,7 @@ from .data import Accommodation, AssessmentConfig, SelectionMode
 from .data_api import (
     AccommodationData,
     AssessmentData,
+    AttemptAccess,
     AttemptResult,
     AttemptSummary,
     AttemptView,
@@ -58,12 +60,14 @@ from .repositories import get_repository
 __all__ = [
     "AccommodationData",
     "AssessmentData",
+    "AttemptAccess",
     "AttemptResult",
     "AttemptSummary",
     "AttemptView",
     "LearnerAssessmentSummary",
     "QuestionView",
     "archive_assessment",
+    "attempt_access",
     "auto_submit_attempt",
     "check_answer",
     "create_assessment",

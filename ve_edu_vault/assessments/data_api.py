@@ -126,3 +126,20 @@ class AttemptSummary:
     submitted_at: datetime | None
     score: float | None  # None until released
     passed: bool | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AttemptAccess:
+    """
+    What a permission check needs of an attempt (its course, learner and deadline), from one read.
+
+    The read also loads the attempt's assessment: hand this back to ``submit_attempt(access=...)``
+    and the submission grades with it instead of reading it again (same request, same data).
+    """
+
+    attempt_id: int
+    assessment_id: int
+    course_key: CourseKey
+    user_id: int
+    deadline: datetime | None
+    context: Any = field(default=None, compare=False, repr=False)

@@ -9,8 +9,6 @@ the feedback release rules, so responses carry no keys, explanations or unreleas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -22,11 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ve_edu_vault.assessments import api
-from ve_edu_vault.assessments.models import Attempt
 from ve_edu_vault.assessments.rest_api.v1 import serializers as s
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError
 from ve_edu_vault.platform import api as platform
-from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.rest_api.permissions import IsEnrolledOrCourseStaff
 from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
@@ -69,35 +65,6 @@ class LearnerView(VaultAPIView):
         return learner, True
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AttemptOwner:
-    """What the permission check needs of an attempt: its course, its learner, its deadline."""
-
-    course_key: CourseKey
-    user_id: int
-    deadline: datetime | None
-
-
-_OWNER = PreparedQuery(
-    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
-        "assessment__course_key", "user_id", "deadline"
-    )
-)
-
-
-def attempt_owner(attempt_id: int) -> AttemptOwner:
-    """
-    One query for the attempt's course, learner and deadline (a 404 if there is no such attempt).
-
-    Read before the permission check on every ``attempts/<id>/`` request, so it is kept to a
-    single indexed join instead of loading the attempt's responses and its assessment.
-    """
-    row = _OWNER.first(attempt_id=attempt_id)
-    if row is None:
-        raise NotFoundError(f"No attempt {attempt_id}.")
-    return AttemptOwner(course_key=row[0], user_id=row[1], deadline=row[2])
-
-
 class AttemptScopedView(LearnerView):
     """
     Base of ``attempts/<attempt_id>/...`` views: the course is the attempt's assessment's course.
@@ -107,11 +74,12 @@ class AttemptScopedView(LearnerView):
     is that learner's (the api trusts ``acting_as_staff`` without looking at the learner).
     """
 
-    _owner: AttemptOwner | None = None
+    _owner: api.AttemptAccess | None = None
 
-    def owner(self) -> AttemptOwner:
+    def owner(self) -> api.AttemptAccess:
+        """The attempt's course, learner and deadline (``api.attempt_access``: one read, before permissions)."""
         if self._owner is None:
-            self._owner = attempt_owner(int(self.kwargs["attempt_id"]))
+            self._owner = api.attempt_access(int(self.kwargs["attempt_id"]))
         return self._owner
 
     def get_course_key(self) -> CourseKey:
@@ -170,7 +138,7 @@ class AttemptsView(AssessmentScopedView):
     def post(self, request: Request, course_key: str, assessment_id: int) -> Response:
         learner, _ = self.learner()
         attempt = api.start_attempt(self._assessment_id(), learner)
-        return Response(s.AttemptViewSerializer(attempt).data, status=status.HTTP_201_CREATED)
+        return Response(s.render(s.AttemptViewSerializer, attempt), status=status.HTTP_201_CREATED)
 
 
 class CurrentAttemptView(AssessmentScopedView):
@@ -185,7 +153,7 @@ class CurrentAttemptView(AssessmentScopedView):
         attempt = api.get_current_attempt(self._assessment_id(), learner)
         if attempt is None:
             raise NotFoundError("No attempt in progress.")
-        return Response(s.AttemptViewSerializer(attempt).data)
+        return Response(s.render(s.AttemptViewSerializer, attempt))
 
 
 class AttemptDetailView(AttemptScopedView):
@@ -198,7 +166,7 @@ class AttemptDetailView(AttemptScopedView):
     def get(self, request: Request, attempt_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
         attempt = api.get_attempt(attempt_id, user=learner, acting_as_staff=as_staff)
-        return Response(s.AttemptViewSerializer(attempt).data)
+        return Response(s.render(s.AttemptViewSerializer, attempt))
 
 
 class AnswersView(AttemptScopedView):
@@ -209,7 +177,7 @@ class AnswersView(AttemptScopedView):
         attempt = api.save_answers(
             attempt_id, user=learner, answers=body.validated_data["answers"], acting_as_staff=as_staff
         )
-        return Response(s.AttemptViewSerializer(attempt).data)
+        return Response(s.render(s.AttemptViewSerializer, attempt))
 
     @document(
         tags=TAG,
@@ -252,7 +220,7 @@ class CheckView(AttemptScopedView):
         question = api.check_answer(
             attempt_id, user=learner, response_id=response_id, answer=answer, acting_as_staff=as_staff
         )
-        return Response(s.QuestionViewSerializer(question).data)
+        return Response(s.render(s.QuestionViewSerializer, question))
 
 
 class HintView(AttemptScopedView):
@@ -266,7 +234,7 @@ class HintView(AttemptScopedView):
     def post(self, request: Request, attempt_id: int, response_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
         question = api.request_hint(attempt_id, user=learner, response_id=response_id, acting_as_staff=as_staff)
-        return Response(s.QuestionViewSerializer(question).data)
+        return Response(s.render(s.QuestionViewSerializer, question))
 
 
 class SubmitView(AttemptScopedView):
@@ -283,8 +251,10 @@ class SubmitView(AttemptScopedView):
         # The page's countdown reached zero and no worker submitted yet: an expiry submission.
         expired = deadline is not None and timezone.now() >= deadline
         reason = "timer" if expired else ("staff" if as_staff else "learner")
-        result = api.submit_attempt(attempt_id, user=learner, reason=reason, acting_as_staff=as_staff)
-        return Response(s.AttemptResultSerializer(result).data)
+        result = api.submit_attempt(
+            attempt_id, user=learner, reason=reason, acting_as_staff=as_staff, access=self.owner()
+        )
+        return Response(s.render(s.AttemptResultSerializer, result))
 
 
 class ResultView(AttemptScopedView):
@@ -297,4 +267,4 @@ class ResultView(AttemptScopedView):
     def get(self, request: Request, attempt_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
         result = api.get_attempt_result(attempt_id, user=learner, acting_as_staff=as_staff)
-        return Response(s.AttemptResultSerializer(result).data)
+        return Response(s.render(s.AttemptResultSerializer, result))

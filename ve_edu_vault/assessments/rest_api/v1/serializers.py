@@ -15,6 +15,24 @@ from rest_framework import serializers
 
 from ve_edu_vault.assessments.data import Accommodation
 
+_SHARED: dict[type[serializers.Serializer], serializers.Serializer] = {}
+
+
+def render(serializer_class: type[serializers.Serializer], instance: Any) -> Any:
+    """
+    ``serializer_class(instance).data`` for a read-only output serializer, without building its fields again.
+
+    A serializer deep-copies its declared fields on every instantiation (~0.2 ms for an attempt
+    result, most of rendering it); the learner endpoints render on every autosave and submission,
+    so each output serializer is built once per process and its ``to_representation`` reused
+    (it reads its fields and never changes them). Same fields, same output: the declared fields
+    remain the only ones that can reach a learner.
+    """
+    shared = _SHARED.get(serializer_class)
+    if shared is None:
+        shared = _SHARED.setdefault(serializer_class, serializer_class())
+    return shared.to_representation(instance)
+
 
 class EnumField(serializers.Field):
     """A read-only enum, sent as its value (``"in_progress"``, not ``"AttemptState.IN_PROGRESS"``)."""

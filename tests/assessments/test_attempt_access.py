@@ -1,0 +1,62 @@
+"""``api.attempt_access``: the permission read of an attempt, whose assessment a submission reuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api_builders import COURSE, learner, make_assessment, right_answers
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ve_edu_vault.assessments import api
+from ve_edu_vault.errors import NotFoundError
+
+pytestmark = [pytest.mark.django_db]
+
+ASSESSMENT_TABLE = "ve_edu_vault_assessment"
+
+
+def _reads_of_the_assessment(queries: CaptureQueriesContext) -> int:
+    return sum(
+        1
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+        and f"FROM {connection.ops.quote_name(ASSESSMENT_TABLE)}" in query["sql"]
+    )
+
+
+def test_access_names_the_course_learner_and_deadline(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment(time_limit_minutes=30)
+    view = api.start_attempt(assessment.id, student)
+    access = api.attempt_access(view.id)
+    assert (access.attempt_id, access.assessment_id, access.user_id) == (view.id, assessment.id, student.pk)
+    assert access.course_key == COURSE and access.deadline == view.deadline
+    with pytest.raises(NotFoundError):
+        api.attempt_access(987_654_321)
+
+
+def test_a_submission_given_its_access_does_not_read_the_assessment_again(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment()
+    view = api.start_attempt(assessment.id, student)
+    api.save_answers(view.id, user=student, answers=right_answers(view))
+    access = api.attempt_access(view.id)
+    with CaptureQueriesContext(connection) as queries:
+        result = api.submit_attempt(view.id, user=student, access=access)
+    assert result.score == pytest.approx(1.0)
+    assert _reads_of_the_assessment(queries) == 0
+
+
+def test_an_access_of_another_attempt_is_not_used(make_user: Any) -> None:
+    first, second = learner(make_user, "first"), learner(make_user, "second")
+    assessment = make_assessment()
+    other = make_assessment(title="Other", pass_threshold=1.0)
+    view = api.start_attempt(assessment.id, first)
+    api.save_answers(view.id, user=first, answers=right_answers(view))
+    foreign = api.attempt_access(api.start_attempt(other.id, second).id)
+    with CaptureQueriesContext(connection) as queries:
+        result = api.submit_attempt(view.id, user=first, access=foreign)
+    assert result.assessment_id == assessment.id and result.score == pytest.approx(1.0)
+    assert _reads_of_the_assessment(queries) == 1  # its own assessment, read as without an access
