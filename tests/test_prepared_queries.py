@@ -346,3 +346,31 @@ def test_insert_rows_refuses_a_name_the_model_does_not_have() -> None:
     with CaptureQueriesContext(connection) as queries, pytest.raises(FieldDoesNotExist, match="tittle"):
         insert_rows(Assessment, [{"course_key": COURSE, "tittle": "typo"}])
     assert queries.captured_queries == []
+
+
+def test_many_rows_are_written_in_batches_the_database_accepts() -> None:
+    """
+    Rows beyond the database's batch size (Django's ``bulk_batch_size``: 999 parameters per statement on
+    SQLite, whose builds differ in the real limit) are split into several statements: all written, counts summed.
+    """
+    count = 7000  # x 9 columns: 64 INSERTs on SQLite; one statement elsewhere
+    inserted = insert_rows(Assessment, [{"course_key": COURSE, "title": f"bulk-{index}"} for index in range(count)])
+    assert inserted == count
+    rows = list(Assessment.objects.filter(title__startswith="bulk-").order_by("pk").values_list("pk", flat=True))
+    assert len(rows) == count
+    matched = update_rows(Assessment, [(pk, {"title": f"moved-{pk}", "archived": True}) for pk in rows])
+    assert matched == count
+    assert Assessment.objects.filter(title__startswith="moved-", archived=True).count() == count
+
+
+def test_batches_follow_the_database_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a batch size of 2 rows, 5 rows take 3 statements of each kind."""
+    monkeypatch.setattr(type(connection.ops), "bulk_batch_size", lambda self, fields, objs: 2)
+    with CaptureQueriesContext(connection) as inserts:
+        assert insert_rows(Assessment, [{"course_key": COURSE, "title": f"b{index}"} for index in range(5)]) == 5
+    assert len(inserts.captured_queries) == 3
+    pks = list(Assessment.objects.filter(title__startswith="b").values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as updates:
+        assert update_rows(Assessment, [(pk, {"archived": True}) for pk in pks]) == 5
+    assert len(updates.captured_queries) == 3
+    assert Assessment.objects.filter(archived=True).count() == 5

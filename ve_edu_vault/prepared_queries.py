@@ -219,6 +219,9 @@ def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, An
         pk, values = updates[0]
         return update_row(model, pk, values)
     db = _database()
+    batch = max(1, db.ops.bulk_batch_size([None] * (2 * len(names) + 1), updates))  # SQLite's parameter limit
+    if len(updates) > batch:
+        return sum(update_rows(model, updates[start : start + batch]) for start in range(0, len(updates), batch))
     ops = db.ops
     meta = model._meta
     pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
@@ -263,6 +266,9 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
     unknown = {name for values in rows for name in values} - known
     if unknown:
         raise FieldDoesNotExist(f"{model.__name__} has no field named {', '.join(sorted(unknown))}")
+    batch = max(1, db.ops.bulk_batch_size(columns, rows))  # SQLite's parameter limit
+    if len(rows) > batch:
+        return sum(insert_rows(model, rows[start : start + batch]) for start in range(0, len(rows), batch))
     now = timezone.now()
     keys: dict[tuple[str, Any], Any] = {}
     params: list[Any] = []
