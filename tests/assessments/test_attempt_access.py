@@ -60,3 +60,18 @@ def test_an_access_of_another_attempt_is_not_used(make_user: Any) -> None:
         result = api.submit_attempt(view.id, user=first, access=foreign)
     assert result.assessment_id == assessment.id and result.score == pytest.approx(1.0)
     assert _reads_of_the_assessment(queries) == 1  # its own assessment, read as without an access
+
+
+def test_autosave_and_result_given_their_access_read_the_assessment_once(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment()
+    view = api.start_attempt(assessment.id, student)
+    access = api.attempt_access(view.id)
+    with CaptureQueriesContext(connection) as queries:
+        api.save_answers(view.id, user=student, answers=right_answers(view), access=access)
+        api.get_attempt(view.id, user=student, access=access)
+    assert _reads_of_the_assessment(queries) == 0
+    api.submit_attempt(view.id, user=student, access=access)
+    with CaptureQueriesContext(connection) as queries:
+        result = api.get_attempt_result(view.id, user=student, access=access)
+    assert result.score == pytest.approx(1.0) and _reads_of_the_assessment(queries) == 0

@@ -32,11 +32,11 @@ from ve_edu_vault.errors import (
 from ve_edu_vault.questions.data import QuestionContent
 
 from . import _render, timing
-from ._context import AssessmentContext, VersionCache, load_context
+from ._context import AssessmentContext, VersionCache, context_for, load_context
 from ._draw import draw_responses
 from ._submit import finish_attempt, grade_answer, hook_context, penalised
 from .data import QuestionBehaviour
-from .data_api import AttemptView, QuestionView
+from .data_api import AttemptAccess, AttemptView, QuestionView
 from .models import Attempt
 from .repositories import AttemptInProgressConflict, AttemptRecord, NewAttempt, ResponseRecord, get_repository
 
@@ -133,10 +133,16 @@ def get_current_attempt(assessment_id: int, user: Any, *, now: datetime | None =
 
 
 def get_attempt(
-    attempt_id: int, *, user: Any, now: datetime | None = None, acting_as_staff: bool = False
+    attempt_id: int,
+    *,
+    user: Any,
+    now: datetime | None = None,
+    acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> AttemptView:
     attempt = load_attempt(attempt_id, user, acting_as_staff=acting_as_staff)
-    return _render.attempt_view(load_context(attempt.assessment_id), attempt, now=now_or(now), versions=VersionCache())
+    ctx = context_for(attempt.assessment_id, access)
+    return _render.attempt_view(ctx, attempt, now=now_or(now), versions=VersionCache())
 
 
 def _check_shape(response_id: str, content: QuestionContent, answer: Any) -> None:
@@ -164,6 +170,7 @@ def save_answers(
     answers: Mapping[str, Any],
     now: datetime | None = None,
     acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> AttemptView:
     """Store answers (``{response_id: answer}``); refused with ``AttemptClosedError`` after deadline + grace."""
     now = now_or(now)
@@ -173,7 +180,7 @@ def save_answers(
     versions = VersionCache()
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
-        ctx = load_context(attempt.assessment_id)
+        ctx = context_for(attempt.assessment_id, access)
         _writable(ctx, attempt, now)
         changes: list[tuple[ResponseRecord, Any]] = []
         for key, answer in answers.items():
@@ -223,6 +230,7 @@ def check_answer(
     answer: Any,
     now: datetime | None = None,
     acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> QuestionView:
     """Grade one answer now (immediate: once; interactive: up to ``max_tries``); deferred refuses (409)."""
     now = now_or(now)
@@ -230,7 +238,7 @@ def check_answer(
     versions = VersionCache()
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
-        ctx = load_context(attempt.assessment_id)
+        ctx = context_for(attempt.assessment_id, access)
         _writable(ctx, attempt, now)
         if ctx.config.behaviour is QuestionBehaviour.DEFERRED:
             raise CheckNotAllowedError()
@@ -259,14 +267,20 @@ def check_answer(
 
 
 def request_hint(
-    attempt_id: int, *, user: Any, response_id: int, now: datetime | None = None, acting_as_staff: bool = False
+    attempt_id: int,
+    *,
+    user: Any,
+    response_id: int,
+    now: datetime | None = None,
+    acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> QuestionView:
     """Release the next hint of one question (its penalty applies at grading)."""
     now = now_or(now)
     versions = VersionCache()
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
-        ctx = load_context(attempt.assessment_id)
+        ctx = context_for(attempt.assessment_id, access)
         _writable(ctx, attempt, now)
         item = _response(attempt, response_id)
         content = versions.content(item.question_version_id)

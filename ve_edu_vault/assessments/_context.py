@@ -146,6 +146,17 @@ def load_context(assessment_id: int, course_key: CourseKey | None = None) -> Ass
     return context_of(assessment_row(assessment_id, course_key))
 
 
+def context_for(assessment_id: int, access: Any = None) -> AssessmentContext:
+    """
+    The assessment's context: the one ``access`` (the same request's ``attempt_access``) loaded, when it is
+    this assessment's, or else a read. The views of ``attempts/<id>/`` pass it so a request reads it once.
+    """
+    context = getattr(access, "context", None)
+    if isinstance(context, AssessmentContext) and context.row.pk == assessment_id:
+        return context
+    return load_context(assessment_id)
+
+
 @dataclass(kw_only=True, slots=True)
 class VersionCache:
     """Pinned question versions, read once per api call (versions are immutable)."""

@@ -20,7 +20,14 @@ from ve_edu_vault.prepared_queries import PreparedQuery
 
 from . import _render
 from ._attempts import load_attempt, now_or
-from ._context import ASSESSMENT_COLUMNS, VersionCache, assessment_from_values, context_of, load_context
+from ._context import (
+    ASSESSMENT_COLUMNS,
+    VersionCache,
+    assessment_from_values,
+    context_for,
+    context_of,
+    load_context,
+)
 from ._submit import finish_attempt
 from .data_api import AttemptAccess, AttemptResult, AttemptSummary
 from .models import Attempt
@@ -71,7 +78,7 @@ def submit_attempt(
     Grade the attempt and close it; a second call returns the first result.
 
     ``user=None`` is the system (timer, sweep); a learner's call needs their ``user``. ``access`` is
-    the same request's ``attempt_access(attempt_id)``: its assessment is used instead of a new read.
+    the same request's ``attempt_access``: its assessment is used instead of a new read.
     """
     if reason not in SUBMIT_REASONS:
         raise ValidationError(f"Unknown submit reason {reason!r}.", field="reason")
@@ -79,21 +86,24 @@ def submit_attempt(
     versions = VersionCache()
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff or user is None)
-        known = access is not None and access.attempt_id == attempt_id and access.context is not None
-        ctx = access.context if known and access is not None else load_context(attempt.assessment_id)
+        ctx = context_for(attempt.assessment_id, access)
         if attempt.state == Attempt.IN_PROGRESS:
             attempt = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
         return _render.attempt_result(ctx, attempt, now=now, versions=versions)
 
 
 def get_attempt_result(
-    attempt_id: int, *, user: Any, now: datetime | None = None, acting_as_staff: bool = False
+    attempt_id: int,
+    *,
+    user: Any,
+    now: datetime | None = None,
+    acting_as_staff: bool = False,
+    access: AttemptAccess | None = None,
 ) -> AttemptResult:
     """The outcome with what the feedback policy releases now."""
     attempt = load_attempt(attempt_id, user, acting_as_staff=acting_as_staff)
-    return _render.attempt_result(
-        load_context(attempt.assessment_id), attempt, now=now_or(now), versions=VersionCache()
-    )
+    ctx = context_for(attempt.assessment_id, access)
+    return _render.attempt_result(ctx, attempt, now=now_or(now), versions=VersionCache())
 
 
 def list_attempts(assessment_id: int, *, user: Any, now: datetime | None = None) -> list[AttemptSummary]:

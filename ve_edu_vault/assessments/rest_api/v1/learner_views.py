@@ -165,7 +165,7 @@ class AttemptDetailView(AttemptScopedView):
     )
     def get(self, request: Request, attempt_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
-        attempt = api.get_attempt(attempt_id, user=learner, acting_as_staff=as_staff)
+        attempt = api.get_attempt(attempt_id, user=learner, acting_as_staff=as_staff, access=self.owner())
         return Response(s.render(s.AttemptViewSerializer, attempt))
 
 
@@ -175,7 +175,11 @@ class AnswersView(AttemptScopedView):
         body.is_valid(raise_exception=True)
         learner, as_staff = self.learner_for_attempt()
         attempt = api.save_answers(
-            attempt_id, user=learner, answers=body.validated_data["answers"], acting_as_staff=as_staff
+            attempt_id,
+            user=learner,
+            answers=body.validated_data["answers"],
+            acting_as_staff=as_staff,
+            access=self.owner(),
         )
         return Response(s.render(s.AttemptViewSerializer, attempt))
 
@@ -215,10 +219,15 @@ class CheckView(AttemptScopedView):
         if "answer" in body.validated_data:
             answer = body.validated_data["answer"]
         else:
-            attempt = api.get_attempt(attempt_id, user=learner, acting_as_staff=as_staff)
+            attempt = api.get_attempt(attempt_id, user=learner, acting_as_staff=as_staff, access=self.owner())
             answer = next((q.answer for q in attempt.questions if q.response_id == response_id), None)
         question = api.check_answer(
-            attempt_id, user=learner, response_id=response_id, answer=answer, acting_as_staff=as_staff
+            attempt_id,
+            user=learner,
+            response_id=response_id,
+            answer=answer,
+            acting_as_staff=as_staff,
+            access=self.owner(),
         )
         return Response(s.render(s.QuestionViewSerializer, question))
 
@@ -233,7 +242,9 @@ class HintView(AttemptScopedView):
     )
     def post(self, request: Request, attempt_id: int, response_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
-        question = api.request_hint(attempt_id, user=learner, response_id=response_id, acting_as_staff=as_staff)
+        question = api.request_hint(
+            attempt_id, user=learner, response_id=response_id, acting_as_staff=as_staff, access=self.owner()
+        )
         return Response(s.render(s.QuestionViewSerializer, question))
 
 
@@ -266,5 +277,5 @@ class ResultView(AttemptScopedView):
     )
     def get(self, request: Request, attempt_id: int) -> Response:
         learner, as_staff = self.learner_for_attempt()
-        result = api.get_attempt_result(attempt_id, user=learner, acting_as_staff=as_staff)
+        result = api.get_attempt_result(attempt_id, user=learner, acting_as_staff=as_staff, access=self.owner())
         return Response(s.render(s.AttemptResultSerializer, result))
