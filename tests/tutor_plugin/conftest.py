@@ -33,11 +33,11 @@ def tutor_available() -> None:
 
 @pytest.fixture(scope="module")
 def make_root(tutor_available: None, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """Make a Tutor project root with the plugin enabled, then `config save --set` each given value."""
+    """Make a Tutor project root with the plugin (and ``plugins``) enabled, then `config save --set` each value."""
 
-    def make(*settings: str, name: str = "tutor-root") -> Path:
+    def make(*settings: str, name: str = "tutor-root", plugins: tuple[str, ...] = ()) -> Path:
         root = tmp_path_factory.mktemp(name)
-        run_tutor(root, "plugins", "enable", PLUGIN)
+        run_tutor(root, "plugins", "enable", *plugins, PLUGIN)
         # `plugins enable` renders env/ only; `config save` also writes the generated secrets to
         # config.yml, as `tutor local launch` does after an operator enables a plugin.
         args = ["config", "save"]

@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from django.urls import resolve
-from tutor_plugin_helpers import PLUGIN, run_tutor
 
 HARNESS = Path(__file__).resolve().parent / "mfe_harness"
 SLOT = "org.openedx.frontend.learning.course_outline_tab_notifications.v1"
@@ -38,14 +37,10 @@ def node() -> str:
 
 @pytest.fixture(scope="module")
 def mfe_root(make_root: Callable[..., Path]) -> Callable[..., Path]:
+    """A site with tutor-mfe and the vault plugin enabled (``make_root`` with the ``mfe`` plugin)."""
+
     def make(*settings: str, name: str) -> Path:
-        root = make_root(name=name)
-        run_tutor(root, "plugins", "enable", "mfe", PLUGIN)
-        args = ["config", "save"]
-        for setting in settings:
-            args += ["--set", setting]
-        run_tutor(root, *args)
-        return root
+        return make_root(*settings, name=name, plugins=("mfe",))
 
     return make
 

@@ -45,7 +45,6 @@ __all__ = [
     "ReportedGrade",
     "hand_off_grade",
     "learner_grade",
-    "pending_grade_reports",
     "queue_grade_report",
     "report_pending_grades",
     "trigger_drain",
@@ -208,8 +207,3 @@ def report_pending_grades(
                 PendingGradeReport.objects.filter(pk__in=ids).delete()
                 reported += 1
     return reported, failed
-
-
-def pending_grade_reports(*, now: datetime | None = None) -> int:
-    """How many queued reports are due (monitoring and tests)."""
-    return PendingGradeReport.objects.filter(due_at__lte=now or timezone.now()).count()

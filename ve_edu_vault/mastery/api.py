@@ -57,7 +57,6 @@ __all__ = [
     "objective_summaries",
     "objectives",
     "objectives_among",
-    "objectives_by_id",
     "recompute",
     "record_observations",
     "register_observation_source",
@@ -252,11 +251,6 @@ def objectives(course_key: CourseKey, usage_keys: Iterable[UsageKey | str] | Non
         for node in course_sync.get_nodes(usage_keys).values()
         if node.kind == "objective" and not node.archived and node.course_key == course_key
     }
-
-
-def objectives_by_id(course_key: CourseKey, node_ids: Iterable[int]) -> dict[int, CourseNodeData]:
-    """The active objectives of the course among ``node_ids`` (one read)."""
-    return objectives_among(course_key, course_sync.get_nodes_by_id(node_ids).values())
 
 
 def objectives_among(course_key: CourseKey, nodes: Iterable[CourseNodeData]) -> dict[int, CourseNodeData]:
