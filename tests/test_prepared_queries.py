@@ -374,3 +374,46 @@ def test_batches_follow_the_database_batch_size(monkeypatch: pytest.MonkeyPatch)
         assert update_rows(Assessment, [(pk, {"archived": True}) for pk in pks]) == 5
     assert len(updates.captured_queries) == 3
     assert Assessment.objects.filter(archived=True).count() == 5
+
+
+# A one-to-many join read from the "one" side: the assessment's columns repeat on each accommodation's row.
+WITH_ACCOMMODATIONS = PreparedQuery(
+    lambda assessment_id: (
+        Assessment.objects.filter(pk=assessment_id)
+        .order_by("accommodations__extra_minutes")
+        .values_list(*COLUMNS, "accommodations__extra_minutes", "accommodations__modified")
+    ),
+    shared_prefix=len(COLUMNS),
+)
+
+
+def _with_accommodations_orm(assessment_id: int) -> list[tuple[Any, ...]]:
+    rows = Assessment.objects.filter(pk=assessment_id).order_by("accommodations__extra_minutes")
+    return [
+        tuple(row) for row in rows.values_list(*COLUMNS, "accommodations__extra_minutes", "accommodations__modified")
+    ]
+
+
+def test_a_shared_prefix_is_converted_once_and_every_row_equals_the_orm_row(make_user: Any) -> None:
+    from ve_edu_vault.assessments.models import Accommodation
+
+    assessment = _assessments(1)[0]
+    for index in range(3):
+        Accommodation.objects.create(assessment=assessment, user=make_user(f"learner{index}"), extra_minutes=index * 5)
+    got = WITH_ACCOMMODATIONS.rows(assessment_id=assessment.pk)
+    assert got == _with_accommodations_orm(assessment.pk)
+    assert [row[len(COLUMNS)] for row in got] == [0, 5, 10]
+    assert all(isinstance(row[-1], datetime) and row[-1].utcoffset() == timedelta(0) for row in got)  # tails converted
+    # The shared columns were converted once: every row holds the first row's config and key objects.
+    assert all(row[3] is got[0][3] and row[1] is got[0][1] for row in got)
+
+
+def test_a_shared_prefix_with_one_row_or_an_empty_outer_join_equals_the_orm(make_user: Any) -> None:
+    from ve_edu_vault.assessments.models import Accommodation
+
+    alone, single = _assessments(2)
+    assert WITH_ACCOMMODATIONS.rows(assessment_id=alone.pk) == _with_accommodations_orm(alone.pk)
+    assert WITH_ACCOMMODATIONS.rows(assessment_id=alone.pk)[0][len(COLUMNS) :] == (None, None)
+    Accommodation.objects.create(assessment=single, user=make_user("learner"), extra_minutes=7)
+    assert WITH_ACCOMMODATIONS.rows(assessment_id=single.pk) == _with_accommodations_orm(single.pk)
+    assert WITH_ACCOMMODATIONS.rows(assessment_id=987_654_321) == []

@@ -16,8 +16,11 @@ only skips rebuilding it:
   (course and usage keys, immutable values) are parsed once per stored string and reused.
 
 Arguments are ids (``int``) or non-empty lists of ids (a list's length is part of the compiled
-shape). An empty list, or a query whose parameters do not all map back to the arguments, runs
-through the ORM unchanged, so a prepared query never answers differently from the ORM one.
+shape). A one-to-many join read from its "one" side (an attempt with its responses) can declare
+``shared_prefix=N``: its first N columns are the same on every row, so they are converted once and
+every row gets the first row's converted values. An empty list, or a query whose parameters do
+not all map back to the arguments, runs through the ORM unchanged, so a prepared query never
+answers differently from the ORM one.
 
 :func:`update_row` writes one row's fields with one ``UPDATE ... WHERE pk = %s``,
 :func:`update_rows` several rows' fields with one ``UPDATE ... SET f = CASE pk WHEN ...`` and
@@ -28,7 +31,7 @@ set ``auto_now`` dates only when given, as ``update()`` does), without building 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
 from typing import Any, cast
@@ -82,12 +85,14 @@ class PreparedQuery:
     A ``values_list`` query compiled once per connection and argument shape (see the module docstring).
 
     ``build`` takes the arguments by name and returns the queryset; ``rows(**ids)`` returns its rows
-    as tuples, converted as the ORM converts them.
+    as tuples, converted as the ORM converts them. ``shared_prefix``: how many leading columns every
+    row has in common (see the module docstring).
     """
 
-    def __init__(self, build: Callable[..., QuerySet[Any, Any]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, shared_prefix: int = 0) -> None:
         self._build = build
         self._number = next(_query_numbers)
+        self._shared = shared_prefix
 
     def _compile(self, db: BaseDatabaseWrapper, arguments: Mapping[str, int | Sequence[int]]) -> _Compiled | None:
         stand_ins, reverse = _stand_ins(arguments)
@@ -127,10 +132,22 @@ class PreparedQuery:
         params = [slot[1] if slot[0] == "const" else _argument(arguments[slot[1]], slot[2]) for slot in compiled.slots]
         with db.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            fetched: Iterable[Any] = cursor.fetchall()
-        if compiled.converters:
-            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
-        return [tuple(row) for row in fetched]
+            fetched: Sequence[Any] = cursor.fetchall()
+        if not compiled.converters:
+            return [tuple(row) for row in fetched]
+        if self._shared and len(fetched) > 1:
+            return self._convert_sharing_prefix(compiled, fetched)
+        return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
+
+    def _convert_sharing_prefix(self, compiled: _Compiled, fetched: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The first row converted whole; the others only past the shared columns, which they take from it."""
+        shared = self._shared
+        first = tuple(next(iter(compiled.compiler.apply_converters(fetched[:1], compiled.converters))))
+        rest = {position: item for position, item in compiled.converters.items() if position >= shared}
+        tails = [list(row) for row in fetched[1:]]
+        if rest:
+            tails = [list(row) for row in compiled.compiler.apply_converters(tails, rest)]
+        return [first, *(first[:shared] + tuple(row[shared:]) for row in tails)]
 
     def first(self, **arguments: int | Sequence[int]) -> tuple[Any, ...] | None:
         """The first row, or ``None`` (the query itself should select at most one row)."""

@@ -5,24 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_builders import COURSE, learner, make_assessment, right_answers
+from api_builders import COURSE, OBJECTIVE_A, OBJECTIVE_B, learner, make_assessment, right_answers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ve_edu_vault.assessments import api
 from ve_edu_vault.errors import NotFoundError
+from ve_edu_vault.mastery import api as mastery
 
 pytestmark = [pytest.mark.django_db]
 
 ASSESSMENT_TABLE = "ve_edu_vault_assessment"
+VERSION_TABLE = "ve_edu_vault_questionversion"
 
 
-def _reads_of_the_assessment(queries: CaptureQueriesContext) -> int:
+def _reads_of(queries: CaptureQueriesContext, table: str) -> int:
     return sum(
         1
         for query in queries.captured_queries
         if query["sql"].lstrip().upper().startswith("SELECT")
-        and f"FROM {connection.ops.quote_name(ASSESSMENT_TABLE)}" in query["sql"]
+        and f"FROM {connection.ops.quote_name(table)}" in query["sql"]
+    )
+
+
+def _reads_of_the_assessment(queries: CaptureQueriesContext) -> int:
+    return _reads_of(queries, ASSESSMENT_TABLE)
+
+
+def _reads_of_versions(queries: CaptureQueriesContext) -> int:
+    """Reads that name the versions table anywhere (a read of them, or of anything joined to them)."""
+    return sum(
+        1
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith("SELECT")
+        and connection.ops.quote_name(VERSION_TABLE) in query["sql"]
     )
 
 
@@ -75,3 +91,50 @@ def test_autosave_and_result_given_their_access_read_the_assessment_once(make_us
     with CaptureQueriesContext(connection) as queries:
         result = api.get_attempt_result(view.id, user=student, access=access)
     assert result.score == pytest.approx(1.0) and _reads_of_the_assessment(queries) == 0
+
+
+def test_the_access_read_loads_the_pinned_versions_and_their_objectives(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment()
+    view = api.start_attempt(assessment.id, student)
+    with CaptureQueriesContext(connection) as queries:
+        access = api.attempt_access(view.id)
+    assert len(queries.captured_queries) == 1  # the attempt, its assessment and its versions in one read
+    assert sorted(access.versions.contents) == sorted({item.question_version_id for item in _responses(view.id)})
+    # Two questions on objective A and one on B (api_builders.make_questions), by question id.
+    assert sorted(node.usage_key for node in access.versions.nodes.values()) == [OBJECTIVE_A, OBJECTIVE_A, OBJECTIVE_B]
+
+
+def test_a_submission_given_its_access_reads_no_version_and_still_updates_mastery(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment()
+    view = api.start_attempt(assessment.id, student)
+    access = api.attempt_access(view.id)
+    with CaptureQueriesContext(connection) as queries:
+        api.save_answers(view.id, user=student, answers=right_answers(view), access=access)
+        result = api.submit_attempt(view.id, user=student, access=access)
+        api.get_attempt_result(view.id, user=student, access=access)
+    assert result.score == pytest.approx(1.0)
+    assert _reads_of_versions(queries) == 0
+    assert _evidence(student) == {str(OBJECTIVE_A): 2, str(OBJECTIVE_B): 1}
+
+
+def test_without_an_access_the_versions_are_read(make_user: Any) -> None:
+    student = learner(make_user)
+    assessment = make_assessment()
+    view = api.start_attempt(assessment.id, student)
+    api.save_answers(view.id, user=student, answers=right_answers(view))
+    with CaptureQueriesContext(connection) as queries:
+        result = api.submit_attempt(view.id, user=student)
+    assert result.score == pytest.approx(1.0) and _reads_of_versions(queries) == 1
+    assert _evidence(student) == {str(OBJECTIVE_A): 2, str(OBJECTIVE_B): 1}
+
+
+def _evidence(student: Any) -> dict[str, int]:
+    return {row.objective_key: row.evidence_count for row in mastery.get_learner_mastery(COURSE, student)}
+
+
+def _responses(attempt_id: int) -> Any:
+    from ve_edu_vault.assessments.repositories import get_repository
+
+    return get_repository().get_attempt(attempt_id).responses

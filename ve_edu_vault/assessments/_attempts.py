@@ -32,7 +32,7 @@ from ve_edu_vault.errors import (
 from ve_edu_vault.questions.data import QuestionContent
 
 from . import _render, timing
-from ._context import AssessmentContext, VersionCache, context_for, load_context
+from ._context import AssessmentContext, VersionCache, context_for, load_context, versions_for
 from ._draw import draw_responses
 from ._submit import finish_attempt, grade_answer, hook_context, penalised
 from .data import QuestionBehaviour
@@ -142,7 +142,7 @@ def get_attempt(
 ) -> AttemptView:
     attempt = load_attempt(attempt_id, user, acting_as_staff=acting_as_staff)
     ctx = context_for(attempt.assessment_id, access)
-    return _render.attempt_view(ctx, attempt, now=now_or(now), versions=VersionCache())
+    return _render.attempt_view(ctx, attempt, now=now_or(now), versions=versions_for(attempt_id, access))
 
 
 def _check_shape(response_id: str, content: QuestionContent, answer: Any) -> None:
@@ -177,7 +177,7 @@ def save_answers(
     if not isinstance(answers, Mapping):
         raise ValidationError("Answers must be an object keyed by response id.", field="answers")
     repository = get_repository()
-    versions = VersionCache()
+    versions = versions_for(attempt_id, access)
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
         ctx = context_for(attempt.assessment_id, access)
@@ -235,7 +235,7 @@ def check_answer(
     """Grade one answer now (immediate: once; interactive: up to ``max_tries``); deferred refuses (409)."""
     now = now_or(now)
     repository = get_repository()
-    versions = VersionCache()
+    versions = versions_for(attempt_id, access)
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
         ctx = context_for(attempt.assessment_id, access)
@@ -277,7 +277,7 @@ def request_hint(
 ) -> QuestionView:
     """Release the next hint of one question (its penalty applies at grading)."""
     now = now_or(now)
-    versions = VersionCache()
+    versions = versions_for(attempt_id, access)
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
         ctx = context_for(attempt.assessment_id, access)

@@ -24,6 +24,7 @@ from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data import QuestionContent
+from ve_edu_vault.questions.data_api import QuestionVersionData
 
 from . import timing
 from .config_parsing import parse_accommodation, parse_config
@@ -157,24 +158,43 @@ def context_for(assessment_id: int, access: Any = None) -> AssessmentContext:
     return load_context(assessment_id)
 
 
+def versions_for(attempt_id: int, access: Any = None) -> VersionCache:
+    """The versions ``access`` (the same request's ``attempt_access`` of this attempt) loaded, or an empty cache."""
+    versions = getattr(access, "versions", None)
+    if isinstance(versions, VersionCache) and getattr(access, "attempt_id", None) == attempt_id:
+        return versions
+    return VersionCache()
+
+
 @dataclass(kw_only=True, slots=True)
 class VersionCache:
-    """Pinned question versions, read once per api call (versions are immutable)."""
+    """Pinned question versions, read once per api call or request (versions are immutable)."""
 
     contents: dict[int, QuestionContent] = field(default_factory=dict)
     #: ``{question id: node}`` of the questions preloaded ``with_nodes`` (questions on no node absent).
     nodes: dict[int, CourseNodeData] | None = None
+    #: The version ids whose questions' nodes are in ``nodes``.
+    with_nodes: set[int] = field(default_factory=set)
+
+    def fill(self, versions: Iterable[QuestionVersionData], nodes: dict[int, CourseNodeData]) -> None:
+        """Take versions, and their questions' nodes, read by someone else (``attempt_access``'s joined read)."""
+        for version in versions:
+            self.contents.setdefault(version.id, version.to_content())
+            self.with_nodes.add(version.id)
+        self.nodes = {**(self.nodes or {}), **nodes}
 
     def preload(self, version_ids: Iterable[int], *, with_nodes: bool = False) -> None:
         """
         Read every missing version among ``version_ids`` in one go (an attempt's pinned versions);
         ``with_nodes`` also reads the nodes their questions are attached to now (for mastery), in the same read.
+        Nothing is read when the cache holds them all already.
         """
         wanted = set(version_ids)
         missing = {version_id for version_id in wanted if version_id not in self.contents}
-        if with_nodes:
+        if with_nodes and not wanted <= self.with_nodes:
             versions, nodes = questions.versions_with_nodes(wanted)
-            self.nodes = nodes
+            self.nodes = {**(self.nodes or {}), **nodes}
+            self.with_nodes |= set(versions)
             for version_id in missing & set(versions):
                 self.contents[version_id] = versions[version_id].to_content()
         elif missing:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.prepared_queries import PreparedQuery
+from ve_edu_vault.questions import api as questions
 
 from . import _render
 from ._attempts import load_attempt, now_or
@@ -27,6 +28,7 @@ from ._context import (
     context_for,
     context_of,
     load_context,
+    versions_for,
 )
 from ._submit import finish_attempt
 from .data_api import AttemptAccess, AttemptResult, AttemptSummary
@@ -38,23 +40,39 @@ log = logging.getLogger(__name__)
 SUBMIT_REASONS = ("learner", "timer", "sweep", "staff")
 
 
+_ACCESS_HEAD = ("assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_COLUMNS))
+# The attempt, its assessment, and each response's pinned version with its question's node: one row per response
+# (the attempt's columns repeated, converted once). Every attempts/<id>/ request runs it first.
 _ACCESS = PreparedQuery(
     lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
-        "assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_COLUMNS)
-    )
+        *_ACCESS_HEAD, *(f"responses__question_version__{name}" for name in questions.VERSION_WITH_NODE_COLUMNS)
+    ),
+    shared_prefix=len(_ACCESS_HEAD),
 )
 
 
 def attempt_access(attempt_id: int) -> AttemptAccess:
     """
     The attempt's course, learner and deadline for a permission check, in one read (a 404 if there is no such
-    attempt); the read also loads its assessment, which ``submit_attempt(access=...)`` then reuses.
+    attempt). The read also loads its assessment and its pinned question versions (with the nodes their questions
+    are on), which the api functions taking ``access=`` then use instead of reading them again.
     """
-    row = _ACCESS.first(attempt_id=attempt_id)
-    if row is None:
+    rows = _ACCESS.rows(attempt_id=attempt_id)
+    if not rows:
         raise NotFoundError(f"No attempt {attempt_id}.")
-    assessment_id, user_id, deadline = row[:3]
-    ctx = context_of(assessment_from_values(row[3:]))
+    head = len(_ACCESS_HEAD)
+    assessment_id, user_id, deadline = rows[0][:3]
+    ctx = context_of(assessment_from_values(rows[0][3:head]))
+    versions, nodes = [], {}
+    for row in rows:
+        if row[head] is None:  # an attempt without responses (the outer join's one row)
+            continue
+        version, node = questions.version_with_node_from_values(row[head:])
+        versions.append(version)
+        if node is not None:
+            nodes[version.question_id] = node
+    cache = VersionCache()
+    cache.fill(versions, nodes)
     return AttemptAccess(
         attempt_id=attempt_id,
         assessment_id=assessment_id,
@@ -62,6 +80,7 @@ def attempt_access(attempt_id: int) -> AttemptAccess:
         user_id=user_id,
         deadline=deadline,
         context=ctx,
+        versions=cache,
     )
 
 
@@ -83,7 +102,7 @@ def submit_attempt(
     if reason not in SUBMIT_REASONS:
         raise ValidationError(f"Unknown submit reason {reason!r}.", field="reason")
     now = now_or(now)
-    versions = VersionCache()
+    versions = versions_for(attempt_id, access)
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff or user is None)
         ctx = context_for(attempt.assessment_id, access)
@@ -103,7 +122,7 @@ def get_attempt_result(
     """The outcome with what the feedback policy releases now."""
     attempt = load_attempt(attempt_id, user, acting_as_staff=acting_as_staff)
     ctx = context_for(attempt.assessment_id, access)
-    return _render.attempt_result(ctx, attempt, now=now_or(now), versions=VersionCache())
+    return _render.attempt_result(ctx, attempt, now=now_or(now), versions=versions_for(attempt_id, access))
 
 
 def list_attempts(assessment_id: int, *, user: Any, now: datetime | None = None) -> list[AttemptSummary]:

@@ -133,8 +133,9 @@ class AttemptAccess:
     """
     What a permission check needs of an attempt (its course, learner and deadline), from one read.
 
-    The read also loads the attempt's assessment: hand this back to ``submit_attempt(access=...)``
-    and the submission grades with it instead of reading it again (same request, same data).
+    The read also loads the attempt's assessment and pinned question versions: hand this back to the
+    api (``submit_attempt(access=...)`` and the other attempt functions) and it uses them instead of
+    reading them again (same request, same data; versions are immutable).
     """
 
     attempt_id: int
@@ -143,3 +144,4 @@ class AttemptAccess:
     user_id: int
     deadline: datetime | None
     context: Any = field(default=None, compare=False, repr=False)
+    versions: Any = field(default=None, compare=False, repr=False)

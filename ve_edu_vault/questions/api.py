@@ -28,8 +28,10 @@ from .grading import grade_question, validate_content
 from .import_olx import import_olx_course
 from .olx import export_problem
 from .repositories import get_repository
+from .repositories.django_orm import VERSION_WITH_NODE_COLUMNS, version_with_node_from_values
 
 __all__ = [
+    "VERSION_WITH_NODE_COLUMNS",
     "ImportReport",
     "QuestionData",
     "QuestionPage",
@@ -51,6 +53,7 @@ __all__ = [
     "preview_grade",
     "question_nodes",
     "restore_question",
+    "version_with_node_from_values",
     "versions_with_nodes",
 ]
 

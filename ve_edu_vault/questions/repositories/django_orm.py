@@ -69,10 +69,12 @@ _VERSION_COLUMNS = (
 _VERSIONS = PreparedQuery(
     lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*_VERSION_COLUMNS)
 )
+#: A version and the node its question is attached to now, as columns of ``QuestionVersion``: another
+#: applet's joined read names them through its relation (``f"question_version__{name}"``) and
+#: converts each row with :func:`version_with_node_from_values`.
+VERSION_WITH_NODE_COLUMNS = (*_VERSION_COLUMNS, *(f"question__node__{name}" for name in course_sync.NODE_COLUMNS))
 _VERSIONS_WITH_NODES = PreparedQuery(
-    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(
-        *_VERSION_COLUMNS, *(f"question__node__{name}" for name in course_sync.NODE_COLUMNS)
-    )
+    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*VERSION_WITH_NODE_COLUMNS)
 )
 _QUESTION_NODES = PreparedQuery(
     lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list(
@@ -87,6 +89,13 @@ _NODE_IDS = PreparedQuery(
 def _version_from_values(row: Sequence[Any]) -> QuestionVersionData:
     values = dict(zip(_VERSION_COLUMNS, row, strict=True))
     return QuestionVersionData(**{**values, "tags": tuple(values["tags"])})
+
+
+def version_with_node_from_values(row: Sequence[Any]) -> tuple[QuestionVersionData, CourseNodeData | None]:
+    """A row read as ``VERSION_WITH_NODE_COLUMNS``: the version, and its question's node (None when on none)."""
+    split = len(_VERSION_COLUMNS)
+    node = course_sync.node_from_values(row[split:]) if row[split] is not None else None
+    return _version_from_values(row[:split]), node
 
 
 def _question_data(row: Question) -> QuestionData:
@@ -236,12 +245,11 @@ class DjangoQuestionRepository(QuestionRepository):
     ) -> tuple[dict[int, QuestionVersionData], dict[int, CourseNodeData]]:
         versions: dict[int, QuestionVersionData] = {}
         nodes: dict[int, CourseNodeData] = {}
-        split = len(_VERSION_COLUMNS)
         for row in _VERSIONS_WITH_NODES.rows(version_ids=sorted(set(version_ids))):
-            version = _version_from_values(row[:split])
+            version, node = version_with_node_from_values(row)
             versions[version.id] = version
-            if row[split] is not None:  # the question is attached to a node (its id column)
-                nodes[version.question_id] = course_sync.node_from_values(row[split:])
+            if node is not None:
+                nodes[version.question_id] = node
         return versions, nodes
 
     def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
