@@ -10,7 +10,7 @@ import pytest
 from tests.assessments.api_builders import SUBTOPIC, learner, make_assessment, right_answers
 from tests.celery_worker import celery_worker
 from ve_edu_vault.assessments import api
-from ve_edu_vault.assessments.models import PendingGradeReport
+from ve_edu_vault.assessments.models import Attempt
 from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -27,6 +27,6 @@ def test_the_worker_reports_the_grade_after_the_submission(make_user: Any, setti
         reported = worker.wait_for(lambda: standalone.StandaloneGrade.objects.filter(user=student).exists())
         assert reported, worker.log()
         assert worker.wait_for(lambda: worker.succeeded("ve_edu_vault.assessments.tasks.report_pending_grades") >= 1)
-    assert not PendingGradeReport.objects.exists()  # reported and removed in one transaction
+    assert not Attempt.objects.filter(report_due_at__isnull=False).exists()  # reported and cleared at once
     grade = standalone.get_grade(student, str(SUBTOPIC))
     assert grade.earned == pytest.approx(4.0) and grade.possible == pytest.approx(4.0)

@@ -11,12 +11,17 @@ from api_builders import COURSE, SUBTOPIC, by_title, learner, make_assessment, r
 from django.db import transaction
 
 from ve_edu_vault.assessments import api, grades
-from ve_edu_vault.assessments.models import PendingGradeReport
+from ve_edu_vault.assessments.models import Attempt
 from ve_edu_vault.assessments.signals import ATTEMPT_GRADED
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.django_db]
+
+
+def queued() -> Any:
+    """Attempts whose grade report waits (the outbox: ``Attempt.report_due_at``)."""
+    return Attempt.objects.filter(report_due_at__isnull=False)
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +81,7 @@ def test_ungraded_or_unattached_reports_nothing(
     result = take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     assert result.score == pytest.approx(1.0)
     assert not standalone.StandaloneGrade.objects.exists()
-    assert not PendingGradeReport.objects.exists()  # nothing to report: nothing queued
+    assert not queued().exists()  # nothing to report: nothing queued
 
 
 def test_in_progress_attempt_reports_nothing(make_user: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -95,19 +100,22 @@ def test_platform_failure_keeps_the_grade_and_the_report_queued_with_backoff(
     with mock.patch.object(standalone, "report_score", side_effect=RuntimeError("gradebook down")):
         result = take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     assert result.score == pytest.approx(1.0)  # the learner's grade stands
-    [queued] = PendingGradeReport.objects.all()
-    assert (queued.assessment_id, queued.user_id, queued.tries) == (assessment.id, student.pk, 1)
-    assert "RuntimeError: gradebook down" in queued.last_error
-    first_retry = queued.due_at
+    [waiting] = queued()
+    assert (waiting.assessment_id, waiting.user_id, waiting.report_tries) == (assessment.id, student.pk, 1)
+    assert "RuntimeError: gradebook down" in waiting.report_error
+    first_retry = waiting.report_due_at
     assert grades.report_pending_grades() == (0, 0)  # not due yet: nothing tried
     with mock.patch.object(standalone, "report_score", side_effect=RuntimeError("still down")):
         assert grades.report_pending_grades(now=first_retry) == (0, 1)
-    queued.refresh_from_db()
-    assert queued.tries == 2 and queued.due_at == first_retry + timedelta(seconds=2 * grades.RETRY_BASE_SECONDS)
+    waiting.refresh_from_db()
+    assert waiting.report_tries == 2
+    assert waiting.report_due_at == first_retry + timedelta(seconds=2 * grades.RETRY_BASE_SECONDS)
     assert not standalone.StandaloneGrade.objects.exists()
-    assert grades.report_pending_grades(now=queued.due_at) == (1, 0)  # the gradebook is back
+    assert grades.report_pending_grades(now=waiting.report_due_at) == (1, 0)  # the gradebook is back
     assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(4.0)
-    assert not PendingGradeReport.objects.exists()
+    assert not queued().exists()
+    waiting.refresh_from_db()
+    assert (waiting.report_tries, waiting.report_error) == (0, "")  # cleared with the mark
 
 
 def test_the_report_is_queued_in_the_grading_transaction(make_user: Any) -> None:
@@ -117,10 +125,10 @@ def test_the_report_is_queued_in_the_grading_transaction(make_user: Any) -> None
     api.save_answers(view.id, user=student, answers=right_answers(view))
     with pytest.raises(RuntimeError), transaction.atomic():
         api.submit_attempt(view.id, user=student)
-        assert PendingGradeReport.objects.filter(assessment_id=assessment.id, user_id=student.pk).count() == 1
+        assert queued().filter(assessment_id=assessment.id, user_id=student.pk).count() == 1
         raise RuntimeError("the request failed after grading")
     # Rolled back together: no grade, no queued report.
-    assert not PendingGradeReport.objects.exists()
+    assert not queued().exists()
     assert api.get_attempt(view.id, user=student).state == "in_progress"
 
 
@@ -133,12 +141,12 @@ def test_reports_of_one_learner_and_assessment_are_made_once(
     with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async"):
         take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
         take(assessment, student, right=False, capture=django_capture_on_commit_callbacks)
-    assert PendingGradeReport.objects.count() == 2
+    assert queued().count() == 2
     with mock.patch.object(standalone, "report_score", wraps=standalone.report_score) as report:
         assert grades.report_pending_grades() == (1, 0)
     report.assert_called_once()
     assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(2.0)  # the latest attempt
-    assert not PendingGradeReport.objects.exists()
+    assert not queued().exists()
 
 
 def test_report_score_validates(make_user: Any) -> None:
@@ -157,19 +165,19 @@ def test_by_default_the_drain_task_is_queued_after_commit_once_per_window(
     settings.VE_EDU_VAULT_GRADE_REPORT = "task"
     first, second = learner(make_user, "first"), learner(make_user, "second")
     assessment = make_assessment()
-    with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async") as queued:
+    with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async") as publish:
         take(assessment, first, right=True, capture=django_capture_on_commit_callbacks)
         take(assessment, second, right=True, capture=django_capture_on_commit_callbacks)
     # One message for both submissions of the window, run at its end.
-    queued.assert_called_once_with(countdown=grades.TRIGGER_WINDOW_SECONDS)
+    publish.assert_called_once_with(countdown=grades.TRIGGER_WINDOW_SECONDS)
     assert not standalone.StandaloneGrade.objects.exists()  # nothing reported inside the request
-    assert PendingGradeReport.objects.count() == 2
+    assert queued().count() == 2
     from ve_edu_vault.assessments.tasks import report_pending_grades
 
     assert report_pending_grades.run() == 2
     assert standalone.get_grade(first, str(SUBTOPIC)) is not None
     assert standalone.get_grade(second, str(SUBTOPIC)) is not None
-    assert not PendingGradeReport.objects.exists()
+    assert not queued().exists()
 
 
 def test_a_broker_outage_loses_no_report(
@@ -183,7 +191,7 @@ def test_a_broker_outage_loses_no_report(
     ):
         result = take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     assert result.score == pytest.approx(1.0)
-    assert PendingGradeReport.objects.count() == 1  # queued with the grade
+    assert queued().count() == 1  # queued with the grade
     from ve_edu_vault.assessments.tasks import report_pending_grades
 
     assert report_pending_grades.run() == 1  # the beat's periodic run

@@ -112,3 +112,38 @@ def test_nothing_to_regrade_from(make_user: Any) -> None:
     assessment, _students, _views = scenario(make_user, ["a"])
     with pytest.raises(ValidationError):
         api.plan(capital_question_id(assessment))
+
+
+def test_regraded_grades_reach_the_gradebook(
+    make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Regression: the regrade's hand-off found no queued report and the gradebook kept the old grade."""
+    from tests.assessments.api_builders import SUBTOPIC
+    from ve_edu_vault.platform.backends import standalone
+
+    settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment, students, _views = scenario(make_user, ["a", "b"])
+    before = {student.pk: standalone.get_grade(student, str(SUBTOPIC)).earned for student in students}
+    assert before == {students[0].pk: pytest.approx(4.0), students[1].pk: pytest.approx(3.0)}
+    correct_the_key(capital_question_id(assessment))
+    with django_capture_on_commit_callbacks(execute=True):
+        api.run_batches(api.plan(capital_question_id(assessment)).id)
+    after = {student.pk: standalone.get_grade(student, str(SUBTOPIC)).earned for student in students}
+    assert after == {students[0].pk: pytest.approx(3.0), students[1].pk: pytest.approx(4.0)}
+
+
+def test_a_regrade_queues_the_changed_grades_reports_in_its_transaction(make_user: Any, settings: Any) -> None:
+    """The regrade's UPDATE of an attempt's totals also marks its report due (the outbox), nothing else."""
+    from unittest import mock
+
+    from ve_edu_vault.assessments.models import Attempt
+
+    settings.VE_EDU_VAULT_GRADE_REPORT = "task"
+    with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async"):
+        assessment, _students, views = scenario(make_user, ["a", "b", "c"])
+        Attempt.objects.update(report_due_at=None)  # as if the submissions' reports were made
+        correct_the_key(capital_question_id(assessment))
+        api.run_batches(api.plan(capital_question_id(assessment)).id)
+    marked = set(Attempt.objects.filter(report_due_at__isnull=False).values_list("id", flat=True))
+    assert marked == {views[0].id, views[1].id}  # "c" was wrong before and after: its grade did not move

@@ -6,7 +6,8 @@ the grader's message, it never fails the submission), ``scoring.response_score``
 hint penalties, ``scoring.attempt_totals`` sums by points, ``scoring.passed`` compares with the
 threshold, and the attempt becomes GRADED, all in one transaction. A timer or sweep submission
 grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment on
-a node queues its grade report in the same transaction (``grades.queue_grade_report``: the outbox).
+a node queues its grade report in the same UPDATE that stores the grade (``report_due_at``, the
+outbox of ``grades.py``).
 After commit: the ``ATTEMPT_GRADED`` signal, and the hand-off that has the queued report made.
 
 Hook points (``ve_edu_vault.hooks.filters``, see hooks/README.rst): ``AnswerGradingStarted`` runs
@@ -46,7 +47,6 @@ from ve_edu_vault.questions.grading import grade_question
 from . import feedback, scoring
 from ._context import AssessmentContext, VersionCache
 from .data import QuestionBehaviour
-from .grades import queue_grade_report
 from .models import Attempt, Response
 from .repositories import AttemptRecord, ResponseRecord, get_repository
 
@@ -156,6 +156,9 @@ def finish_attempt(
         items.append((fields["score"], item.points))
     repository.update_responses(updates)
     earned, possible, fraction = scoring.attempt_totals(items)
+    # Only a graded assessment on a node of the mirror has a gradebook entry to update (grades.learner_grade):
+    # its report is queued by the same UPDATE that stores the grade, so they commit together.
+    report = ctx.config.graded and ctx.row.node_id is not None
     finished = repository.close_attempt(
         attempt,
         graded,
@@ -167,14 +170,11 @@ def finish_attempt(
         score=fraction,
         passed=scoring.passed(fraction, ctx.config.pass_threshold),
         submit_reason=reason,
+        **({"report_due_at": now} if report else {}),
     )
     _set_monitoring(finished, reason)
     _record_mastery(ctx, finished, nodes=versions.nodes)
     course_key = ctx.row.course_key
-    # Only a graded assessment on a node of the mirror has a gradebook entry to update (grades.learner_grade).
-    report = ctx.config.graded and ctx.row.node_id is not None
-    if report:
-        queue_grade_report(finished.assessment_id, finished.user_id, now=now)  # commits with the grade
     transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=report))
     return finished
 

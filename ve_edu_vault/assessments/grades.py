@@ -1,11 +1,12 @@
 """
 Grade hand-off: the learner's score on a graded assessment goes to the platform's gradebook.
 
-TLDR: a transactional outbox. The grading transaction writes a ``PendingGradeReport`` row
-(``queue_grade_report``, one INSERT), so a committed grade always has its report queued, whatever
-happens after the commit (broker down, process killed). ``report_pending_grades`` reports queued
-rows and removes them in the transaction that reports; a failing report stays queued with a
-backoff (``tries``, ``due_at``, ``last_error``) and is never dropped. Who runs it:
+TLDR: a transactional outbox kept on the attempt row. The transaction that grades an attempt (or
+regrades it) sets its ``report_due_at`` in the same UPDATE that stores the grade, so a committed
+grade always has its report queued, whatever happens after the commit (broker down, process
+killed), at no extra statement. ``report_pending_grades`` reports the due attempts' learners and
+clears the mark in the transaction that reports; a failing report stays queued with a backoff
+(``report_tries``, ``report_due_at``, ``report_error``) and is never dropped. Who runs it:
 
 - ``VE_EDU_VAULT_GRADE_REPORT = "task"`` (default): after commit, ``hand_off_grade`` asks the
   ``report_pending_grades`` task to run in ``TRIGGER_WINDOW_SECONDS``, at most once per window per
@@ -34,18 +35,16 @@ from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
-from ve_edu_vault.prepared_queries import insert_rows
 
 from . import scoring
 from ._context import load_context
-from .models import Attempt, PendingGradeReport
+from .models import Attempt
 from .repositories import get_repository
 
 __all__ = [
     "ReportedGrade",
     "hand_off_grade",
     "learner_grade",
-    "queue_grade_report",
     "report_pending_grades",
     "trigger_drain",
 ]
@@ -116,20 +115,13 @@ BATCH_SIZE = 200
 _last_trigger = [float("-inf")]
 
 
-def queue_grade_report(assessment_id: int, user_id: int, *, now: datetime | None = None) -> None:
-    """In the grading transaction: queue the learner's grade report (one INSERT; it commits with the grade)."""
-    insert_rows(
-        PendingGradeReport, [{"assessment_id": assessment_id, "user_id": user_id, "due_at": now or timezone.now()}]
-    )
-
-
 def hand_off_grade(assessment_id: int, user_id: int) -> None:
     """
     After the grading transaction committed a queued report: have it reported; never raises.
 
     ``"task"``: ask for the drain task (at most once per ``TRIGGER_WINDOW_SECONDS`` per process; if
     the broker is down the beat's periodic run reports it). ``"inline"``: report this learner's
-    queued rows now, in the request; what fails stays queued.
+    queued grade now, in the request; what fails stays queued.
     """
     if conf.get("VE_EDU_VAULT_GRADE_REPORT") == "inline":
         try:
@@ -162,23 +154,23 @@ def report_pending_grades(
     limit: int = BATCH_SIZE,
 ) -> tuple[int, int]:
     """
-    Report queued grades that are due (one transaction, at most ``limit`` rows); ``(reported, failed)``.
+    Report queued grades that are due (one transaction, at most ``limit`` attempts); ``(reported, failed)``.
 
-    Rows of one learner and assessment are reported once (the current grade covers all of them) and
-    removed in the same transaction; rows another worker holds are skipped where the database can
-    (``SKIP LOCKED``). A report that fails rolls back to its savepoint and its rows wait for the next
-    try (backoff doubling from ``RETRY_BASE_SECONDS`` up to ``RETRY_MAX_SECONDS``).
+    A learner with several queued attempts on one assessment is reported once (the current grade covers them
+    all) and every mark is cleared in the same transaction; attempts another worker holds are skipped where the
+    database can (``SKIP LOCKED``). A report that fails rolls back to its savepoint and its attempts wait for the
+    next try (backoff doubling from ``RETRY_BASE_SECONDS`` up to ``RETRY_MAX_SECONDS``).
     """
     now = now or timezone.now()
     reported = failed = 0
     with transaction.atomic():
-        rows = PendingGradeReport.objects.filter(due_at__lte=now)
+        rows = Attempt.objects.filter(report_due_at__lte=now)
         if assessment_id is not None and user_id is not None:
             rows = rows.filter(assessment_id=assessment_id, user_id=user_id)
         skip_locked = connection.features.has_select_for_update_skip_locked
-        locked = rows.select_for_update(skip_locked=skip_locked).order_by("id")
+        locked = rows.select_for_update(skip_locked=skip_locked).order_by("report_due_at", "id")
         groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for pk, assessment, user, tries in locked.values_list("id", "assessment_id", "user_id", "tries")[:limit]:
+        for pk, assessment, user, tries in locked.values_list("id", "assessment_id", "user_id", "report_tries")[:limit]:
             groups.setdefault((assessment, user), []).append((pk, tries))
         for (assessment, user), items in groups.items():
             ids = [pk for pk, _tries in items]
@@ -188,10 +180,10 @@ def report_pending_grades(
             except Exception as error:
                 tries = max(tries for _pk, tries in items) + 1
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (tries - 1))
-                PendingGradeReport.objects.filter(pk__in=ids).update(
-                    tries=tries,
-                    due_at=now + timedelta(seconds=delay),
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                Attempt.objects.filter(pk__in=ids).update(
+                    report_tries=tries,
+                    report_due_at=now + timedelta(seconds=delay),
+                    report_error=f"{type(error).__name__}: {error}"[:2000],
                 )
                 log.warning(
                     "Grade report for assessment %s, user %s failed (try %s); retrying in %s s",
@@ -203,7 +195,6 @@ def report_pending_grades(
                 )
                 failed += 1
             else:
-                # Outbox rows are work items, not learner data: the grade itself stays on the attempt.
-                PendingGradeReport.objects.filter(pk__in=ids).delete()
+                Attempt.objects.filter(pk__in=ids).update(report_due_at=None, report_tries=0, report_error="")
                 reported += 1
     return reported, failed

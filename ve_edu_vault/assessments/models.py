@@ -112,6 +112,12 @@ class Attempt(models.Model):
     submit_reason = models.CharField(max_length=16, choices=REASON_CHOICES, blank=True)
     # True while in progress, NULL afterwards; see the module docstring.
     in_progress = models.BooleanField(null=True, blank=True, default=True)
+    # The grade-report outbox (assessments/grades.py): set by the transaction that grades or regrades the attempt
+    # of a graded assessment on a node, so the grade and its pending report commit together; cleared by the
+    # transaction that reports it. After a failed report: the next try's time, how many tries, the last error.
+    report_due_at = models.DateTimeField(null=True, blank=True)
+    report_tries = models.PositiveIntegerField(default=0)
+    report_error = models.TextField(blank=True, default="")
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -123,6 +129,7 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"], name="vault_attempt_state_deadline"),
             models.Index(fields=["user", "state"], name="vault_attempt_user_state"),
+            models.Index(fields=["report_due_at"], name="vault_attempt_report_due"),
         ]
 
     def __str__(self) -> str:
@@ -159,32 +166,3 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.position} of attempt {self.attempt_id}"
-
-
-class PendingGradeReport(models.Model):
-    """
-    A learner's grade on an assessment still to hand to the platform's gradebook (a transactional outbox).
-
-    Written in the grading transaction, so a committed grade always has its report queued (a broker
-    outage or a crash after commit loses nothing); removed in the transaction that reports it. See
-    ``assessments/grades.py`` and docs/decisions/0003-grades-to-the-platform.rst.
-
-    .. pii: links a learner to an assessment whose grade is waiting to be reported; no other data.
-    .. pii_types: id
-    .. pii_retirement: local_api
-    """
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    # The next report is not tried before this time (now at first, later after each failure).
-    due_at = models.DateTimeField()
-    tries = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-
-    class Meta:
-        app_label = "ve_edu_vault"
-        indexes = [models.Index(fields=["due_at"], name="vault_grade_report_due")]
-
-    def __str__(self) -> str:
-        return f"grade report of {self.user_id} on {self.assessment_id}"

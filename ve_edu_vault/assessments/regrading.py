@@ -296,19 +296,32 @@ def attempt_totals(
     return result
 
 
-def apply_attempt_totals(totals: Iterable[AttemptTotals]) -> int:
-    """Store attempt totals, one UPDATE per group of identical values."""
-    groups: dict[tuple[float, float, float, bool], list[int]] = {}
+def apply_attempt_totals(
+    totals: Iterable[AttemptTotals], *, contexts: dict[int, AssessmentContext] | None = None
+) -> int:
+    """
+    Store attempt totals, one UPDATE per group of identical values.
+
+    An attempt of a graded assessment on a node also gets its grade report queued in the same UPDATE
+    (``report_due_at``, the outbox of ``grades.py``), so the new grade reaches the gradebook once committed.
+    """
+    contexts = {} if contexts is None else contexts
+    groups: dict[tuple[float, float, float, bool, bool], list[int]] = {}
     for item in totals:
-        groups.setdefault((item.earned, item.possible, item.score, item.passed), []).append(item.attempt_id)
+        if item.assessment_id not in contexts:
+            contexts[item.assessment_id] = load_context(item.assessment_id)
+        ctx = contexts[item.assessment_id]
+        report = ctx.config.graded and ctx.row.node_id is not None
+        groups.setdefault((item.earned, item.possible, item.score, item.passed, report), []).append(item.attempt_id)
     now = timezone.now()
     written = 0
     with connection.cursor() as cursor:
-        for (earned, possible, score, passed), ids in groups.items():
+        for (earned, possible, score, passed, report), ids in groups.items():
+            queue = ", report_due_at = %s" if report else ""
             cursor.execute(
                 f"UPDATE {Attempt._meta.db_table} SET earned = %s, possible = %s, score = %s, passed = %s, "  # noqa: S608
-                f"modified = %s WHERE id IN ({_marks(len(ids))})",
-                [earned, possible, score, passed, now, *ids],
+                f"modified = %s{queue} WHERE id IN ({_marks(len(ids))})",
+                [earned, possible, score, passed, now, *([now] if report else []), *ids],
             )
             written += cursor.rowcount
     return written

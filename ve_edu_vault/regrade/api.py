@@ -340,7 +340,8 @@ def _batch(run_id: int, caches: dict[str, Any]) -> bool:
         regrading.apply_attempt_totals(
             regrading.attempt_totals(
                 {by_id[grade.response_id].attempt_id for grade in moved}, contexts=caches["contexts"], owners=owners
-            )
+            ),
+            contexts=caches["contexts"],
         )
         run.cursor = rows[-1].id
         run.done += len(rows)

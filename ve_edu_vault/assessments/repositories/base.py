@@ -34,7 +34,18 @@ RESPONSE_FIELDS = frozenset(
 )
 # The attempt fields ``update_attempt`` may change.
 ATTEMPT_FIELDS = frozenset(
-    {"state", "deadline", "submitted_at", "graded_at", "earned", "possible", "score", "passed", "submit_reason"}
+    {
+        "state",
+        "deadline",
+        "submitted_at",
+        "graded_at",
+        "earned",
+        "possible",
+        "score",
+        "passed",
+        "submit_reason",
+        "report_due_at",
+    }
 )
 
 
@@ -99,6 +110,8 @@ class AttemptRecord:
     score: float | None
     passed: bool | None
     submit_reason: str
+    #: Set when the learner's grade on the assessment waits to be reported to the gradebook (grades.py's outbox).
+    report_due_at: datetime | None = None
     responses: tuple[ResponseRecord, ...] = field(default_factory=tuple)
 
     def response(self, response_id: int) -> ResponseRecord | None:

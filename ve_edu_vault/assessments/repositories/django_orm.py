@@ -74,6 +74,7 @@ def _attempt(row: Attempt, responses: Iterable[Response] = ()) -> AttemptRecord:
         score=row.score,
         passed=row.passed,
         submit_reason=row.submit_reason,
+        report_due_at=row.report_due_at,
         responses=tuple(_response(item) for item in responses),
     )
 
