@@ -6,10 +6,14 @@ starts the LMS host under gunicorn on MariaDB (``DATABASE_URL``, default
 ``mysql://root@127.0.0.1:3306/vault_bench``; the database is created and migrated first), creates
 a course with three questions, an assessment and ``--learners`` enrolled learners, and then:
 
-- baseline: every learner's client (one thread each, all at once) calls the vault's
-  ``courses/<key>/access/`` endpoint ``--baseline-requests`` times (JWT auth, permission check, no work);
-- submit:   every learner gets an attempt with saved answers (set up outside the timing), then all
-  clients POST ``attempts/<id>/submit/`` at once (grading, scoring and the grade hand-off included).
+- baseline: every learner's client (one coroutine each, all at once) calls the vault's
+  ``courses/<key>/access/`` endpoint ``--per-client`` times in a row (JWT auth, permission check, no work);
+- submit:   every learner gets one attempt with saved answers on each of ``--per-client`` assessments (set up
+  outside the timing), then all clients POST ``attempts/<id>/submit/`` for theirs, one after the other
+  (grading, scoring, mastery and the grade hand-off included).
+
+Each client sends several requests per phase so that a phase lasts long enough (about a second) for its
+start and its tail, when fewer requests than workers are left, to weigh little.
 
 The two phases alternate for ``--rounds`` rounds (after one uncounted warm-up round), so both see
 the same machine load.
@@ -182,7 +186,7 @@ def _sync_mirror(course_key: Any) -> tuple[Any, list[Any]]:
     return quiz, objectives
 
 
-def _setup(learners: int, *, mirror: bool = True) -> tuple[Any, list[Any], dict[int, str]]:
+def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple[list[Any], list[Any], dict[int, str]]:
     """
     The course, its assessment and enrolled learners (each with a JWT), created through the public APIs.
 
@@ -221,13 +225,16 @@ def _setup(learners: int, *, mirror: bool = True) -> tuple[Any, list[Any], dict[
         questions.create_question(course_key, content=c, author=author, node_usage_key=objectives[i % 2]).id
         for i, c in enumerate(contents)
     ]
-    assessment = api.create_assessment(
-        course_key,
-        node_usage_key=quiz,
-        title=f"Bench {stamp}",
-        config={"selection": {"mode": "fixed", "question_ids": ids}, "feedback": "after_submission"},
-        author=author,
-    )
+    created = [
+        api.create_assessment(
+            course_key,
+            node_usage_key=quiz,
+            title=f"Bench {stamp} {index}",
+            config={"selection": {"mode": "fixed", "question_ids": ids}, "feedback": "after_submission"},
+            author=author,
+        )
+        for index in range(assessments)
+    ]
     people = []
     tokens: dict[int, str] = {}
     for index in range(learners):
@@ -235,18 +242,19 @@ def _setup(learners: int, *, mirror: bool = True) -> tuple[Any, list[Any], dict[
         enroll(user, course_key)
         people.append(user)
         tokens[user.pk] = generate_jwt(user)
-    return assessment, people, tokens
+    return created, people, tokens
 
 
-def _prepare_attempts(assessment: Any, people: list[Any]) -> dict[int, int]:
-    """One attempt with saved answers per learner (not timed)."""
+def _prepare_attempts(assessments: list[Any], people: list[Any]) -> dict[int, list[int]]:
+    """One attempt with saved answers per learner on each assessment (not timed): ``{user id: [attempt ids]}``."""
     from ve_edu_vault.assessments import api
 
-    attempts: dict[int, int] = {}
+    attempts: dict[int, list[int]] = {}
     for user in people:
-        view = api.start_attempt(assessment.id, user)
-        api.save_answers(view.id, user=user, answers={str(q.response_id): {"p0": "a"} for q in view.questions})
-        attempts[user.pk] = view.id
+        for assessment in assessments:
+            view = api.start_attempt(assessment.id, user)
+            api.save_answers(view.id, user=user, answers={str(q.response_id): {"p0": "a"} for q in view.questions})
+            attempts.setdefault(user.pk, []).append(view.id)
     return attempts
 
 
@@ -270,9 +278,9 @@ async def _request(method: str, url: str, token: str, timeout: float = 60.0) -> 
     return int(status_line[1]) if len(status_line) > 1 else 0
 
 
-def _concurrent(name: str, jobs: list[tuple[str, str, str]], per_client: int) -> Phase:
+def _concurrent(name: str, jobs: list[tuple[str, list[str], str]]) -> Phase:
     """
-    Run one client per (method, url, token) job, each sending ``per_client`` requests, released together.
+    Run one client per (method, urls, token) job, each sending its requests in turn, clients released together.
 
     The clients are coroutines on one asyncio loop speaking plain HTTP/1.1 (a few tens of microseconds
     of CPU per request): the load generator shares the machine's cores with the server, and a heavy
@@ -285,10 +293,10 @@ def _concurrent(name: str, jobs: list[tuple[str, str, str]], per_client: int) ->
         errors = 0
         start = asyncio.Event()
 
-        async def client(method: str, url: str, token: str) -> None:
+        async def client(method: str, urls: list[str], token: str) -> None:
             nonlocal errors
             await start.wait()
-            for _ in range(per_client):
+            for url in urls:
                 began = time.perf_counter()
                 try:
                     ok = await _request(method, url, token) == 200
@@ -322,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6, help="submit rounds (one attempt per learner each)")
-    parser.add_argument("--baseline-requests", type=int, default=1, help="access requests per client")
+    parser.add_argument(
+        "--per-client", type=int, default=4, help="requests per client and phase (submit: one attempt per assessment)"
+    )
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--no-fail", action="store_true")
@@ -334,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     learners = max(1, min(args.learners, 500))
     rounds = max(1, min(args.rounds, 20))
-    per_client = max(1, min(args.baseline_requests, 50))
+    per_client = max(1, min(args.per_client, 20))
 
     data_dir = os.environ.get("VAULT_DATA_DIR", "/tmp/vault_bench_submit")
     env = _env(args.database_url, data_dir)
@@ -346,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         env=env,
         check=True,
     )
-    assessment, people, tokens = _setup(learners, mirror=not args.no_mirror)
+    assessments, people, tokens = _setup(learners, mirror=not args.no_mirror, assessments=per_client)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(data_dir) / "gunicorn-bench.log"
@@ -354,14 +364,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_ready(base, proc)
         access_url = f"{base}{API}courses/{COURSE}/access/"
-        access_jobs = [("GET", access_url, tokens[u.pk]) for u in people]
+        access_jobs = [("GET", [access_url] * per_client, tokens[u.pk]) for u in people]
         access_phases, submit_phases = [], []
         # Interleaved rounds under the same conditions: all clients call access once, then all submit once.
         for index in range(rounds + 1):  # round 0 warms every worker up and is not counted
-            access = _concurrent("access", access_jobs, per_client)
-            attempts = _prepare_attempts(assessment, people)
-            jobs = [("POST", f"{base}{API}attempts/{attempts[u.pk]}/submit/", tokens[u.pk]) for u in people]
-            submit = _concurrent("submit", jobs, 1)
+            access = _concurrent("access", access_jobs)
+            attempts = _prepare_attempts(assessments, people)
+            jobs = [
+                ("POST", [f"{base}{API}attempts/{attempt}/submit/" for attempt in attempts[u.pk]], tokens[u.pk])
+                for u in people
+            ]
+            submit = _concurrent("submit", jobs)
             if index:
                 access_phases.append(access)
                 submit_phases.append(submit)
@@ -374,7 +387,10 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
     pipeline = "grading only" if args.no_mirror else "grading + mastery (2 objectives) + grade report queued"
-    print(f"LMS host under gunicorn ({args.workers} sync workers), {learners} concurrent clients, JWT auth")
+    print(
+        f"LMS host under gunicorn ({args.workers} sync workers), {learners} concurrent clients, JWT auth, "
+        f"{per_client} requests per client and phase, {rounds} rounds"
+    )
     print(f"submit pipeline: {pipeline}")
     print(baseline.line())
     print(submit.line())

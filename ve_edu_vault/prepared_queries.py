@@ -194,24 +194,34 @@ def _argument(value: int | Sequence[int], position: int) -> int:
     return cast(int, value) if position < 0 else cast(Sequence[int], value)[position]
 
 
+def _statement(db: BaseDatabaseWrapper, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """A write statement's SQL (and its fields) for one shape, built once per connection like a prepared query."""
+    cache: dict[tuple[Any, ...], Any] = db.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 def update_row(model: type[Model], pk: int, values: Mapping[str, Any]) -> int:
     """
     ``UPDATE <table> SET <field> = %s, ... WHERE <pk> = %s``; returns the number of rows matched.
 
     Values are adapted by the model's fields (``get_db_prep_save``), as ``save()`` and ``update()``
-    adapt them; names are concrete fields of ``model`` (a ``FieldDoesNotExist`` otherwise).
+    adapt them; names are concrete fields of ``model`` (a ``FieldDoesNotExist`` otherwise). The SQL
+    of each (model, field names) shape is built once per connection.
     """
     db = _database()
-    ops = db.ops
-    meta = model._meta
-    sets: list[str] = []
-    params: list[Any] = []
-    for name, value in values.items():
-        field = cast(Field, meta.get_field(name))
-        sets.append(f"{ops.quote_name(str(field.column))} = %s")
-        params.append(field.get_db_prep_save(value, db))
-    pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
-    sql = f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(sets)} WHERE {pk_column} = %s"  # noqa: S608
+    names = tuple(values)
+
+    def build() -> tuple[str, tuple[Field, ...]]:
+        ops, meta = db.ops, model._meta
+        fields = tuple(cast(Field, meta.get_field(name)) for name in names)
+        sets = ", ".join(f"{ops.quote_name(str(field.column))} = %s" for field in fields)
+        pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
+        return f"UPDATE {ops.quote_name(meta.db_table)} SET {sets} WHERE {pk_column} = %s", fields  # noqa: S608
+
+    sql, fields = _statement(db, ("update_row", model, names), build)
+    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, pk])
         return int(cursor.rowcount)
@@ -225,12 +235,13 @@ def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, An
     Every update must name the same fields (one row alone is :func:`update_row`). Django's
     ``bulk_update`` writes the same statement but builds an expression object per row and field
     (~1 ms of Python per row on the submission path). On PostgreSQL each ``THEN`` parameter is cast
-    to its column's type, which a ``CASE`` does not infer from a parameter.
+    to its column's type, which a ``CASE`` does not infer from a parameter. The SQL of each (model,
+    field names, number of rows) shape is built once per connection.
     """
     if not updates:
         return 0
-    names = list(updates[0][1])
-    if any(list(values) != names and set(values) != set(names) for _pk, values in updates):
+    names = tuple(updates[0][1])
+    if any(tuple(values) != names and set(values) != set(names) for _pk, values in updates):
         raise ValueError("update_rows: every row must set the same fields")
     if len(updates) == 1:
         pk, values = updates[0]
@@ -239,26 +250,30 @@ def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, An
     batch = max(1, db.ops.bulk_batch_size([None] * (2 * len(names) + 1), updates))  # SQLite's parameter limit
     if len(updates) > batch:
         return sum(update_rows(model, updates[start : start + batch]) for start in range(0, len(updates), batch))
-    ops = db.ops
-    meta = model._meta
-    pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
-    sets: list[str] = []
+    count = len(updates)
+
+    def build() -> tuple[str, tuple[Field, ...]]:
+        ops, meta = db.ops, model._meta
+        pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
+        fields = tuple(cast(Field, meta.get_field(name)) for name in names)
+        sets: list[str] = []
+        for field in fields:
+            placeholder = f"CAST(%s AS {field.cast_db_type(db)})" if db.vendor == "postgresql" else "%s"
+            whens = " ".join([f"WHEN %s THEN {placeholder}"] * count)
+            column = ops.quote_name(str(field.column))
+            sets.append(f"{column} = CASE {pk_column} {whens} ELSE {column} END")
+        sql = (
+            f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names are the model's
+            f"WHERE {pk_column} IN ({', '.join(['%s'] * count)})"
+        )
+        return sql, fields
+
+    sql, fields = _statement(db, ("update_rows", model, names, count), build)
     params: list[Any] = []
-    for name in names:
-        field = cast(Field, meta.get_field(name))
-        placeholder = f"CAST(%s AS {field.cast_db_type(db)})" if db.vendor == "postgresql" else "%s"
-        whens = []
+    for field, name in zip(fields, names, strict=True):
         for pk, values in updates:
-            whens.append(f"WHEN %s THEN {placeholder}")
             params += [pk, field.get_db_prep_save(values[name], db)]
-        column = ops.quote_name(str(field.column))
-        sets.append(f"{column} = CASE {pk_column} {' '.join(whens)} ELSE {column} END")
-    pks = [pk for pk, _values in updates]
-    params += pks
-    sql = (
-        f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names are the model's
-        f"WHERE {pk_column} IN ({', '.join(['%s'] * len(pks))})"
-    )
+    params += [pk for pk, _values in updates]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
@@ -276,25 +291,35 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
     if not rows:
         return 0
     db = _database()
-    ops = db.ops
-    meta = model._meta
-    columns = [cast(Field, field) for field in meta.concrete_fields if not (field.primary_key and _is_auto(field))]
-    known = {name for field in columns for name in (field.name, field.attname)}
+
+    def columns_of() -> tuple[tuple[Field, ...], frozenset[str]]:
+        fields = tuple(
+            cast(Field, field) for field in model._meta.concrete_fields if not (field.primary_key and _is_auto(field))
+        )
+        return fields, frozenset(name for field in fields for name in (field.name, field.attname))
+
+    columns, known = _statement(db, ("insert_columns", model), columns_of)
     unknown = {name for values in rows for name in values} - known
     if unknown:
         raise FieldDoesNotExist(f"{model.__name__} has no field named {', '.join(sorted(unknown))}")
-    batch = max(1, db.ops.bulk_batch_size(columns, rows))  # SQLite's parameter limit
+    batch = max(1, db.ops.bulk_batch_size(list(columns), rows))  # SQLite's parameter limit
     if len(rows) > batch:
         return sum(insert_rows(model, rows[start : start + batch]) for start in range(0, len(rows), batch))
+    count = len(rows)
+
+    def build() -> str:
+        ops = db.ops
+        row = f"({', '.join(['%s'] * len(columns))})"
+        names = ", ".join(ops.quote_name(str(field.column)) for field in columns)
+        return f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES {', '.join([row] * count)}"  # noqa: S608
+
+    sql = _statement(db, ("insert_rows", model, count), build)
     now = timezone.now()
     keys: dict[tuple[str, Any], Any] = {}
     params: list[Any] = []
     for values in rows:
         for field in columns:
             params.append(_insert_value(field, values, now, keys, db))
-    row = f"({', '.join(['%s'] * len(columns))})"
-    names = ", ".join(ops.quote_name(str(field.column)) for field in columns)
-    sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({names}) VALUES {', '.join([row] * len(rows))}"  # noqa: S608
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
