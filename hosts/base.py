@@ -96,7 +96,7 @@ if os.environ.get("CACHE_REDIS_URL"):
 
 # Celery (new-style CELERY_ names; edx-platform uses the old names, which Tutor's patch writes).
 _broker_dir = DATA_DIR / "celery-broker"
-for _sub in ("in", "processed"):
+for _sub in ("in", "processed", "control"):
     (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -104,6 +104,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_broker_dir / "in"),
         "data_folder_out": str(_broker_dir / "in"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        # kombu's default is ./control, in whatever directory the process runs from.
+        "control_folder": str(_broker_dir / "control"),
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
