@@ -329,7 +329,7 @@ def _merge(name: str, phases: list[Phase]) -> Phase:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--learners", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10, help="submit rounds (one attempt per learner each)")
+    parser.add_argument("--rounds", type=int, default=20, help="submit rounds (one attempt per learner each)")
     parser.add_argument(
         "--per-client", type=int, default=4, help="requests per client and phase (submit: one attempt per assessment)"
     )
