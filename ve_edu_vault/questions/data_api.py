@@ -19,6 +19,7 @@ from typing import Any
 
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from .content_memo import parsed_content
 from .data import QuestionContent
 
 __all__ = [
@@ -113,7 +114,8 @@ class QuestionVersionData:
     created: datetime
 
     def to_content(self) -> QuestionContent:
-        return QuestionContent.from_dict(self.content)
+        """The parsed content, shared by the process's requests for the same content (``content_memo``)."""
+        return parsed_content(self.content_hash, self.content)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

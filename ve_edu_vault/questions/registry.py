@@ -20,7 +20,7 @@ from .data import GradeResult, QuestionPart
 from .errors import UnknownQuestionTypeError
 from .types import BUILTIN_TYPES, QuestionType
 
-__all__ = ["ENTRY_POINT_GROUP", "GraderRegistry", "QuestionType", "get_registry", "reset_registry"]
+__all__ = ["ENTRY_POINT_GROUP", "GraderRegistry", "QuestionType", "generation", "get_registry", "reset_registry"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class GraderRegistry:
         if qtype.name in self._types and not replace:
             raise ValueError(f"Question type {qtype.name!r} is already registered.")
         self._types[qtype.name] = qtype
+        _changed()
 
     def _load_plugins(self) -> None:
         with self._lock:
@@ -105,6 +106,18 @@ class GraderRegistry:
 
 _registry: GraderRegistry | None = None
 _registry_lock = threading.Lock()
+# Counts the changes of any registry (a type registered or replaced, the registry reset): what was
+# built with a grader (compiled tables on parsed content, ``content_memo``) is only reused within one.
+_generation = [0]
+
+
+def _changed() -> None:
+    _generation[0] += 1
+
+
+def generation() -> int:
+    """Changes with every type registered or replaced and every reset (see ``questions/content_memo.py``)."""
+    return _generation[0]
 
 
 def get_registry() -> GraderRegistry:
@@ -121,3 +134,4 @@ def reset_registry() -> None:
     """Forget the process-wide registry (tests, or after installing a plugin at run time)."""
     global _registry
     _registry = None
+    _changed()
