@@ -78,7 +78,8 @@ def test_an_access_of_another_attempt_is_not_used(make_user: Any) -> None:
     assert _reads_of_the_assessment(queries) == 1  # its own assessment, read as without an access
 
 
-def test_autosave_and_result_given_their_access_read_the_assessment_once(make_user: Any) -> None:
+def test_attempt_requests_given_their_access_read_neither_the_assessment_nor_a_version(make_user: Any) -> None:
+    """Autosave, attempt, submission and result use what the access read loaded; mastery still gets its objectives."""
     student = learner(make_user)
     assessment = make_assessment()
     view = api.start_attempt(assessment.id, student)
@@ -86,11 +87,11 @@ def test_autosave_and_result_given_their_access_read_the_assessment_once(make_us
     with CaptureQueriesContext(connection) as queries:
         api.save_answers(view.id, user=student, answers=right_answers(view), access=access)
         api.get_attempt(view.id, user=student, access=access)
-    assert _reads_of_the_assessment(queries) == 0
-    api.submit_attempt(view.id, user=student, access=access)
-    with CaptureQueriesContext(connection) as queries:
+        submitted = api.submit_attempt(view.id, user=student, access=access)
         result = api.get_attempt_result(view.id, user=student, access=access)
-    assert result.score == pytest.approx(1.0) and _reads_of_the_assessment(queries) == 0
+    assert submitted.score == pytest.approx(1.0) and result.score == pytest.approx(1.0)
+    assert _reads_of_the_assessment(queries) == 0 and _reads_of_versions(queries) == 0
+    assert _evidence(student) == {str(OBJECTIVE_A): 2, str(OBJECTIVE_B): 1}
 
 
 def test_the_access_read_loads_the_pinned_versions_and_their_objectives(make_user: Any) -> None:
@@ -103,20 +104,6 @@ def test_the_access_read_loads_the_pinned_versions_and_their_objectives(make_use
     assert sorted(access.versions.contents) == sorted({item.question_version_id for item in _responses(view.id)})
     # Two questions on objective A and one on B (api_builders.make_questions), by question id.
     assert sorted(node.usage_key for node in access.versions.nodes.values()) == [OBJECTIVE_A, OBJECTIVE_A, OBJECTIVE_B]
-
-
-def test_a_submission_given_its_access_reads_no_version_and_still_updates_mastery(make_user: Any) -> None:
-    student = learner(make_user)
-    assessment = make_assessment()
-    view = api.start_attempt(assessment.id, student)
-    access = api.attempt_access(view.id)
-    with CaptureQueriesContext(connection) as queries:
-        api.save_answers(view.id, user=student, answers=right_answers(view), access=access)
-        result = api.submit_attempt(view.id, user=student, access=access)
-        api.get_attempt_result(view.id, user=student, access=access)
-    assert result.score == pytest.approx(1.0)
-    assert _reads_of_versions(queries) == 0
-    assert _evidence(student) == {str(OBJECTIVE_A): 2, str(OBJECTIVE_B): 1}
 
 
 def test_without_an_access_the_versions_are_read(make_user: Any) -> None:
