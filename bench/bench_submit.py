@@ -198,7 +198,10 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+    from edx_rest_framework_extensions.auth.jwt.tests.utils import (
+        generate_asymmetric_jwt_token,
+        generate_latest_version_payload,
+    )
     from opaque_keys.edx.keys import CourseKey
 
     from ve_edu_vault.assessments import api
@@ -241,7 +244,8 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
         user = users.create_user(username=f"bench_{stamp}_{index}", email=f"b{stamp}{index}@example.com", password="x")
         enroll(user, course_key)
         people.append(user)
-        tokens[user.pk] = generate_jwt(user)
+        # Signed with the host's private key (RS512), as the LMS signs the JWT cookies of the MFEs.
+        tokens[user.pk] = generate_asymmetric_jwt_token(generate_latest_version_payload(user))
     return created, people, tokens
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from hosts import jwt_keys
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("VAULT_DATA_DIR", REPO_ROOT / ".data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -129,15 +131,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Open edX JWTs (symmetric signing, as a devstack LMS issues them).
-_JWT_SECRET = "host-jwt-secret-key-for-development-only-0123"
+# Open edX JWTs, signed and verified as a Tutor LMS does (tutor/templates/apps/openedx/settings/partials/
+# common_all.py): an RSA key pair (RS512, kid "openedx") and a symmetric secret, made once per data directory
+# (hosts/jwt_keys.py). The public key set must not be empty: edx-drf-extensions 10.9.0 then accepts any token
+# (docs/decisions/0006-jwt-signing-keys.rst; the plugin's system check ve_edu_vault.E001 refuses to start).
 _JWT_ISSUER = "http://127.0.0.1:8000/oauth2"
+_JWT_KEYS = jwt_keys.jwt_auth_keys(DATA_DIR)
 JWT_AUTH = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",  # as edx-platform: clients send "Authorization: JWT <token>"
     "JWT_ISSUER": _JWT_ISSUER,
     "JWT_AUDIENCE": "openedx",
-    "JWT_SECRET_KEY": _JWT_SECRET,
-    "JWT_ISSUERS": [{"ISSUER": _JWT_ISSUER, "AUDIENCE": "openedx", "SECRET_KEY": _JWT_SECRET}],
+    **_JWT_KEYS,
+    "JWT_ISSUERS": [{"ISSUER": _JWT_ISSUER, "AUDIENCE": "openedx", "SECRET_KEY": _JWT_KEYS["JWT_SECRET_KEY"]}],
     "JWT_AUTH_COOKIE": "edx-jwt-cookie",
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
     "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",

@@ -75,13 +75,14 @@ def staff_user(make_user: Any) -> Any:
 
 @pytest.fixture
 def jwt_client() -> Any:
-    """An APIClient factory authenticating with an Open edX JWT (as the LMS issues them)."""
-    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+    """An APIClient factory authenticating with an Open edX JWT signed with the host's private key, as the LMS signs."""
     from rest_framework.test import APIClient
+
+    from tests.jwt_tokens import lms_jwt
 
     def make(user: Any) -> APIClient:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt(user)}")
+        client.credentials(HTTP_AUTHORIZATION=f"JWT {lms_jwt(user)}")
         return client
 
     return make

@@ -33,6 +33,7 @@ def _settings_config() -> dict[str, dict[str, str]]:
     return {
         "common": {PluginSettings.RELATIVE_PATH: "settings.common"},
         "production": {PluginSettings.RELATIVE_PATH: "settings.production"},
+        "devstack": {PluginSettings.RELATIVE_PATH: "settings.devstack"},
         "test": {PluginSettings.RELATIVE_PATH: "settings.test"},
     }
 
@@ -86,6 +87,7 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault import conf
 
         conf.validate_settings()
+        from ve_edu_vault import checks  # noqa: F401 (registers the plugin's system checks)
         from ve_edu_vault.course_sync import receivers
 
         receivers.connect_platform_receivers()

@@ -50,6 +50,11 @@ def celery_queue() -> str | None:
     return str(value) if value else None
 
 
+def jwt_signing_keys_required() -> bool:
+    """True unless the settings say otherwise: None (the default) means required (production settings)."""
+    return get("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED") is not False
+
+
 def _fail(name: str, problem: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"ve-edu-vault: setting {name} {problem}")
 
@@ -92,6 +97,10 @@ def validate_settings() -> None:
     report = get("VE_EDU_VAULT_GRADE_REPORT")
     if report not in ("task", "inline"):
         raise _fail("VE_EDU_VAULT_GRADE_REPORT", f'is {report!r}; expected "task" or "inline".')
+
+    required = get("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED")
+    if required is not None and not isinstance(required, bool):
+        raise _fail("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED", f"must be True, False or None, not {required!r}.")
 
     debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
     if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -17,6 +16,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from ve_edu_vault.errors import ValidationError
+from ve_edu_vault.rest_api.authentication import VaultJwtAuthentication
 from ve_edu_vault.rest_api.exceptions import vault_exception_handler
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.throttling import VaultUserRateThrottle
@@ -39,8 +39,9 @@ def parse_usage_key(raw: str, *, field: str = "usage_key") -> UsageKey:
 class VaultViewMixin:
     """Authentication (Open edX JWT, JWT cookies, session), throttling, errors and schema for our views."""
 
+    # JWTs as edx-drf-extensions authenticates them, refused while no public signing key is configured.
     authentication_classes: Sequence[type[BaseAuthentication]] = (
-        JwtAuthentication,
+        VaultJwtAuthentication,
         SessionAuthenticationAllowInactiveUser,
     )
     permission_classes: Sequence[Any] = (IsAuthenticated,)

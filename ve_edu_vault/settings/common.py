@@ -84,6 +84,18 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: None
     # .. setting_description: Celery queue for the vault's tasks; None uses the platform's default queue.
     "VE_EDU_VAULT_CELERY_QUEUE": None,
+    # .. toggle_name: VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: None
+    # .. toggle_description: Whether a missing or unreadable JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] is an
+    #   error (system check ve_edu_vault.E001: ``check``, ``runserver`` and ``migrate`` refuse to run) or a
+    #   warning (ve_edu_vault.W001). None decides by settings type: an error with the production settings,
+    #   a warning with the test and devstack settings. Without that key set edx-drf-extensions accepts forged
+    #   JWTs (docs/decisions/0006-jwt-signing-keys.rst); the vault's views then refuse every JWT either way.
+    # .. toggle_use_cases: open_edx
+    # .. toggle_creation_date: 2026-12-03
+    # .. toggle_warning: Tutor always sets the key set; set this to False only on a development machine.
+    "VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED": None,
     # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
     # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
     # .. setting_description: DRF throttle rates of the vault's REST API, per scope.
