@@ -98,6 +98,22 @@ def validate_settings() -> None:
     if report not in ("task", "inline"):
         raise _fail("VE_EDU_VAULT_GRADE_REPORT", f'is {report!r}; expected "task" or "inline".')
 
+    rates = get("VE_EDU_VAULT_API_THROTTLE_RATES")
+    if not isinstance(rates, dict):
+        raise _fail(
+            "VE_EDU_VAULT_API_THROTTLE_RATES", f'must be a dict of scope to rate ("600/minute"), not {rates!r}.'
+        )
+    from ve_edu_vault.rest_api.throttling import parse_rate
+
+    for scope, rate in rates.items():
+        try:
+            if rate is not None:
+                parse_rate(rate)
+        except ValueError:
+            raise _fail(
+                "VE_EDU_VAULT_API_THROTTLE_RATES", f'has {scope}: {rate!r}, not a rate such as "600/minute" or None.'
+            ) from None
+
     required = get("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED")
     if required is not None and not isinstance(required, bool):
         raise _fail("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED", f"must be True, False or None, not {required!r}.")
