@@ -20,7 +20,9 @@ DATA_DIR = Path(os.environ.get("VAULT_DATA_DIR", REPO_ROOT / ".data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-host-secret-key-for-development-only")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# Off unless asked for (DJANGO_DEBUG=1): with DEBUG on, every 500 is a page with the traceback, the settings
+# and local variables. scripts/serve.sh serves the static files with ``runserver --insecure`` instead.
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -9,8 +9,9 @@ LMS_PORT="${LMS_PORT:-8000}"
 CMS_PORT="${CMS_PORT:-8001}"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
-$BIN/python manage.py lms runserver --noreload "127.0.0.1:$LMS_PORT" & pids+=($!)
-$BIN/python manage.py cms runserver --noreload "127.0.0.1:$CMS_PORT" & pids+=($!)
+# DEBUG is off (hosts/base.py: no traceback pages); --insecure lets runserver serve the static files anyway.
+$BIN/python manage.py lms runserver --insecure --noreload "127.0.0.1:$LMS_PORT" & pids+=($!)
+$BIN/python manage.py cms runserver --insecure --noreload "127.0.0.1:$CMS_PORT" & pids+=($!)
 DJANGO_SETTINGS_MODULE=hosts.cms.settings $BIN/celery -A hosts.celery worker --beat --pool=solo \
   --loglevel=WARNING --schedule=.data/celerybeat-schedule & pids+=($!)
 cat <<MSG

@@ -1,8 +1,10 @@
 """
-One DRF exception handler for every vault endpoint: errors become 4xx bodies, never a 500.
+One DRF exception handler for every vault endpoint: errors become 4xx bodies, bugs a bare 500.
 
 Body shape: ``{"error_code": str, "message": str, "field": str | None}`` (plus ``details`` for
 field-by-field validation errors). ``error_code`` values are stable: clients may switch on them.
+An exception nobody expected (a bug) is logged with its traceback, recorded for monitoring and
+answered with ``500 {"error_code": "server_error", ...}``: never a traceback, whatever ``DEBUG``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from edx_django_utils.monitoring import record_exception
 from opaque_keys import InvalidKeyError
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from ve_edu_vault.domain_errors import DomainError
 from ve_edu_vault.errors import VaultError
@@ -85,4 +90,27 @@ def vault_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
         else:
             body = {"error_code": code, "message": str(exc.detail), "field": None}
         return Response(body, status=exc.status_code, headers=headers)
-    return None  # a real bug: let Django log it and answer 500
+    return _server_error(exc, context)
+
+
+def _server_error(exc: Exception, context: dict[str, Any]) -> Response:
+    """A bug: the traceback goes to the log and to monitoring, the client gets a stable code and nothing more."""
+    request = context.get("request")
+    view = context.get("view")
+    log.error(
+        "Unexpected error in %s %s (%s)",
+        getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+        type(view).__name__ if view is not None else "?",
+        exc_info=exc,
+    )
+    record_exception()  # Django's own 500 handling, which the APMs watch, does not see it any more
+    set_rollback()  # as DRF does for the errors it handles: an atomic request writes nothing
+    return Response(
+        {
+            "error_code": "server_error",
+            "message": _("Something went wrong on our side. It has been logged; please try again later."),
+            "field": None,
+        },
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
