@@ -1,7 +1,7 @@
 """
 The LMS host's production settings without a JWT public key set (for the system check's tests).
 
-``VAULT_TEST_JWT_KEYS_REQUIRED`` (``1``, ``0`` or unset) sets ``VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED``
+``VAULT_TEST_JWT_KEYS_REQUIRED`` (``1``, ``0`` or unset) sets ``VE_EDU_VAULT_JWT_KEYS_REQUIRED``
 to True, False, or leaves the production default.
 """
 
@@ -17,4 +17,4 @@ JWT_AUTH = {
     if name not in ("JWT_PUBLIC_SIGNING_JWK_SET", "JWT_PRIVATE_SIGNING_JWK", "JWT_SIGNING_ALGORITHM")
 }
 if os.environ.get("VAULT_TEST_JWT_KEYS_REQUIRED") in ("0", "1"):
-    VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = os.environ["VAULT_TEST_JWT_KEYS_REQUIRED"] == "1"
+    VE_EDU_VAULT_JWT_KEYS_REQUIRED = os.environ["VAULT_TEST_JWT_KEYS_REQUIRED"] == "1"

@@ -38,7 +38,7 @@ def test_the_hosts_configured_keys_pass() -> None:
 @pytest.mark.parametrize("required", [True, None])
 def test_a_missing_key_set_is_an_error_when_required(settings: Any, required: bool | None) -> None:
     settings.JWT_AUTH = without_public_keys()
-    settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = required
+    settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = required
     messages = checks.check_jwt_signing_keys()
     assert ids(messages) == ["ve_edu_vault.E001"]
     assert 'JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] is not set' in messages[0].msg
@@ -49,7 +49,7 @@ def test_a_missing_key_set_is_an_error_when_required(settings: Any, required: bo
 
 def test_a_missing_key_set_is_a_warning_in_development(settings: Any, capsys: Any) -> None:
     settings.JWT_AUTH = without_public_keys()
-    settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = False
+    settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = False
     assert ids(checks.check_jwt_signing_keys()) == ["ve_edu_vault.W001"]
     call_command("check")  # does not raise
     assert "ve_edu_vault.W001" in capsys.readouterr().err
@@ -67,7 +67,7 @@ def test_a_missing_key_set_is_a_warning_in_development(settings: Any, capsys: An
 )
 def test_an_empty_or_unreadable_key_set_is_an_error(settings: Any, value: Any, problem: str) -> None:
     settings.JWT_AUTH = without_public_keys(JWT_PUBLIC_SIGNING_JWK_SET=value)
-    settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = True
+    settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = True
     messages = checks.check_jwt_signing_keys()
     assert ids(messages) == ["ve_edu_vault.E001"]
     assert problem in messages[0].msg
@@ -75,7 +75,7 @@ def test_an_empty_or_unreadable_key_set_is_an_error(settings: Any, value: Any, p
 
 def test_no_message_when_no_jwt_authentication_is_in_use(settings: Any, monkeypatch: Any) -> None:
     settings.JWT_AUTH = without_public_keys()
-    settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = True
+    settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = True
     monkeypatch.setattr(VaultViewMixin, "authentication_classes", (SessionAuthentication,))
     settings.REST_FRAMEWORK = {
         "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]
@@ -93,8 +93,8 @@ def test_the_toggle_is_validated_at_start_up(settings: Any) -> None:
 
     from ve_edu_vault import conf
 
-    settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = "yes"
-    with pytest.raises(ImproperlyConfigured, match="VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED"):
+    settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = "yes"
+    with pytest.raises(ImproperlyConfigured, match="VE_EDU_VAULT_JWT_KEYS_REQUIRED"):
         conf.validate_settings()
 
 
@@ -106,10 +106,10 @@ def test_the_settings_types_decide_the_default(settings: Any) -> None:
     for module, expected in ((production, None), (devstack, False), (test, False)):
         namespace = SimpleNamespace()
         module.plugin_settings(namespace)
-        assert namespace.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED is expected, module.__name__
-    explicit = SimpleNamespace(VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED=True)
+        assert namespace.VE_EDU_VAULT_JWT_KEYS_REQUIRED is expected, module.__name__
+    explicit = SimpleNamespace(VE_EDU_VAULT_JWT_KEYS_REQUIRED=True)
     devstack.plugin_settings(explicit)
-    assert explicit.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED is True  # an operator's value is kept
+    assert explicit.VE_EDU_VAULT_JWT_KEYS_REQUIRED is True  # an operator's value is kept
 
 
 def _manage(*args: str, required: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ TLDR: ``ve_edu_vault.E001`` stops the LMS or Studio when JWTs are authenticated 
 and ``migrate`` (which Tutor's init jobs run at every ``tutor local launch`` / ``tutor k8s launch``),
 and an Error makes each of them refuse to go on. WSGI servers and Celery workers run no checks:
 there ``rest_api.authentication.VaultJwtAuthentication`` refuses every JWT instead.
-The severity comes from ``VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED``: an Error with the production
+The severity comes from ``VE_EDU_VAULT_JWT_KEYS_REQUIRED``: an Error with the production
 settings, a Warning (``ve_edu_vault.W001``) with the test and devstack settings.
 """
 
@@ -31,7 +31,7 @@ __all__ = ["check_jwt_signing_keys", "jwt_authentication_classes"]
 _HINT = (
     'Set JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] to the JSON JWK set of the LMS\'s public signing key(s), '
     'as Tutor does (and JWT_AUTH["JWT_PRIVATE_SIGNING_JWK"] in the LMS); see the README\'s security notes. '
-    "On a development machine only, VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = False makes this a warning."
+    "On a development machine only, VE_EDU_VAULT_JWT_KEYS_REQUIRED = False makes this a warning."
 )
 
 
@@ -76,6 +76,6 @@ def check_jwt_signing_keys(app_configs: Sequence[AppConfig] | None = None, **kwa
         "edx-drf-extensions then accepts forged JWTs (alg none, any key) as any user, staff included; "
         "the vault's views refuse every JWT until it is set."
     )
-    if conf.jwt_signing_keys_required():
+    if conf.jwt_keys_required():
         return [Error(message, hint=_HINT, id="ve_edu_vault.E001")]
     return [CheckWarning(message, hint=_HINT, id="ve_edu_vault.W001")]

@@ -50,9 +50,9 @@ def celery_queue() -> str | None:
     return str(value) if value else None
 
 
-def jwt_signing_keys_required() -> bool:
+def jwt_keys_required() -> bool:
     """True unless the settings say otherwise: None (the default) means required (production settings)."""
-    return get("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED") is not False
+    return get("VE_EDU_VAULT_JWT_KEYS_REQUIRED") is not False
 
 
 def _fail(name: str, problem: str) -> ImproperlyConfigured:
@@ -114,9 +114,9 @@ def validate_settings() -> None:
                 "VE_EDU_VAULT_API_THROTTLE_RATES", f'has {scope}: {rate!r}, not a rate such as "600/minute" or None.'
             ) from None
 
-    required = get("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED")
+    required = get("VE_EDU_VAULT_JWT_KEYS_REQUIRED")
     if required is not None and not isinstance(required, bool):
-        raise _fail("VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED", f"must be True, False or None, not {required!r}.")
+        raise _fail("VE_EDU_VAULT_JWT_KEYS_REQUIRED", f"must be True, False or None, not {required!r}.")
 
     debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
     if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:

@@ -84,7 +84,7 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: None
     # .. setting_description: Celery queue for the vault's tasks; None uses the platform's default queue.
     "VE_EDU_VAULT_CELERY_QUEUE": None,
-    # .. toggle_name: VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED
+    # .. toggle_name: VE_EDU_VAULT_JWT_KEYS_REQUIRED
     # .. toggle_implementation: DjangoSetting
     # .. toggle_default: None
     # .. toggle_description: Whether a missing or unreadable JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] is an
@@ -95,7 +95,7 @@ DEFAULTS: dict[str, Any] = {
     # .. toggle_use_cases: open_edx
     # .. toggle_creation_date: 2026-12-03
     # .. toggle_warning: Tutor always sets the key set; set this to False only on a development machine.
-    "VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED": None,
+    "VE_EDU_VAULT_JWT_KEYS_REQUIRED": None,
     # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
     # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
     # .. setting_description: DRF throttle rates of the vault's REST API, per scope.

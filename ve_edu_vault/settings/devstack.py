@@ -14,5 +14,5 @@ from ve_edu_vault.settings.common import plugin_settings as common_plugin_settin
 
 def plugin_settings(settings: Any) -> None:
     common_plugin_settings(settings)
-    if settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED is None:
-        settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = False  # a warning on a development machine
+    if settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED is None:
+        settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = False  # a warning on a development machine

@@ -11,5 +11,5 @@ def plugin_settings(settings: Any) -> None:
     if not hasattr(settings, "VE_EDU_VAULT_PLATFORM_BACKEND"):
         settings.VE_EDU_VAULT_PLATFORM_BACKEND = "standalone"
     common_plugin_settings(settings)
-    if settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED is None:
-        settings.VE_EDU_VAULT_JWT_SIGNING_KEYS_REQUIRED = False  # a warning in tests (ve_edu_vault.W001)
+    if settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED is None:
+        settings.VE_EDU_VAULT_JWT_KEYS_REQUIRED = False  # a warning in tests (ve_edu_vault.W001)
