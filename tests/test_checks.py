@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,9 +113,11 @@ def test_the_settings_types_decide_the_default(settings: Any) -> None:
     assert explicit.VE_EDU_VAULT_JWT_KEYS_REQUIRED is True  # an operator's value is kept
 
 
-def _manage(*args: str, required: str | None = None) -> subprocess.CompletedProcess[str]:
+def _manage(data_dir: Path, *args: str, required: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.pop("VAULT_TEST_JWT_KEYS_REQUIRED", None)
+    # a database of its own: ``migrate`` connects before its checks run, and must not touch the suite's
+    env.update({"VAULT_DATA_DIR": str(data_dir), "DATABASE_URL": f"sqlite:///{data_dir / 'vault.sqlite3'}"})
     if required is not None:
         env["VAULT_TEST_JWT_KEYS_REQUIRED"] = required
     return subprocess.run(
@@ -129,14 +132,14 @@ def _manage(*args: str, required: str | None = None) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize("command", [["check"], ["migrate", "--plan"]])
-def test_production_settings_without_keys_refuse_to_start(command: list[str]) -> None:
-    result = _manage(*command)
+def test_production_settings_without_keys_refuse_to_start(command: list[str], tmp_path: Path) -> None:
+    result = _manage(tmp_path, *command)
     assert result.returncode != 0
     assert "ve_edu_vault.E001" in result.stderr
     assert "SystemCheckError" in result.stderr
 
 
-def test_development_settings_without_keys_start_with_a_warning() -> None:
-    result = _manage("check", required="0")
+def test_development_settings_without_keys_start_with_a_warning(tmp_path: Path) -> None:
+    result = _manage(tmp_path, "check", required="0")
     assert result.returncode == 0, result.stderr
     assert "ve_edu_vault.W001" in result.stderr
