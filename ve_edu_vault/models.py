@@ -4,7 +4,7 @@ All models of the app, gathered from the applets (one app label, one migration h
 TLDR: do not query these from another applet; call that applet's ``api.py``.
 """
 
-from ve_edu_vault.assessments.models import Accommodation, Assessment, Attempt, Response
+from ve_edu_vault.assessments.models import Accommodation, Assessment, AssessmentBlock, AssessmentBlockChange, Attempt, Response
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.platform.models import (
@@ -19,6 +19,8 @@ from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
 __all__ = [
     "Accommodation",
     "Assessment",
+    "AssessmentBlock",
+    "AssessmentBlockChange",
     "Attempt",
     "CourseNode",
     "CourseSyncState",

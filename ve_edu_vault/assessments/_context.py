@@ -30,7 +30,7 @@ from . import timing
 from .config_parsing import parse_accommodation, parse_config
 from .data import Accommodation, AssessmentConfig, InvalidAssessmentConfig
 from .models import Accommodation as AccommodationRow
-from .models import Assessment
+from .models import Assessment, AssessmentBlock
 
 
 def to_config(config: dict[str, Any] | AssessmentConfig) -> AssessmentConfig:
@@ -58,8 +58,10 @@ def to_accommodation(accommodation: dict[str, Any] | Accommodation) -> Accommoda
 _NODE_MODEL: type[Model] = Assessment._meta.get_field("node").related_model  # type: ignore[assignment]
 _ASSESSMENT_FIELDS = tuple(item.attname for item in Assessment._meta.concrete_fields)
 _NODE_FIELDS = tuple(item.attname for item in _NODE_MODEL._meta.concrete_fields)
-#: The columns ``assessment_from_values`` takes: the assessment's, then its node's.
-ASSESSMENT_COLUMNS = (*_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS))
+#: The columns ``assessment_from_values`` takes: the assessment's, then its node's, then its XBlock's usage key.
+ASSESSMENT_COLUMNS = (*_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS), "block__usage_key")
+#: Set on a row read with ``ASSESSMENT_COLUMNS``: the usage key of the XBlock it is bound to, or None.
+_BLOCK_KEY = "_vault_block_usage_key"
 # The assessment and its mirror node in one read, compiled once per connection (every attempt request runs it).
 _ASSESSMENT_WITH_NODE = PreparedQuery(
     lambda assessment_id: Assessment.objects.filter(pk=assessment_id).values_list(*ASSESSMENT_COLUMNS)
@@ -69,10 +71,23 @@ _ASSESSMENT_WITH_NODE = PreparedQuery(
 def assessment_from_values(values: tuple[Any, ...]) -> Assessment:
     """An assessment read as ``ASSESSMENT_COLUMNS`` values, with its node loaded."""
     split = len(_ASSESSMENT_FIELDS)
+    node_end = split + len(_NODE_FIELDS)
     row = Assessment.from_db(DEFAULT_DB_ALIAS, _ASSESSMENT_FIELDS, values[:split])
     if row.node_id is not None:
-        row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, values[split:]))
+        row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, values[split:node_end]))
+    block_key = values[node_end]
+    setattr(row, _BLOCK_KEY, str(block_key) if block_key is not None else None)
     return row
+
+
+def block_key_of(row: Assessment) -> str | None:
+    """The usage key of the XBlock ``row`` is bound to (read with the row when it came from ``assessment_row``)."""
+    if hasattr(row, _BLOCK_KEY):
+        value: str | None = getattr(row, _BLOCK_KEY)
+        return value
+    found = AssessmentBlock.objects.filter(assessment_id=row.pk).values_list("usage_key", flat=True).first()
+    setattr(row, _BLOCK_KEY, str(found) if found is not None else None)
+    return block_key_of(row)
 
 
 def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> Assessment:
@@ -104,7 +119,18 @@ class AssessmentContext:
 
     @property
     def usage_key(self) -> str | None:
+        """The usage key of the mirror node the assessment belongs to (a topic, subtopic or objective)."""
         return str(self.row.node.usage_key) if self.row.node is not None else None
+
+    @property
+    def block_usage_key(self) -> str | None:
+        """The usage key of the vault XBlock the assessment is bound to: where its grades reach the LMS."""
+        return block_key_of(self.row)
+
+    @property
+    def reports_grades(self) -> bool:
+        """Whether a graded attempt queues a grade publication: graded, and bound to a scorable block."""
+        return self.config.graded and self.block_usage_key is not None
 
     def accommodation(self, user_id: int) -> Accommodation:
         row = AccommodationRow.objects.filter(assessment_id=self.row.pk, user_id=user_id).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import _render, scoring, timing
-from ._context import VersionCache, assessment_row, context_of
+from ._context import AssessmentContext, VersionCache, assessment_row, context_of
 from ._draw import draw_responses
 from .data import Accommodation, AttemptState
 from .data_api import AttemptView, LearnerAssessmentSummary
@@ -61,34 +61,36 @@ def list_learner_assessments(
 ) -> list[LearnerAssessmentSummary]:
     """A learner's view of the course's (active) assessments: window, limits, attempts and released score."""
     now = now or timezone.now()
-    repository = get_repository()
-    summaries = []
-    for row in Assessment.objects.filter(course_key=course_key, archived=False).select_related("node").order_by("pk"):
-        ctx = context_of(row)
-        accommodation = ctx.accommodation(user.pk)
-        attempts = repository.list_attempts(row.pk, user.pk)
-        released = [
-            attempt
-            for attempt in attempts
-            if attempt.state == Attempt.GRADED
-            and attempt.score is not None
-            and _render.score_released(ctx, attempt, now)
-        ]
-        score = scoring.combine_attempts(ctx.config.scoring, [attempt.score or 0.0 for attempt in released])
-        summaries.append(
-            LearnerAssessmentSummary(
-                id=row.pk,
-                title=row.title,
-                node_usage_key=ctx.usage_key,
-                opens_at=ctx.opens_at,
-                closes_at=ctx.closes_at,
-                is_open=timing.is_open(now, ctx.opens_at, ctx.closes_at),
-                time_limit_minutes=ctx.time_limit_minutes(accommodation),
-                attempts_used=len(attempts),
-                attempts_allowed=ctx.attempts_allowed(accommodation),
-                in_progress_attempt_id=next((a.id for a in attempts if a.state == Attempt.IN_PROGRESS), None),
-                score=score,
-                passed=scoring.passed(score, ctx.config.pass_threshold) if score is not None else None,
-            )
-        )
-    return summaries
+    rows = Assessment.objects.filter(course_key=course_key, archived=False).select_related("node").order_by("pk")
+    return [_summary(context_of(row), user, now) for row in rows]
+
+
+def learner_assessment(assessment_id: int, user: Any, *, now: datetime | None = None) -> LearnerAssessmentSummary:
+    """One assessment as ``list_learner_assessments`` shows it to the learner (for the XBlock); a 404 if absent."""
+    return _summary(context_of(assessment_row(assessment_id)), user, now or timezone.now())
+
+
+def _summary(ctx: AssessmentContext, user: Any, now: datetime) -> LearnerAssessmentSummary:
+    row = ctx.row
+    accommodation = ctx.accommodation(user.pk)
+    attempts = get_repository().list_attempts(row.pk, user.pk)
+    released = [
+        attempt
+        for attempt in attempts
+        if attempt.state == Attempt.GRADED and attempt.score is not None and _render.score_released(ctx, attempt, now)
+    ]
+    score = scoring.combine_attempts(ctx.config.scoring, [attempt.score or 0.0 for attempt in released])
+    return LearnerAssessmentSummary(
+        id=row.pk,
+        title=row.title,
+        node_usage_key=ctx.usage_key,
+        opens_at=ctx.opens_at,
+        closes_at=ctx.closes_at,
+        is_open=timing.is_open(now, ctx.opens_at, ctx.closes_at),
+        time_limit_minutes=ctx.time_limit_minutes(accommodation),
+        attempts_used=len(attempts),
+        attempts_allowed=ctx.attempts_allowed(accommodation),
+        in_progress_attempt_id=next((a.id for a in attempts if a.state == Attempt.IN_PROGRESS), None),
+        score=score,
+        passed=scoring.passed(score, ctx.config.pass_threshold) if score is not None else None,
+    )

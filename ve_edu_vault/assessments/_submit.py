@@ -5,9 +5,9 @@ TLDR: for each response, the registry grades the saved answer (an unreadable ans
 the grader's message, it never fails the submission), ``scoring.response_score`` applies try and
 hint penalties, ``scoring.attempt_totals`` sums by points, ``scoring.passed`` compares with the
 threshold, and the attempt becomes GRADED, all in one transaction. A timer or sweep submission
-grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment on
-a node queues its grade report in the same UPDATE that stores the grade (``report_due_at``, the
-outbox of ``grades.py``).
+grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment
+bound to a vault XBlock queues its grade publication in the same UPDATE that stores the grade
+(``report_due_at``, the outbox of ``grades.py``).
 After commit: the ``ATTEMPT_GRADED`` signal, and the hand-off that has the queued report made.
 
 Hook points (``ve_edu_vault.hooks.filters``, see hooks/README.rst): ``AnswerGradingStarted`` runs
@@ -156,9 +156,9 @@ def finish_attempt(
         items.append((fields["score"], item.points))
     repository.update_responses(updates)
     earned, possible, fraction = scoring.attempt_totals(items)
-    # Only a graded assessment on a node of the mirror has a gradebook entry to update (grades.learner_grade):
-    # its report is queued by the same UPDATE that stores the grade, so they commit together.
-    report = ctx.config.graded and ctx.row.node_id is not None
+    # Only a graded assessment bound to a vault XBlock has a gradebook entry to update (grades.learner_grade):
+    # its publication is queued by the same UPDATE that stores the grade, so they commit together.
+    report = ctx.reports_grades
     finished = repository.close_attempt(
         attempt,
         graded,

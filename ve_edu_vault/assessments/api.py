@@ -31,8 +31,16 @@ from ._attempts import (
     schedule_timer,
     start_attempt,
 )
+from ._blocks import (
+    assessment_points,
+    bind_block,
+    block_binding,
+    bound_blocks,
+    course_of,
+    create_bound_assessment,
+)
 from ._context import assessment_row, context_of, to_accommodation, to_config
-from ._learner import list_learner_assessments, preview_assessment
+from ._learner import learner_assessment, list_learner_assessments, preview_assessment
 from ._results import (
     attempt_access,
     auto_submit_attempt,
@@ -50,9 +58,11 @@ from .data_api import (
     AttemptResult,
     AttemptSummary,
     AttemptView,
+    BlockBinding,
     LearnerAssessmentSummary,
     QuestionView,
 )
+from .grades import GradeReportStatus, grade_report_status
 from .models import Accommodation as AccommodationRow
 from .models import Assessment, Attempt
 from .repositories import get_repository
@@ -64,17 +74,27 @@ __all__ = [
     "AttemptResult",
     "AttemptSummary",
     "AttemptView",
+    "BlockBinding",
+    "GradeReportStatus",
     "LearnerAssessmentSummary",
     "QuestionView",
     "archive_assessment",
+    "assessment_points",
     "attempt_access",
     "auto_submit_attempt",
+    "bind_block",
+    "block_binding",
+    "bound_blocks",
     "check_answer",
+    "course_of",
     "create_assessment",
+    "create_bound_assessment",
     "get_assessment",
     "get_attempt",
     "get_attempt_result",
     "get_current_attempt",
+    "grade_report_status",
+    "learner_assessment",
     "list_accommodations",
     "list_assessments",
     "list_attempts",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from opaque_keys.edx.keys import CourseKey
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.assessments.data import Accommodation, AssessmentConfig, AttemptState
 
@@ -28,6 +28,17 @@ class AssessmentData:
     config: AssessmentConfig
     archived: bool
     created: datetime
+    modified: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BlockBinding:
+    """The vault assessment XBlock an assessment is bound to (by the block's usage key)."""
+
+    usage_key: UsageKey
+    course_key: CourseKey
+    assessment_id: int
+    bound_by_id: int | None
     modified: datetime
 
 

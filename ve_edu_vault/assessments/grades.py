@@ -15,9 +15,13 @@ clears the mark in the transaction that reports; a failing report stays queued w
   periodically as the catch-all;
 - ``"inline"``: after commit, the request reports the learner's queued rows itself.
 
-The score reported is the learner's score over graded attempts by the assessment's scoring method,
-against the block the assessment is attached to (its mirror node's usage key); an assessment without
-a node, an ungraded assessment, or a learner without a graded attempt reports nothing. See
+What is published: the learner's grade over graded attempts by the assessment's scoring method
+(highest, latest, average, first) as the standard XBlock ``grade`` event of the vault assessment
+block the assessment is bound to (``AssessmentBlock``): ``value`` is that fraction times the
+latest graded attempt's points possible, ``max_value`` those points, both floats, unscaled; the LMS
+grades app weights them by the block's ``weight``. An assessment that is not graded or not bound to
+a block, or a learner without a graded attempt, publishes nothing: such grades count in the vault
+only (a mirror node, a chapter, sequential or vertical, is not a scorable block). See
 docs/decisions/0003-grades-to-the-platform.rst.
 """
 
@@ -31,7 +35,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
-from opaque_keys.edx.keys import CourseKey
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
@@ -42,7 +46,9 @@ from .models import Attempt
 from .repositories import get_repository
 
 __all__ = [
+    "GradeReportStatus",
     "ReportedGrade",
+    "grade_report_status",
     "hand_off_grade",
     "learner_grade",
     "report_pending_grades",
@@ -54,17 +60,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReportedGrade:
+    """A learner's grade as the bound block publishes it (the XBlock ``grade`` event's ``value`` and ``max_value``)."""
+
     course_key: CourseKey
-    usage_key: str
-    earned: float
-    possible: float
-    graded_at: datetime
+    usage_key: str  # the vault assessment block's
+    value: float
+    max_value: float
 
 
 def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
-    """What the gradebook should hold for this learner and assessment, or None if nothing is to report."""
+    """What the LMS gradebook should hold for this learner and assessment, or None if nothing is to publish."""
     ctx = load_context(assessment_id)
-    if not ctx.config.graded or ctx.usage_key is None:
+    if not ctx.reports_grades:
         return None
     graded = [
         attempt
@@ -74,33 +81,25 @@ def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
     if not graded:
         return None
     fraction = scoring.combine_attempts(ctx.config.scoring, [attempt.score or 0.0 for attempt in graded])
-    latest = graded[-1]
-    possible = latest.possible or 0.0
+    possible = float(graded[-1].possible or 0.0)
     if fraction is None or possible <= 0:
         return None
+    assert ctx.block_usage_key is not None  # reports_grades
     return ReportedGrade(
         course_key=ctx.row.course_key,
-        usage_key=ctx.usage_key,
-        earned=fraction * possible,
-        possible=possible,
-        graded_at=max(attempt.graded_at for attempt in graded if attempt.graded_at is not None),
+        usage_key=ctx.block_usage_key,
+        value=min(possible, max(0.0, float(fraction) * possible)),
+        max_value=possible,
     )
 
 
-def report_grade_now(assessment_id: int, user_id: int) -> bool:
-    """Report synchronously; raises what the platform raises. True if a grade was reported."""
+def publish_grade_now(assessment_id: int, user_id: int) -> bool:
+    """Publish synchronously; raises what the platform raises. True if a grade was published."""
     grade = learner_grade(assessment_id, user_id)
     if grade is None:
         return False
     user = get_user_model().objects.get(pk=user_id)
-    platform.report_score(
-        user,
-        grade.course_key,
-        usage_key=grade.usage_key,
-        earned=grade.earned,
-        possible=grade.possible,
-        graded_at=grade.graded_at,
-    )
+    platform.publish_grade(user, UsageKey.from_string(grade.usage_key), value=grade.value, max_value=grade.max_value)
     return True
 
 
@@ -176,7 +175,7 @@ def report_pending_grades(
             ids = [pk for pk, _tries in items]
             try:
                 with transaction.atomic():  # a savepoint: one failing report leaves the others
-                    report_grade_now(assessment, user)
+                    publish_grade_now(assessment, user)
             except Exception as error:
                 tries = max(tries for _pk, tries in items) + 1
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (tries - 1))
@@ -198,3 +197,23 @@ def report_pending_grades(
                 Attempt.objects.filter(pk__in=ids).update(report_due_at=None, report_tries=0, report_error="")
                 reported += 1
     return reported, failed
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GradeReportStatus:
+    """What staff see of an assessment's grade publications: queued, failing (tried and waiting), the last error."""
+
+    queued: int  # attempts whose grade waits to be published (due now or later)
+    failing: int  # of those, attempts whose last try failed
+    last_error: str  # the most recent failure's message, "" if none
+    next_try_at: datetime | None  # the earliest queued publication's time
+
+
+def grade_report_status(assessment_id: int) -> GradeReportStatus:
+    """The grade-publication outbox of one assessment, for its staff (the block's staff view, the authoring page)."""
+    rows = Attempt.objects.filter(assessment_id=assessment_id, report_due_at__isnull=False)
+    queued = rows.count()
+    failing_rows = rows.filter(report_tries__gt=0)
+    last = failing_rows.order_by("-modified").values_list("report_error", flat=True).first()
+    first = rows.order_by("report_due_at").values_list("report_due_at", flat=True).first()
+    return GradeReportStatus(queued=queued, failing=failing_rows.count(), last_error=last or "", next_try_at=first)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from opaque_keys.edx.django.models import CourseKeyField
-from opaque_keys.edx.keys import CourseKey
+from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 
 class Assessment(models.Model):
@@ -50,6 +50,68 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"assessment {self.pk} of {self.course_key}"
+
+
+class AssessmentBlock(models.Model):
+    """
+    The vault assessment XBlock (``ve_vault_assessment``) an assessment is bound to, by the block's usage key.
+
+    TLDR: one row per bound block; an assessment has at most one block and a block at most one assessment
+    (both unique). Keyed by usage key, not by a field of the block: a course re-run, an import or a duplicated
+    component gets new usage keys and so no binding (its author picks or creates one), instead of a copied
+    field pointing two blocks, or two courses, at one assessment. Course sync never touches these rows (the
+    block is a component of a mirrored unit; moving it keeps its usage key). Grades of a bound, graded
+    assessment reach the LMS gradebook as the block's ``grade`` events (``grades.py``, ADR 0003).
+
+    .. pii: ``bound_by`` links to the staff user who bound the block (an authoring record; nulled on delete).
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
+
+    usage_key: UsageKeyField[UsageKey, UsageKey] = UsageKeyField(max_length=255, unique=True)
+    course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255, db_index=True)
+    # PROTECT: assessments are archived, never deleted.
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="block")
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+
+    def __str__(self) -> str:
+        return f"assessment {self.assessment_id} in block {self.usage_key}"
+
+
+class AssessmentBlockChange(models.Model):
+    """
+    The audit record of a binding change: who bound, rebound or unbound which block, from and to which assessment.
+
+    .. pii: ``changed_by`` links to the staff user who made the change (kept as an audit record; nulled on delete).
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
+
+    BOUND = "bound"
+    UNBOUND = "unbound"
+    ACTION_CHOICES = [(BOUND, "Bound"), (UNBOUND, "Unbound")]
+
+    usage_key: UsageKeyField[UsageKey, UsageKey] = UsageKeyField(max_length=255, db_index=True)
+    action = models.CharField(max_length=16, choices=ACTION_CHOICES)
+    assessment_id = models.BigIntegerField(null=True, blank=True)  # the assessment bound after the change
+    previous_assessment_id = models.BigIntegerField(null=True, blank=True)  # the one bound before
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.usage_key}: {self.previous_assessment_id} -> {self.assessment_id}"
 
 
 class Accommodation(models.Model):

@@ -302,7 +302,7 @@ def apply_attempt_totals(
     """
     Store attempt totals, one UPDATE per group of identical values.
 
-    An attempt of a graded assessment on a node also gets its grade report queued in the same UPDATE
+    An attempt of a graded assessment bound to a vault XBlock also gets its grade publication queued in the same UPDATE
     (``report_due_at``, the outbox of ``grades.py``), so the new grade reaches the gradebook once committed.
     """
     contexts = {} if contexts is None else contexts
@@ -311,7 +311,7 @@ def apply_attempt_totals(
         if item.assessment_id not in contexts:
             contexts[item.assessment_id] = load_context(item.assessment_id)
         ctx = contexts[item.assessment_id]
-        report = ctx.config.graded and ctx.row.node_id is not None
+        report = ctx.reports_grades
         groups.setdefault((item.earned, item.possible, item.score, item.passed, report), []).append(item.attempt_id)
     now = timezone.now()
     written = 0
@@ -339,7 +339,7 @@ def learners_of(attempt_ids: Iterable[int], *, chunk: int = 10000) -> set[tuple[
 
 
 def hand_off_grades(pairs: Iterable[tuple[int, int]]) -> int:
-    """Report the platform grade again for each (assessment, learner) of a graded assessment (after commit)."""
+    """Publish the grade again for each (assessment, learner) of a graded, block-bound assessment (after commit)."""
     from .grades import hand_off_grade
 
     contexts: dict[int, AssessmentContext] = {}
@@ -347,7 +347,7 @@ def hand_off_grades(pairs: Iterable[tuple[int, int]]) -> int:
     for assessment_id, user_id in sorted(set(pairs)):
         if assessment_id not in contexts:
             contexts[assessment_id] = load_context(assessment_id)
-        if contexts[assessment_id].config.graded:
+        if contexts[assessment_id].reports_grades:
             hand_off_grade(assessment_id, user_id)
             reported += 1
     return reported

@@ -70,10 +70,10 @@ def sweep_expired_attempts() -> int:
     acks_late=True,
 )
 def report_grade(assessment_id: int, user_id: int) -> bool:
-    """Retry a grade hand-off to the platform that failed after commit."""
-    from ve_edu_vault.assessments.grades import report_grade_now
+    """Publish a learner's grade (messages queued by releases before the outbox; the drain does the rest)."""
+    from ve_edu_vault.assessments.grades import publish_grade_now
 
-    return report_grade_now(int(assessment_id), int(user_id))
+    return publish_grade_now(int(assessment_id), int(user_id))
 
 
 #: Batches per run of ``report_pending_grades`` (each one transaction of ``grades.BATCH_SIZE`` rows).

@@ -6,6 +6,7 @@ Every caller in the plugin uses these functions; which backend answers is a sett
 
 from __future__ import annotations
 
+import math
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -16,10 +17,8 @@ from django.dispatch import receiver
 from ve_edu_vault import conf
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.dispatch import Signal
-    from opaque_keys.edx.keys import CourseKey
+    from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
 
@@ -32,8 +31,8 @@ __all__ = [
     "is_course_staff",
     "is_enrolled",
     "is_global_staff",
+    "publish_grade",
     "read_published_outline",
-    "report_score",
 ]
 
 _backend: ModuleType | None = None
@@ -96,17 +95,16 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     return outline
 
 
-def report_score(
-    user: Any, course_key: CourseKey, *, usage_key: str, earned: float, possible: float, graded_at: datetime
-) -> None:
+def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:
     """
-    Put a learner's score on one block into the platform's gradebook (replacing an earlier one).
+    Publish a learner's grade on a vault assessment block, as the block's own XBlock ``grade`` event.
 
-    Called after the vault's own grade is committed; it may raise what the platform raises, and the
-    caller retries. See docs/decisions/0003-grades-to-the-platform.rst.
+    ``value`` and ``max_value`` are raw points (floats, unscaled); the LMS stores them for the learner and
+    block (the courseware student module) and weights them by the block's ``weight``. A later publication
+    replaces an earlier one. Called after the vault's grade is committed (the outbox of ``assessments/grades.py``),
+    outside a request; it may raise what the platform raises, and the caller retries.
+    See docs/decisions/0003-grades-to-the-platform.rst.
     """
-    if possible <= 0 or earned < 0:
-        raise ValueError(f"Cannot report {earned}/{possible}: possible must be positive and earned not negative.")
-    get_backend().report_score(
-        user, course_key, usage_key=usage_key, earned=min(earned, possible), possible=possible, graded_at=graded_at
-    )
+    if not (max_value > 0) or not (value >= 0) or math.isinf(max_value):
+        raise ValueError(f"Cannot publish {value}/{max_value}: max_value must be positive and value not negative.")
+    get_backend().publish_grade(user, usage_key, value=float(min(value, max_value)), max_value=float(max_value))

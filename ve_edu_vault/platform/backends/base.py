@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.dispatch import Signal
-    from opaque_keys.edx.keys import CourseKey
+    from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
 
@@ -36,13 +34,4 @@ class PlatformBackend(Protocol):
 
     def course_exists(self, course_key: CourseKey) -> bool: ...
 
-    def report_score(
-        self,
-        user: AnyUser,
-        course_key: CourseKey,
-        *,
-        usage_key: str,
-        earned: float,
-        possible: float,
-        graded_at: datetime,
-    ) -> None: ...
+    def publish_grade(self, user: AnyUser, usage_key: UsageKey, *, value: float, max_value: float) -> None: ...

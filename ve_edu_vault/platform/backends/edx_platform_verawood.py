@@ -13,10 +13,8 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.dispatch import Signal
-    from opaque_keys.edx.keys import CourseKey
+    from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
 
@@ -97,43 +95,49 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
         return replace(outline, version=str(course.course_version), published_at=published_at)
 
 
-# The submissions API stores whole points; scores are reported in hundredths of a point so that a
-# 2.5/4 attempt keeps its precision (the grades app weights by the block's own weight anyway).
-_POINT_SCALE = 100
-SCORE_ITEM_TYPE = "ve_edu_vault_assessment"
+def _ignore_event(event_type: str, event: dict[str, Any]) -> None:
+    """The tracking function of a block loaded outside a request (a grade event never reaches it)."""
 
 
-def report_score(
-    user: Any, course_key: CourseKey, *, usage_key: str, earned: float, possible: float, graded_at: datetime
-) -> None:
+def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:
     """
-    Report through edx-submissions, the path ORA and staff-graded blocks use (ADR 0003).
+    Publish as the vault assessment block itself, loaded for the learner outside a request.
 
-    ``set_score`` sends submissions' ``score_set`` signal; the LMS grades app turns it into
-    PROBLEM_WEIGHTED_SCORE_CHANGED and recalculates the subsection and course grades. One
-    submission per (learner, block) is reused, so a new report replaces the score (the latest score
-    of a student item wins) and the history stays in the submissions tables.
+    As lti-consumer-xblock publishes grades that arrive asynchronously (``lti_consumer/plugin/compat.py``:
+    ``load_block_as_user``; ``lti_xblock.py``: ``set_user_module_score`` then ``runtime.publish(block, "grade",
+    ...)``), and as ``lms/djangoapps/courseware/block_render.py``'s ``load_single_xblock`` loads a block for a
+    user id: the block from the modulestore, a ``FieldDataCache`` for the learner, then
+    ``get_block_for_descriptor``, which prepares the runtime for that learner (its ``publish`` service is
+    ``xmodule/services.py``'s ``EventPublishingService(user, ...)``) and checks the learner may load it (None
+    if not: raised, so the outbox retries and staff see the error). The block's ``grade`` event then goes
+    where every scorable block's goes: ``EventPublishingService._handle_grade_event`` sends the grades app's
+    ``SCORE_PUBLISHED`` with the learner, ``raw_earned=value`` and ``raw_possible=max_value``;
+    ``lms/djangoapps/grades/signals/handlers.py``'s ``score_published_handler`` stores them in the courseware
+    student module (``set_score``) and recalculates the subsection and course grade (weighted by the block's
+    ``weight``). ``crum.impersonate`` gives the loading code the learner as current user, as
+    ``compat._load_block_as_anonymous_user`` does for the anonymous one (outside a request there is none).
     """
-    from common.djangoapps.student.models import anonymous_id_for_user
-    from submissions import api as submissions
+    from crum import impersonate
+    from lms.djangoapps.courseware.block_render import get_block_for_descriptor
+    from lms.djangoapps.courseware.model_data import FieldDataCache
+    from xmodule.modulestore.django import modulestore
 
-    student_item = {
-        "student_id": anonymous_id_for_user(user, course_key),
-        "course_id": str(course_key),
-        "item_id": usage_key,
-        "item_type": SCORE_ITEM_TYPE,
-    }
-    existing = submissions.get_submissions(student_item, limit=1)
-    if existing:
-        submission_uuid = existing[0]["uuid"]
-    else:
-        answer = {"source": "ve_edu_vault", "graded_at": graded_at.isoformat()}
-        submission_uuid = submissions.create_submission(student_item, answer)["uuid"]
-    submissions.set_score(
-        submission_uuid,
-        round(earned * _POINT_SCALE),
-        max(1, round(possible * _POINT_SCALE)),
-    )
+    course_key = usage_key.course_key
+    with impersonate(user):
+        descriptor = modulestore().get_item(usage_key)
+        field_data_cache = FieldDataCache.cache_for_block_descendents(course_key, user, descriptor, depth=0)
+        block = get_block_for_descriptor(
+            user=user,
+            request=None,
+            block=descriptor,
+            field_data_cache=field_data_cache,
+            course_key=course_key,
+            track_function=_ignore_event,
+            request_token="",
+        )
+        if block is None:
+            raise PermissionError(f"User {user.pk} may not load {usage_key}; its grade cannot be published.")
+        block.publish_grade(value=value, max_value=max_value)
 
 
 def course_tab_base_class() -> type:

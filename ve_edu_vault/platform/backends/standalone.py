@@ -21,10 +21,8 @@ from ve_edu_vault.platform.models import (
 from ve_edu_vault.platform.signals import COURSE_PUBLISHED
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.dispatch import Signal
-    from opaque_keys.edx.keys import CourseKey
+    from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
 
@@ -59,20 +57,26 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     return outline_from_dict(row.outline)
 
 
-def report_score(
-    user: Any, course_key: CourseKey, *, usage_key: str, earned: float, possible: float, graded_at: datetime
-) -> None:
-    """The stand-in gradebook: one row per learner and block, the latest report wins."""
+def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:
+    """The stand-in gradebook: one row per learner and block, the latest publication wins (as the LMS's
+    courseware student module keeps a block's ``grade`` and ``max_grade``)."""
+    from django.utils import timezone
+
     StandaloneGrade.objects.update_or_create(
         user_id=user.pk,
-        usage_key=usage_key,
-        defaults={"course_key": course_key, "earned": earned, "possible": possible, "graded_at": graded_at},
+        usage_key=str(usage_key),
+        defaults={
+            "course_key": usage_key.course_key,
+            "earned": value,
+            "possible": max_value,
+            "graded_at": timezone.now(),
+        },
     )
 
 
-def get_grade(user: Any, usage_key: str) -> StandaloneGrade | None:
+def get_grade(user: Any, usage_key: UsageKey | str) -> StandaloneGrade | None:
     """What the stand-in gradebook holds (for the hosts, the demo and the tests)."""
-    return StandaloneGrade.objects.filter(user_id=user.pk, usage_key=usage_key).first()
+    return StandaloneGrade.objects.filter(user_id=user.pk, usage_key=str(usage_key)).first()
 
 
 # Helpers for the hosts, the demo and the tests (not part of the backend interface).
