@@ -4,7 +4,14 @@ All models of the app, gathered from the applets (one app label, one migration h
 TLDR: do not query these from another applet; call that applet's ``api.py``.
 """
 
-from ve_edu_vault.assessments.models import Accommodation, Assessment, AssessmentBlock, AssessmentBlockChange, Attempt, Response
+from ve_edu_vault.assessments.models import (
+    Accommodation,
+    Assessment,
+    AssessmentBlock,
+    AssessmentBlockChange,
+    Attempt,
+    Response,
+)
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.platform.models import (

@@ -118,7 +118,9 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
                     current.assessment_id, current.bound_by_id = row.pk, actor_id
                     current.save(update_fields=["assessment", "bound_by", "modified"])
         except IntegrityError as exc:  # a concurrent binding of the same assessment won
-            raise ConflictError(_("This assessment is already used by another component."), field="assessment_id") from exc
+            raise ConflictError(
+                _("This assessment is already used by another component."), field="assessment_id"
+            ) from exc
         AssessmentBlockChange.objects.create(
             usage_key=usage_key,
             action=AssessmentBlockChange.BOUND,
@@ -133,9 +135,9 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
 
 def _queue_existing_grades(assessment_id: int) -> int:
     """Mark the graded attempts of the assessment for publication (the drain publishes each learner once)."""
-    return Attempt.objects.filter(
-        assessment_id=assessment_id, state=Attempt.GRADED, report_due_at__isnull=True
-    ).update(report_due_at=timezone.now())
+    return Attempt.objects.filter(assessment_id=assessment_id, state=Attempt.GRADED, report_due_at__isnull=True).update(
+        report_due_at=timezone.now()
+    )
 
 
 def _trigger_drain() -> None:

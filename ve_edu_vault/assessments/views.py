@@ -26,13 +26,13 @@ from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.data import AssessmentConfig, InvalidAssessmentConfig
+from ve_edu_vault.assessments.take_page import take_config, take_strings
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.pages import course_key_or_none, staff_course_or_none
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.views import outline_options
-from ve_edu_vault.rest_api import API_PREFIX
 
 EXAMPLE_CONFIG: dict[str, Any] = {
     "selection": {"mode": "fixed", "question_ids": []},
@@ -107,15 +107,10 @@ def learner_take(request: HttpRequest, course_key: str, assessment_id: int) -> H
         config = api.get_assessment(assessment_id, course_key=key).config
     except NotFoundError as exc:
         raise Http404(str(exc)) from exc
-    page_config = {
-        "apiRoot": f"/{API_PREFIX}",
-        "courseKey": str(key),
-        "assessmentId": assessment_id,
-        "behaviour": config.behaviour.value,
-        "hintsEnabled": config.hints_enabled,
-        "listUrl": reverse("ve_edu_vault:assessments-learner-page", args=[str(key)]),
-    }
-    context = {"course_key": key, "summary": summary, "page_config": page_config}
+    page_config = take_config(
+        key, assessment_id, config, list_url=reverse("ve_edu_vault:assessments-learner-page", args=[str(key)])
+    )
+    context = {"course_key": key, "summary": summary, "page_config": page_config, "strings": take_strings()}
     return render(request, "ve_edu_vault/assessments/take.html", context)
 
 

@@ -6,15 +6,26 @@
  * only renders what it receives (no keys ever reach it). Answers are {part_id: answer} per
  * response. The deadline is the server's: the countdown runs from ``seconds_left`` and, at zero,
  * the page saves, submits (the server records it as an expiry submission) and shows the result.
+ *
+ * Mountable: ``VaultTake.mount(root, config, strings, prefix)`` runs it on the markup of
+ * ``_take_body.html`` inside ``root``, whose ids all start with ``prefix`` (so several vault
+ * assessment XBlocks in one unit keep apart). The take page mounts itself from its JSON scripts;
+ * the XBlock's ``block.js`` mounts it on the block's element.
  */
 (function () {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("vault-take-config").textContent);
-  var t = JSON.parse(document.getElementById("vault-take-strings").textContent);
-  var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
-  var csrf = csrfInput ? csrfInput.value : "";
-  var $ = function (id) { return document.getElementById(id); };
+  function csrfToken(root, cookieName) {
+    var input = root.querySelector("input[name=csrfmiddlewaretoken]") || document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) { return input.value; }
+    var match = document.cookie.match(new RegExp("(?:^|; )" + (cookieName || "csrftoken") + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function mount(root, config, t, prefix) {
+  prefix = prefix || "";
+  var csrf = csrfToken(root, config.csrfCookieName);
+  var $ = function (id) { return document.getElementById(prefix + id); };
 
   var attempt = null;          // the AttemptView being taken
   var dirty = {};              // response_id -> true: answers changed since the last save
@@ -80,7 +91,7 @@
   }
 
   function inputId(question, part, suffix) {
-    return "r" + question.response_id + "-" + part.id + (suffix ? "-" + suffix : "");
+    return prefix + "r" + question.response_id + "-" + part.id + (suffix ? "-" + suffix : "");
   }
 
   function renderPart(question, part, disabled) {
@@ -183,8 +194,8 @@
   }
 
   function renderQuestion(question, readOnly) {
-    var legendId = "q" + question.response_id + "-legend";
-    var fieldset = el("fieldset", { "class": "question", "data-response": question.response_id, id: "q" + question.response_id });
+    var legendId = prefix + "q" + question.response_id + "-legend";
+    var fieldset = el("fieldset", { "class": "question", "data-response": question.response_id, id: prefix + "q" + question.response_id });
     var q = question.question || {};
     fieldset.appendChild(el("legend", { id: legendId, text: t.question + " " + (question.position + 1) + (q.title ? ": " + q.title : "") }));
     if (q.prompt) { fieldset.appendChild(el("div", { "class": "prompt", html: q.prompt })); }
@@ -254,12 +265,12 @@
     if (result.released && result.score !== null && result.score !== undefined) {
       summary.innerHTML = "";
       summary.appendChild(document.createTextNode((parts.length ? parts[0] + " " : "") + t.score + ": "));
-      summary.appendChild(el("span", { id: "score", text: Math.round(result.score * 100) + "%" }));
+      summary.appendChild(el("span", { id: prefix + "score", text: Math.round(result.score * 100) + "%" }));
       if (result.points_possible !== null && result.points_possible !== undefined) {
         summary.appendChild(document.createTextNode(" (" + result.points_earned + " / " + result.points_possible + ")"));
       }
       if (result.passed !== null && result.passed !== undefined) {
-        summary.appendChild(el("span", { id: "passed", text: " — " + (result.passed ? t.passed : t.notPassed) }));
+        summary.appendChild(el("span", { id: prefix + "passed", text: " — " + (result.passed ? t.passed : t.notPassed) }));
       }
     } else {
       summary.textContent = (parts.length ? parts[0] + " " : "") + t.withheld;
@@ -419,4 +430,12 @@
   }
 
   init();
+  }
+
+  window.VaultTake = { mount: mount };
+  var pageConfig = document.getElementById("vault-take-config");
+  if (pageConfig) {
+    mount(document.getElementById("take"), JSON.parse(pageConfig.textContent),
+      JSON.parse(document.getElementById("vault-take-strings").textContent), "");
+  }
 })();
