@@ -21,3 +21,15 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 CELERY_BROKER_TRANSPORT_OPTIONS = {}  # type: ignore[no-redef]
 
 add_plugins(__name__, PROJECT_TYPE, "test")  # noqa: F405
+
+# The XBlock SDK workbench (xblock-sdk, a test requirement): a real XBlock runtime the vault assessment block is
+# rendered, driven and graded in (tests/xblock/). Served under /workbench/ by the test URLconf only.
+try:
+    import workbench  # noqa: F401
+except ImportError:  # pragma: no cover - installed from requirements/test.txt
+    pass
+else:
+    INSTALLED_APPS.append("workbench")  # noqa: F405
+    ROOT_URLCONF = "hosts.lms.test_urls"
+    WORKBENCH = {"reset_state_on_restart": False, "services": {}}
+    EXCLUDED_XBLOCKS: set[str] = set()

@@ -13,6 +13,8 @@ COURSE = CourseKey.from_string("course-v1:Vault+Exam101+2026")
 SUBTOPIC = COURSE.make_usage_key("sequential", "quiz")
 OBJECTIVE_A = COURSE.make_usage_key("vertical", "obj-a")
 OBJECTIVE_B = COURSE.make_usage_key("vertical", "obj-b")
+#: The vault assessment XBlock (a component of objective A's unit) a graded assessment is bound to.
+BLOCK = COURSE.make_usage_key("ve_vault_assessment", "quiz-block")
 
 # Markers that must never reach a learner before their release (answer keys: never at all).
 KEY_BLANK = "ZEBRAKEYMARKER"
@@ -116,13 +118,19 @@ def config(question_ids: list[int], **overrides: Any) -> dict[str, Any]:
     }
 
 
-def make_assessment(*, node: Any = SUBTOPIC, title: str = "Quiz", **overrides: Any) -> Any:
-    """A synced course, three questions (mc 1 point, fib 2 points, numeric 1 point) and an assessment."""
+def make_assessment(*, node: Any = SUBTOPIC, title: str = "Quiz", block: Any = BLOCK, **overrides: Any) -> Any:
+    """
+    A synced course, three questions (mc 1 point, fib 2 points, numeric 1 point) and an assessment, bound to the
+    vault XBlock ``block`` (``None``: bound to none, so its grades count in the vault only).
+    """
     from ve_edu_vault.assessments import api
 
     sync_course()
     ids = make_questions()
-    return api.create_assessment(COURSE, node_usage_key=node, title=title, config=config(ids, **overrides))
+    created = api.create_assessment(COURSE, node_usage_key=node, title=title, config=config(ids, **overrides))
+    if block is not None:
+        api.bind_block(block, assessment_id=created.id)
+    return created
 
 
 def learner(make_user: Any, name: str = "learner") -> Any:

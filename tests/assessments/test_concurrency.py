@@ -152,14 +152,14 @@ def test_racing_drains_report_each_grade_once(make_user: Any, settings: Any) -> 
     assert queued.count() == len(students)
     reported: list[int] = []
     calls = threading.Lock()
-    original = standalone.report_score
+    original = standalone.publish_grade
 
     def counting(user: Any, *args: Any, **kwargs: Any) -> Any:
         with calls:
             reported.append(user.pk)
         return original(user, *args, **kwargs)
 
-    with mock.patch.object(standalone, "report_score", side_effect=counting):
+    with mock.patch.object(standalone, "publish_grade", side_effect=counting):
         results = race(2, grades.report_pending_grades)
     assert sum(done for done, _failed in results) == len(students)
     assert sorted(reported) == sorted(student.pk for student in students)  # once each

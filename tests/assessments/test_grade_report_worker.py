@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.assessments.api_builders import SUBTOPIC, learner, make_assessment, right_answers
+from tests.assessments.api_builders import BLOCK, learner, make_assessment, right_answers
 from tests.celery_worker import celery_worker
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Attempt
@@ -28,5 +28,5 @@ def test_the_worker_reports_the_grade_after_the_submission(make_user: Any, setti
         assert reported, worker.log()
         assert worker.wait_for(lambda: worker.succeeded("ve_edu_vault.assessments.tasks.report_pending_grades") >= 1)
     assert not Attempt.objects.filter(report_due_at__isnull=False).exists()  # reported and cleared at once
-    grade = standalone.get_grade(student, str(SUBTOPIC))
+    grade = standalone.get_grade(student, BLOCK)
     assert grade.earned == pytest.approx(4.0) and grade.possible == pytest.approx(4.0)

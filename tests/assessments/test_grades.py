@@ -1,4 +1,4 @@
-"""Grade hand-off: grading queues the report (outbox), after commit it reaches the platform; the signal is sent."""
+"""Grade hand-off: grading queues the publication (outbox), after commit the bound block publishes it; the signal is sent."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from api_builders import COURSE, SUBTOPIC, by_title, learner, make_assessment, right_answers
+from api_builders import BLOCK, COURSE, by_title, learner, make_assessment, right_answers
 from django.db import transaction
 
 from ve_edu_vault.assessments import api, grades
@@ -53,7 +53,7 @@ def test_graded_assessment_reports_after_commit(make_user: Any, django_capture_o
         first = take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     finally:
         ATTEMPT_GRADED.disconnect(dispatch_uid="test-grades")
-    grade = standalone.get_grade(student, str(SUBTOPIC))
+    grade = standalone.get_grade(student, BLOCK)
     assert grade is not None and grade.earned == pytest.approx(4.0) and grade.possible == pytest.approx(4.0)
     assert grade.course_key == COURSE
     [sent] = received
@@ -61,7 +61,7 @@ def test_graded_assessment_reports_after_commit(make_user: Any, django_capture_o
     assert sent["assessment_id"] == assessment.id and sent["score"] == pytest.approx(1.0) and sent["passed"] is True
     # a worse second attempt does not lower a "highest" grade; "latest" would
     take(assessment, student, right=False, capture=django_capture_on_commit_callbacks)
-    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(4.0)
+    assert standalone.get_grade(student, BLOCK).earned == pytest.approx(4.0)
 
 
 def test_latest_scoring_reports_the_latest(make_user: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -69,11 +69,11 @@ def test_latest_scoring_reports_the_latest(make_user: Any, django_capture_on_com
     assessment = make_assessment(scoring="latest")
     take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     take(assessment, student, right=False, capture=django_capture_on_commit_callbacks)
-    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(2.0)
+    assert standalone.get_grade(student, BLOCK).earned == pytest.approx(2.0)
 
 
-@pytest.mark.parametrize("overrides", [{"graded": False}, {"node": None}])
-def test_ungraded_or_unattached_reports_nothing(
+@pytest.mark.parametrize("overrides", [{"graded": False}, {"block": None}, {"block": None, "node": None}])
+def test_ungraded_or_unbound_publishes_nothing(
     overrides: dict[str, Any], make_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     student = learner(make_user)
@@ -97,7 +97,7 @@ def test_platform_failure_keeps_the_grade_and_the_report_queued_with_backoff(
 ) -> None:
     student = learner(make_user)
     assessment = make_assessment()
-    with mock.patch.object(standalone, "report_score", side_effect=RuntimeError("gradebook down")):
+    with mock.patch.object(standalone, "publish_grade", side_effect=RuntimeError("gradebook down")):
         result = take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
     assert result.score == pytest.approx(1.0)  # the learner's grade stands
     [waiting] = queued()
@@ -105,14 +105,14 @@ def test_platform_failure_keeps_the_grade_and_the_report_queued_with_backoff(
     assert "RuntimeError: gradebook down" in waiting.report_error
     first_retry = waiting.report_due_at
     assert grades.report_pending_grades() == (0, 0)  # not due yet: nothing tried
-    with mock.patch.object(standalone, "report_score", side_effect=RuntimeError("still down")):
+    with mock.patch.object(standalone, "publish_grade", side_effect=RuntimeError("still down")):
         assert grades.report_pending_grades(now=first_retry) == (0, 1)
     waiting.refresh_from_db()
     assert waiting.report_tries == 2
     assert waiting.report_due_at == first_retry + timedelta(seconds=2 * grades.RETRY_BASE_SECONDS)
     assert not standalone.StandaloneGrade.objects.exists()
     assert grades.report_pending_grades(now=waiting.report_due_at) == (1, 0)  # the gradebook is back
-    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(4.0)
+    assert standalone.get_grade(student, BLOCK).earned == pytest.approx(4.0)
     assert not queued().exists()
     waiting.refresh_from_db()
     assert (waiting.report_tries, waiting.report_error) == (0, "")  # cleared with the mark
@@ -142,21 +142,22 @@ def test_reports_of_one_learner_and_assessment_are_made_once(
         take(assessment, student, right=True, capture=django_capture_on_commit_callbacks)
         take(assessment, student, right=False, capture=django_capture_on_commit_callbacks)
     assert queued().count() == 2
-    with mock.patch.object(standalone, "report_score", wraps=standalone.report_score) as report:
+    with mock.patch.object(standalone, "publish_grade", wraps=standalone.publish_grade) as report:
         assert grades.report_pending_grades() == (1, 0)
     report.assert_called_once()
-    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(2.0)  # the latest attempt
+    assert standalone.get_grade(student, BLOCK).earned == pytest.approx(2.0)  # the latest attempt
     assert not queued().exists()
 
 
-def test_report_score_validates(make_user: Any) -> None:
-    from django.utils import timezone
-
+def test_publish_grade_validates_and_caps(make_user: Any) -> None:
     user = make_user()
-    with pytest.raises(ValueError):
-        platform.report_score(user, COURSE, usage_key=str(SUBTOPIC), earned=1, possible=0, graded_at=timezone.now())
-    platform.report_score(user, COURSE, usage_key=str(SUBTOPIC), earned=5, possible=4, graded_at=timezone.now())
-    assert standalone.get_grade(user, str(SUBTOPIC)).earned == 4  # capped at possible
+    for value, max_value in [(1, 0), (-1, 4), (1, float("nan")), (1, float("inf"))]:
+        with pytest.raises(ValueError):
+            platform.publish_grade(user, BLOCK, value=value, max_value=max_value)
+    platform.publish_grade(user, BLOCK, value=5, max_value=4)
+    grade = standalone.get_grade(user, BLOCK)
+    assert (grade.earned, grade.possible) == (4, 4)  # capped at max_value
+    assert grade.course_key == COURSE
 
 
 def test_by_default_the_drain_task_is_queued_after_commit_once_per_window(
@@ -175,8 +176,8 @@ def test_by_default_the_drain_task_is_queued_after_commit_once_per_window(
     from ve_edu_vault.assessments.tasks import report_pending_grades
 
     assert report_pending_grades.run() == 2
-    assert standalone.get_grade(first, str(SUBTOPIC)) is not None
-    assert standalone.get_grade(second, str(SUBTOPIC)) is not None
+    assert standalone.get_grade(first, BLOCK) is not None
+    assert standalone.get_grade(second, BLOCK) is not None
     assert not queued().exists()
 
 
@@ -195,4 +196,4 @@ def test_a_broker_outage_loses_no_report(
     from ve_edu_vault.assessments.tasks import report_pending_grades
 
     assert report_pending_grades.run() == 1  # the beat's periodic run
-    assert standalone.get_grade(student, str(SUBTOPIC)).earned == pytest.approx(4.0)
+    assert standalone.get_grade(student, BLOCK).earned == pytest.approx(4.0)

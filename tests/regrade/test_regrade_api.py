@@ -118,18 +118,18 @@ def test_regraded_grades_reach_the_gradebook(
     make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Regression: the regrade's hand-off found no queued report and the gradebook kept the old grade."""
-    from tests.assessments.api_builders import SUBTOPIC
+    from tests.assessments.api_builders import BLOCK
     from ve_edu_vault.platform.backends import standalone
 
     settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
     with django_capture_on_commit_callbacks(execute=True):
         assessment, students, _views = scenario(make_user, ["a", "b"])
-    before = {student.pk: standalone.get_grade(student, str(SUBTOPIC)).earned for student in students}
+    before = {student.pk: standalone.get_grade(student, BLOCK).earned for student in students}
     assert before == {students[0].pk: pytest.approx(4.0), students[1].pk: pytest.approx(3.0)}
     correct_the_key(capital_question_id(assessment))
     with django_capture_on_commit_callbacks(execute=True):
         api.run_batches(api.plan(capital_question_id(assessment)).id)
-    after = {student.pk: standalone.get_grade(student, str(SUBTOPIC)).earned for student in students}
+    after = {student.pk: standalone.get_grade(student, BLOCK).earned for student in students}
     assert after == {students[0].pk: pytest.approx(3.0), students[1].pk: pytest.approx(4.0)}
 
 
