@@ -1,4 +1,4 @@
-"""Grade hand-off: grading queues the publication (outbox), after commit the bound block publishes it; the signal is sent."""
+"""Grade hand-off: grading queues the publication (outbox); after commit the bound block publishes it."""
 
 from __future__ import annotations
 
