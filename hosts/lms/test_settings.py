@@ -35,7 +35,7 @@ else:
 
     INSTALLED_APPS.append("workbench")  # noqa: F405
     # The workbench's sample blocks (its vertical_demo holds the scenario's block) keep their templates here.
-    TEMPLATES[0]["DIRS"].append(Path(sample_xblocks.__file__).parent / "basic" / "templates")  # noqa: F405
+    TEMPLATES[0]["DIRS"].append(Path(sample_xblocks.__file__).parent / "basic" / "templates")  # type: ignore[attr-defined]  # noqa: F405
     ROOT_URLCONF = "hosts.lms.test_urls"
     WORKBENCH = {"reset_state_on_restart": False, "services": {}}
     EXCLUDED_XBLOCKS: set[str] = set()
