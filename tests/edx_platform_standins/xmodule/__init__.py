@@ -1,0 +1,1 @@
+"""Stand-in package of edx-platform (tests only)."""

@@ -1,0 +1,5 @@
+"""Stand-in of openedx-platform ``xmodule/modulestore/exceptions.py``."""
+
+
+class ItemNotFoundError(Exception):
+    pass
