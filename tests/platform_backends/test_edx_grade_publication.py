@@ -16,8 +16,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from tests.assessments.api_builders import BLOCK, by_title, learner, make_assessment, right_answers
 
+from tests.assessments.api_builders import BLOCK, by_title, learner, make_assessment, right_answers
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Attempt
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
-
 from xmodule.services import EventPublishingService
 
 #: (user id, usage key) pairs the stand-in ``has_access`` refuses.
