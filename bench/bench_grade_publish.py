@@ -90,7 +90,7 @@ def _build(attempts: int) -> int:
     )
     usage_id = "vault-assessment.ve_vault_assessment.d0.u0"
     api.bind_block(WORKBENCH_COURSE.make_usage_key("ve_vault_assessment", usage_id), assessment_id=assessment.id)
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     User.objects.bulk_create([User(username=f"bench{i}") for i in range(attempts)], batch_size=2000)
     users = list(User.objects.filter(username__startswith="bench").values_list("pk", flat=True))
     now = timezone.now()
