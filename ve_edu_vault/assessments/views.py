@@ -263,5 +263,7 @@ def authoring_edit(request: HttpRequest, course_key: str, assessment_id: int) ->
         ),
         "preview": preview,
         "accommodations": api.list_accommodations(assessment_id),
+        "block_key": api.bound_blocks(key).get(assessment_id),
+        "outbox": api.grade_report_status(assessment_id),
     }
     return render(request, "ve_edu_vault/assessments/authoring_edit.html", context, status=status)
