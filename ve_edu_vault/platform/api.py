@@ -1,5 +1,5 @@
 """
-Facade over the configured platform backend: enrollments, course roles, users, the modulestore.
+Facade over the configured platform backend: enrollments, course roles, users, the modulestore, grades.
 
 Every caller in the plugin uses these functions; which backend answers is a setting.
 """
