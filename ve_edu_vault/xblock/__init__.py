@@ -7,5 +7,5 @@ keyed by the block's usage key). Learners take the assessment inline: the same m
 plugin's take page, over the same REST API with the LMS session. The block is scorable (``has_score``,
 ``weight``, ``max_score()``); its grade is published as the standard ``grade`` event from the grade outbox
 (``assessments/grades.py``), with the block loaded for the learner through the platform adapter.
-See docs/decisions/0003-grades-to-the-platform.rst and 0006-vault-assessment-xblock.rst.
+See docs/decisions/0003-grades-to-the-platform.rst and 0008-vault-assessment-xblock.rst.
 """
