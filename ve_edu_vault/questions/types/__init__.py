@@ -5,7 +5,7 @@ Built-in question types, one module per type; each exposes ``validate``, ``grade
 
 from __future__ import annotations
 
-from . import dropdown, fill_in_blank, multi_select, multiple_choice, numeric
+from . import dropdown, extended_text, fill_in_blank, multi_select, multiple_choice, numeric
 from ._base import QuestionType
 
 __all__ = ["BUILTIN_TYPES", "QuestionType"]
@@ -16,4 +16,5 @@ BUILTIN_TYPES: tuple[QuestionType, ...] = (
     fill_in_blank.QUESTION_TYPE,
     numeric.QUESTION_TYPE,
     dropdown.QUESTION_TYPE,
+    extended_text.QUESTION_TYPE,
 )
