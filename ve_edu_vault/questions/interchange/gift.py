@@ -389,6 +389,10 @@ def _question(entry: ExportQuestion, warnings: list[str]) -> str:
     answers = _answers(part)
     if content.hints:
         warnings.append("hints are not kept (GIFT has none)")
+    if part.config.get("shuffle"):
+        warnings.append("shuffling is not kept (GIFT leaves it to Moodle's default)")
+    if any(choice.get("fixed") for choice in part.config.get("choices", ())):
+        warnings.append("fixed choice positions are not kept")
     expected_points = 0.0 if part.type == "extended_text" else 1.0
     if content.points != expected_points:
         warnings.append(f"points ({content.points:g}) are not kept (GIFT has none)")

@@ -219,7 +219,7 @@ def _numerical(question: etree._Element, warnings: list[str]) -> QuestionPart:
 def _essay(question: etree._Element, warnings: list[str]) -> QuestionPart:
     config: dict[str, Any] = {}
     lines = _plain(question, "responsefieldlines")
-    if lines.isdigit() and 1 <= int(lines) <= 200:
+    if lines.isdigit() and 1 <= int(lines) <= 200 and int(lines) != 15:  # 15: Moodle's default
         config["expected_lines"] = int(lines)
     key = {}
     model = _rich(question.find("graderinfo"), warnings, "grader information")

@@ -112,10 +112,10 @@ class SafePackage:
         total = 0
         for info in infos:
             path = _member_path(info.filename, file=file)
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
+            kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
+            if kind == stat.S_IFLNK:
                 raise FormatError(f"package member {info.filename!r} is a link; links are refused", file=file)
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                 raise FormatError(f"package member {info.filename!r} is a device or FIFO; refused", file=file)
             if info.flag_bits & 0x1:
                 raise FormatError(f"package member {info.filename!r} is encrypted", file=file)
