@@ -20,7 +20,13 @@ from ve_edu_vault.platform.models import (
     StandaloneGrade,
     StandalonePublishedOutline,
 )
-from ve_edu_vault.questions.models import Question, QuestionTag, QuestionVersion
+from ve_edu_vault.questions.models import (
+    Question,
+    QuestionImportJob,
+    QuestionSource,
+    QuestionTag,
+    QuestionVersion,
+)
 from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
 
 __all__ = [
@@ -34,6 +40,8 @@ __all__ = [
     "MasteryEvent",
     "MasteryState",
     "Question",
+    "QuestionImportJob",
+    "QuestionSource",
     "QuestionTag",
     "QuestionVersion",
     "RegradeItem",

@@ -22,17 +22,29 @@ from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
 
 from .data import QuestionContent
-from .data_api import ImportReport, NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
+from .data_api import (
+    ImportJobData,
+    ImportReport,
+    InterchangeReport,
+    NewVersion,
+    QuestionData,
+    QuestionFilters,
+    QuestionPage,
+    QuestionVersionData,
+)
 from .errors import QuestionError
 from .grading import grade_question, validate_content
 from .import_olx import import_olx_course
+from .interchange_service import export_questions, import_questions, vault_identifier
 from .olx import export_problem
 from .repositories import get_repository
 from .repositories.django_orm import VERSION_WITH_NODE_COLUMNS, version_with_node_from_values
 
 __all__ = [
     "VERSION_WITH_NODE_COLUMNS",
+    "ImportJobData",
     "ImportReport",
+    "InterchangeReport",
     "QuestionData",
     "QuestionPage",
     "QuestionVersionData",
@@ -41,11 +53,13 @@ __all__ = [
     "create_question",
     "edit_question",
     "export_olx",
+    "export_questions",
     "get_question",
     "get_questions",
     "get_version",
     "get_versions",
     "import_olx_course",
+    "import_questions",
     "list_questions",
     "list_versions",
     "node_ids",
@@ -53,6 +67,7 @@ __all__ = [
     "preview_grade",
     "question_nodes",
     "restore_question",
+    "vault_identifier",
     "version_with_node_from_values",
     "versions_with_nodes",
 ]

@@ -23,7 +23,10 @@ from .content_memo import parsed_content
 from .data import QuestionContent
 
 __all__ = [
+    "ImportJobData",
     "ImportReport",
+    "InterchangeReport",
+    "NewSource",
     "NewVersion",
     "QuestionData",
     "QuestionFilters",
@@ -167,4 +170,102 @@ class ImportReport:
             "unchanged": self.unchanged,
             "by_type": dict(self.by_type),
             "unsupported": [dict(item) for item in self.unsupported],
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewSource:
+    """A source identifier to record for a question (``QuestionSource``)."""
+
+    question_id: int
+    source_key: str
+    source_id: str
+    format: str
+
+
+def source_key(source_id: str) -> str:
+    """The stored, indexed form of a source identifier (sha256 hex)."""
+    return hashlib.sha256(source_id.encode()).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ImportJobData:
+    """An upload waiting for, or done with, its import (Studio page and REST; ``QuestionImportJob``)."""
+
+    id: int
+    course_key: CourseKey
+    file_name: str
+    storage_name: str
+    size: int
+    format: str
+    node_usage_key: str
+    partial: bool
+    status: str
+    done: int
+    total: int
+    preview: dict[str, Any] | None
+    report: dict[str, Any] | None
+    error: str
+    created_by_id: int | None
+    created: datetime
+    modified: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "course_key": str(self.course_key),
+            "file_name": self.file_name,
+            "size": self.size,
+            "format": self.format,
+            "node_usage_key": self.node_usage_key or None,
+            "partial": self.partial,
+            "status": self.status,
+            "done": self.done,
+            "total": self.total,
+            "preview": self.preview,
+            "report": self.report,
+            "error": self.error or None,
+            "created": self.created.isoformat(),
+            "modified": self.modified.isoformat(),
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterchangeReport:
+    """
+    The outcome of an interchange import or its preview: the ``--json`` contract of ``vault_import_questions``
+    and the body of the REST import endpoint (``docs/question_interchange_json.rst``).
+    """
+
+    course_key: str
+    file: str
+    format: str
+    status: str
+    dry_run: bool
+    partial: bool
+    created: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "course_key": self.course_key,
+            "file": self.file,
+            "format": self.format,
+            "status": self.status,
+            "dry_run": self.dry_run,
+            "partial": self.partial,
+            "counts": {
+                "created": len(self.created),
+                "updated": len(self.updated),
+                "unchanged": len(self.unchanged),
+                "refused": len(self.refused),
+            },
+            "created": [dict(entry) for entry in self.created],
+            "updated": [dict(entry) for entry in self.updated],
+            "unchanged": [dict(entry) for entry in self.unchanged],
+            "refused": [dict(entry) for entry in self.refused],
+            "warnings": [dict(entry) for entry in self.warnings],
         }

@@ -104,3 +104,71 @@ class QuestionTag(models.Model):
 
     def __str__(self) -> str:
         return self.tag
+
+
+class QuestionSource(models.Model):
+    """
+    Where a question came from in another system's file: the match key of a re-import (ADR 0006).
+
+    ``source_id`` is the format family's identifier (``moodle:Geography#id:cap-fr``, ``qti:ITEM-1``...);
+    ``source_key`` its sha256, the unique, indexable form (MariaDB cannot index long text).
+
+    .. no_pii: course content identifiers only.
+    """
+
+    course_key = CourseKeyField(max_length=255)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="sources")
+    source_key = models.CharField(max_length=64)
+    source_id = models.TextField()
+    format = models.CharField(max_length=32)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [models.UniqueConstraint(fields=["course_key", "source_key"], name="vault_qsource_key_uniq")]
+
+    def __str__(self) -> str:
+        return self.source_id
+
+
+class QuestionImportJob(models.Model):
+    """
+    One upload to import (Studio page, REST): its file, its preview, its outcome. Also the audit record
+    of an import: who, when, which file, what was created, updated and refused.
+
+    .. pii: ``created_by`` links to the staff user who uploaded the file. Kept as an audit record; the
+       link is nulled (SET_NULL) when the user is deleted.
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
+
+    UPLOADED, PREVIEWING, PREVIEWED, IMPORTING, IMPORTED, REFUSED, FAILED = (
+        "uploaded", "previewing", "previewed", "importing", "imported", "refused", "failed",
+    )  # fmt: skip
+    STATUSES = [(value, value) for value in (UPLOADED, PREVIEWING, PREVIEWED, IMPORTING, IMPORTED, REFUSED, FAILED)]
+
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    file_name = models.CharField(max_length=255)
+    # Where the upload is kept until the import finishes (the import storage, see conf.import_storage()).
+    storage_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    format = models.CharField(max_length=32, default="auto")
+    node_usage_key = models.CharField(max_length=255, blank=True)
+    partial = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=STATUSES, default=UPLOADED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.file_name} into {self.course_key}"

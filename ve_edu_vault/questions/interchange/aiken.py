@@ -53,8 +53,16 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
             options.append((option.group(1), option.group(2).strip()))
         elif options:
             stem = " ".join(question)
-            items.append(refused_item(source_id=source_id(stem), label=stem[:60], file=name, line=start,
-                                      kind="multichoice", reason="the options are not followed by an ANSWER: line"))  # fmt: skip
+            items.append(
+                refused_item(
+                    source_id=source_id(stem),
+                    label=stem[:60],
+                    file=name,
+                    line=start,
+                    kind="multichoice",
+                    reason="the options are not followed by an ANSWER: line",
+                )
+            )
             question, options, start = [line], [], number
         elif answer:
             raise FormatError("ANSWER: without a question before it", file=name, line=number)
@@ -66,8 +74,16 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
             raise FormatError(f"the file holds more than {limits.max_items} questions", file=name, line=number)
     if question:
         stem = " ".join(question)
-        items.append(refused_item(source_id=source_id(stem), label=stem[:60], file=name, line=start,
-                                  kind="multichoice", reason="the question has no ANSWER: line"))  # fmt: skip
+        items.append(
+            refused_item(
+                source_id=source_id(stem),
+                label=stem[:60],
+                file=name,
+                line=start,
+                kind="multichoice",
+                reason="the question has no ANSWER: line",
+            )
+        )
     return ReadResult(format="aiken", file=name, items=tuple(items))
 
 
@@ -77,21 +93,40 @@ def _finish(question: list[str], options: list[tuple[str, str]], answer: str, na
     letters = [letter for letter, _ in options]
     letter = answer[:1]
     if len(options) < 2:
-        return refused_item(source_id=sid, label=label, file=name, line=line, kind="multichoice",
-                            reason="a question needs at least two options")  # fmt: skip
+        return refused_item(
+            source_id=sid,
+            label=label,
+            file=name,
+            line=line,
+            kind="multichoice",
+            reason="a question needs at least two options",
+        )
     if len(set(letters)) != len(letters):
-        return refused_item(source_id=sid, label=label, file=name, line=line, kind="multichoice",
-                            reason="two options have the same letter")  # fmt: skip
+        return refused_item(
+            source_id=sid,
+            label=label,
+            file=name,
+            line=line,
+            kind="multichoice",
+            reason="two options have the same letter",
+        )
     if letter not in letters:
-        return refused_item(source_id=sid, label=label, file=name, line=line, kind="multichoice",
-                            reason=f"ANSWER: {answer} names no option")  # fmt: skip
+        return refused_item(
+            source_id=sid,
+            label=label,
+            file=name,
+            line=line,
+            kind="multichoice",
+            reason=f"ANSWER: {answer} names no option",
+        )
     choices = [(plain_to_html(text), 1.0 if key == letter else 0.0, "") for key, text in options]
     try:
         part = single_choice_part(choices)
     except Refused as error:
         return refused_item(source_id=sid, label=label, file=name, line=line, kind="multichoice", reason=error.reason)
-    return item(source_id=sid, label=label, file=name, line=line, kind="multichoice", parts=[part],
-                prompt=plain_to_html(stem))  # fmt: skip
+    return item(
+        source_id=sid, label=label, file=name, line=line, kind="multichoice", parts=[part], prompt=plain_to_html(stem)
+    )
 
 
 def _question(content: QuestionContent, warnings: list[str]) -> str:
@@ -101,9 +136,17 @@ def _question(content: QuestionContent, warnings: list[str]) -> str:
     items = part.config["choices" if part.type == "multiple_choice" else "options"]
     if len(items) > 26:
         raise Refused("Aiken letters its options A to Z; this question has more than 26")
-    lost = [name for name, present in (("title", content.title), ("explanation", content.explanation),
-                                        ("hints", content.hints), ("tags", content.tags),
-                                        ("feedback", part.answer_key.get("feedback"))) if present]  # fmt: skip
+    lost = [
+        name
+        for name, present in (
+            ("title", content.title),
+            ("explanation", content.explanation),
+            ("hints", content.hints),
+            ("tags", content.tags),
+            ("feedback", part.answer_key.get("feedback")),
+        )
+        if present
+    ]
     if lost:
         warnings.append("not kept (Aiken has no place for them): " + ", ".join(lost))
     stem = html_to_plain("\n".join(t for t in (content.prompt, part.prompt) if t)).replace("\n", " ")
@@ -135,9 +178,14 @@ def write(questions: Sequence[ExportQuestion]) -> ExportResult:
             skipped.append((entry.identifier, error.reason))
             continue
         warned.extend((entry.identifier, warning) for warning in warnings)
-    return ExportResult(data="\n".join(chunks).encode(), filename="questions.aiken.txt",
-                        content_type="text/plain; charset=utf-8", written=len(chunks), skipped=tuple(skipped),
-                        warnings=tuple(warned))  # fmt: skip
+    return ExportResult(
+        data="\n".join(chunks).encode(),
+        filename="questions.aiken.txt",
+        content_type="text/plain; charset=utf-8",
+        written=len(chunks),
+        skipped=tuple(skipped),
+        warnings=tuple(warned),
+    )
 
 
 def detect(name: str, head: bytes) -> bool:
@@ -147,5 +195,6 @@ def detect(name: str, head: bytes) -> bool:
     )
 
 
-FORMAT = QuestionFormat(name="aiken", label="Aiken", family=FAMILY, read=read, write=write, detect=detect,
-                        extensions=(".txt",))  # fmt: skip
+FORMAT = QuestionFormat(
+    name="aiken", label="Aiken", family=FAMILY, read=read, write=write, detect=detect, extensions=(".txt",)
+)

@@ -34,8 +34,14 @@ def choice_items(texts: Sequence[str], ids: Sequence[str] | None = None) -> list
     return [{"id": ids[i] if ids else f"choice_{i}", "text": text} for i, text in enumerate(texts)]
 
 
-def single_choice_part(choices: Sequence[Choice], *, shuffle: bool = False, ids: Sequence[str] | None = None,
-                       list_name: str = "choices", qtype: str = "multiple_choice") -> QuestionPart:  # fmt: skip
+def single_choice_part(
+    choices: Sequence[Choice],
+    *,
+    shuffle: bool = False,
+    ids: Sequence[str] | None = None,
+    list_name: str = "choices",
+    qtype: str = "multiple_choice",
+) -> QuestionPart:
     """One correct choice (fraction 1); others must be 0 (partial credit has no place in one-answer types)."""
     correct = [i for i, (_, fraction, _) in enumerate(choices) if abs(fraction - 1) < 1e-6]
     if len(correct) != 1:
@@ -54,8 +60,9 @@ def single_choice_part(choices: Sequence[Choice], *, shuffle: bool = False, ids:
     return QuestionPart(id="part_0", type=qtype, config=config, answer_key=answer_key)
 
 
-def multi_choice_part(choices: Sequence[Choice], *, shuffle: bool = False,
-                      ids: Sequence[str] | None = None) -> QuestionPart:  # fmt: skip
+def multi_choice_part(
+    choices: Sequence[Choice], *, shuffle: bool = False, ids: Sequence[str] | None = None
+) -> QuestionPart:
     """
     Several correct answers with Moodle/GIFT fractions. Representable: each right answer ``1/k`` and each wrong
     one ``-1/k`` (the vault's ``penalty`` rule, which Moodle computes the same way and floors at 0).
@@ -113,19 +120,50 @@ def item(
         )
         validate_content(content)
     except QuestionError as error:
-        return refused_item(source_id=source_id, label=label, file=file, line=line, kind=kind,
-                            reason=f"invalid question: {error}", category=category,
-                            identifier=identifier)  # fmt: skip
+        return refused_item(
+            source_id=source_id,
+            label=label,
+            file=file,
+            line=line,
+            kind=kind,
+            reason=f"invalid question: {error}",
+            category=category,
+            identifier=identifier,
+        )
     return SourceItem(
-        source_id=source_id, label=label, file=file, line=line, kind=kind, content=content,
-        category=category, warnings=tuple(warnings), identifier=identifier,
-    )  # fmt: skip
+        source_id=source_id,
+        label=label,
+        file=file,
+        line=line,
+        kind=kind,
+        content=content,
+        category=category,
+        warnings=tuple(warnings),
+        identifier=identifier,
+    )
 
 
-def refused_item(*, source_id: str, label: str, file: str, line: int | None, kind: str, reason: str,
-                 category: tuple[str, ...] = (), identifier: str = "") -> SourceItem:  # fmt: skip
-    return SourceItem(source_id=source_id, label=label, file=file, line=line, kind=kind, reason=reason,
-                      category=category, identifier=identifier)  # fmt: skip
+def refused_item(
+    *,
+    source_id: str,
+    label: str,
+    file: str,
+    line: int | None,
+    kind: str,
+    reason: str,
+    category: tuple[str, ...] = (),
+    identifier: str = "",
+) -> SourceItem:
+    return SourceItem(
+        source_id=source_id,
+        label=label,
+        file=file,
+        line=line,
+        kind=kind,
+        reason=reason,
+        category=category,
+        identifier=identifier,
+    )
 
 
 def as_single_part(content: QuestionContent, format_label: str) -> QuestionPart:

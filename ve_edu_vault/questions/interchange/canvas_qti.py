@@ -100,8 +100,10 @@ def _choice_part(item_element: etree._Element, feedback: dict[str, str], truefal
     right = {v.text.strip() for c in _scoring_conditions(item_element) for v in c.iter("varequal") if v.text}
     ids = [ident for ident, _ in choices]
     if truefalse:
-        ids = ["true" if _plain(text).lower() == "true" else "false" if _plain(text).lower() == "false" else ident
-               for ident, text in choices]  # fmt: skip
+        ids = [
+            "true" if _plain(text).lower() == "true" else "false" if _plain(text).lower() == "false" else ident
+            for ident, text in choices
+        ]
     return single_choice_part(
         [(text, 1.0 if ident in right else 0.0, feedback.get(f"{ident}_fb", "")) for ident, text in choices],
         ids=ids,
@@ -135,8 +137,12 @@ def _multiple_answers(item_element: etree._Element, feedback: dict[str, str]) ->
     selected = {ident: {"selected": feedback[f"{ident}_fb"]} for ident in ids if feedback.get(f"{ident}_fb")}
     if selected:
         key["feedback"] = selected
-    return QuestionPart(id="part_0", type="multi_select",
-                        config={"choices": items, "shuffle": False, "partial_credit": "penalty"}, answer_key=key)  # fmt: skip
+    return QuestionPart(
+        id="part_0",
+        type="multi_select",
+        config={"choices": items, "shuffle": False, "partial_credit": "penalty"},
+        answer_key=key,
+    )
 
 
 def _blank_answers(item_element: etree._Element, respident: str | None) -> list[str]:
@@ -200,17 +206,34 @@ def _dropdowns(item_element: etree._Element, feedback: dict[str, str]) -> list[Q
     lids = item_element.findall("presentation/response_lid")
     if not lids:
         raise Refused("the item has no response_lid")
-    right = {v.get("respident"): v.text.strip() for c in _scoring_conditions(item_element) for v in c.iter("varequal") if v.text}  # noqa: E501
+    right = {
+        v.get("respident"): v.text.strip()
+        for c in _scoring_conditions(item_element)
+        for v in c.iter("varequal")
+        if v.text
+    }
     for lid in lids:
         ident = lid.get("ident", "")
         variable = _plain(_mattext(lid)) or ident
         choices = _choices(lid)
         part = single_choice_part(
-            [(text, 1.0 if right.get(ident) == choice else 0.0, feedback.get(f"{choice}_fb", "")) for choice, text in choices],  # noqa: E501
-            ids=[choice for choice, _ in choices], list_name="options", qtype="dropdown",
-        )  # fmt: skip
-        parts.append(QuestionPart(id=ident or f"part_{len(parts)}", type="dropdown", prompt=variable,
-                                  config=part.config, answer_key=part.answer_key))  # fmt: skip
+            [
+                (text, 1.0 if right.get(ident) == choice else 0.0, feedback.get(f"{choice}_fb", ""))
+                for choice, text in choices
+            ],
+            ids=[choice for choice, _ in choices],
+            list_name="options",
+            qtype="dropdown",
+        )
+        parts.append(
+            QuestionPart(
+                id=ident or f"part_{len(parts)}",
+                type="dropdown",
+                prompt=variable,
+                config=part.config,
+                answer_key=part.answer_key,
+            )
+        )
     return parts
 
 
@@ -248,8 +271,16 @@ def _read_item(item_element: etree._Element, file: str, category: tuple[str, ...
         else:
             raise Refused(f"Canvas question type {qtype or '(none)'!r} is not supported")
     except Refused as error:
-        return refused_item(source_id=sid, label=label, file=file, line=line, kind=qtype or "item",
-                            reason=error.reason, category=category, identifier=ident)  # fmt: skip
+        return refused_item(
+            source_id=sid,
+            label=label,
+            file=file,
+            line=line,
+            kind=qtype or "item",
+            reason=error.reason,
+            category=category,
+            identifier=ident,
+        )
     try:
         points = float(meta.get("points_possible", "1") or "1")
     except ValueError:
@@ -257,9 +288,21 @@ def _read_item(item_element: etree._Element, file: str, category: tuple[str, ...
     if parts[0].type == "extended_text":
         points = 0.0
     prompt = _mattext(item_element.find("presentation/material"))
-    return item(source_id=sid, label=label, file=file, line=line, kind=qtype, parts=parts, title=title,
-                prompt=prompt, explanation=feedback.get("general_fb", ""), points=max(points, 0.0),
-                category=category, warnings=warnings, identifier=ident)  # fmt: skip
+    return item(
+        source_id=sid,
+        label=label,
+        file=file,
+        line=line,
+        kind=qtype,
+        parts=parts,
+        title=title,
+        prompt=prompt,
+        explanation=feedback.get("general_fb", ""),
+        points=max(points, 0.0),
+        category=category,
+        warnings=warnings,
+        identifier=ident,
+    )
 
 
 def _items(root: etree._Element, file: str, category: tuple[str, ...], limits: ReadLimits) -> list[SourceItem]:
@@ -290,15 +333,24 @@ def read_canvas(package: SafePackage, name: str, limits: ReadLimits) -> ReadResu
     manifest = package.xml("imsmanifest.xml")
     documents: list[str] = []
     for resource in manifest.iter():
-        if _local(resource.tag) != "resource" or resource.get("type") not in ("imsqti_xmlv1p2", "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"):  # noqa: E501
+        if _local(resource.tag) != "resource" or resource.get("type") not in (
+            "imsqti_xmlv1p2",
+            "imsqti_xmlv1p2/imscc_xmlv1p1/assessment",
+        ):
             continue
         for file_element in resource:
             href = file_element.get("href") if _local(file_element.tag) == "file" else None
             if href and not href.endswith("assessment_meta.xml"):
                 documents.append(resolve_href("imsmanifest.xml", href, file=f"{name}/imsmanifest.xml"))
     if not documents:
-        documents = [p for p in package.names() if p.endswith((".xml", ".qti")) and p != "imsmanifest.xml"
-                     and not p.endswith("assessment_meta.xml") and b"questestinterop" in package.read(p)[:2048]]  # fmt: skip
+        documents = [
+            p
+            for p in package.names()
+            if p.endswith((".xml", ".qti"))
+            and p != "imsmanifest.xml"
+            and not p.endswith("assessment_meta.xml")
+            and b"questestinterop" in package.read(p)[:2048]
+        ]
     items: list[SourceItem] = []
     for path in dict.fromkeys(documents):
         meta_path = path.rsplit("/", 1)[0] + "/assessment_meta.xml" if "/" in path else "assessment_meta.xml"
@@ -319,5 +371,6 @@ def _read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
 
 from .data import QuestionFormat  # noqa: E402
 
-FORMAT = QuestionFormat(name="canvas-qti12", label="Canvas QTI 1.2 export", family=FAMILY, read=_read,
-                        extensions=(".zip",))  # fmt: skip
+FORMAT = QuestionFormat(
+    name="canvas-qti12", label="Canvas QTI 1.2 export", family=FAMILY, read=_read, extensions=(".zip",)
+)

@@ -29,8 +29,15 @@ from .text import html_to_plain, plain_to_html, short_hash
 __all__ = ["FORMAT", "read", "write"]
 
 # Escaped control characters become private-use characters while parsing (Moodle uses "&&058;" placeholders).
-_ESCAPES = {"\\:": "\ue03a", "\\#": "\ue023", "\\=": "\ue03d", "\\{": "\ue07b", "\\}": "\ue07d", "\\~": "\ue07e",
-            "\\n": "\ue00a"}  # fmt: skip
+_ESCAPES = {
+    "\\:": "\ue03a",
+    "\\#": "\ue023",
+    "\\=": "\ue03d",
+    "\\{": "\ue07b",
+    "\\}": "\ue07d",
+    "\\~": "\ue07e",
+    "\\n": "\ue00a",
+}
 _RESTORE = {"\ue03a": ":", "\ue023": "#", "\ue03d": "=", "\ue07b": "{", "\ue07d": "}", "\ue07e": "~", "\ue00a": "\n"}
 _BACKSLASH = "\ue05c"
 _WEIGHT = re.compile(r"^%(-?[0-9]{1,3}(?:\.[0-9]*)?)%")
@@ -122,8 +129,12 @@ def _shortanswer(answers_text: str, fmt: str, warnings: list[str]) -> QuestionPa
     if not accepted:
         raise Refused("no answer gives full credit")
     key = {"answers": accepted, "case_sensitive": False, "ignore_accents": False, "regexp": False}
-    return QuestionPart(id="part_0", type="fill_in_blank", config={"blanks": [{"id": "blank_0"}]},
-                        answer_key={"blanks": {"blank_0": key}})  # fmt: skip
+    return QuestionPart(
+        id="part_0",
+        type="fill_in_blank",
+        config={"blanks": [{"id": "blank_0"}]},
+        answer_key={"blanks": {"blank_0": key}},
+    )
 
 
 def _numerical(answers_text: str, warnings: list[str]) -> QuestionPart:
@@ -279,13 +290,23 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
             count = names[(category, key)]
             sid = source_id(category, name=key + ("" if count == 1 else f"~{count}"))
         label = title or html_to_plain(meta.get("prompt", ""))[:60] or f"question at line {line}"
-        if kind == "invalid" or "part" not in meta and kind != "essay":
+        if kind == "invalid" or ("part" not in meta and kind != "essay"):
             reason = meta.get("refusal") or {
                 "description": "a description without answers, not a question",
                 "match": "matching questions are not supported",
             }.get(kind, "not a GIFT question")
-            items.append(refused_item(source_id=sid, label=label, file=name, line=line, kind=kind, reason=reason,
-                                      category=category, identifier=idnumber))  # fmt: skip
+            items.append(
+                refused_item(
+                    source_id=sid,
+                    label=label,
+                    file=name,
+                    line=line,
+                    kind=kind,
+                    reason=reason,
+                    category=category,
+                    identifier=idnumber,
+                )
+            )
             continue
         if kind == "essay":
             warnings.append("essays are marked by a person in Moodle: kept as ungraded, 0 points")
@@ -293,10 +314,22 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
         else:
             part = meta["part"]
         items.append(
-            item(source_id=sid, label=label, file=name, line=line, kind=kind, parts=[part], title=title,
-                 prompt=meta["prompt"], explanation=meta.get("explanation", ""), tags=tags, category=category,
-                 warnings=warnings, identifier=idnumber)
-        )  # fmt: skip
+            item(
+                source_id=sid,
+                label=label,
+                file=name,
+                line=line,
+                kind=kind,
+                parts=[part],
+                title=title,
+                prompt=meta["prompt"],
+                explanation=meta.get("explanation", ""),
+                tags=tags,
+                category=category,
+                warnings=warnings,
+                identifier=idnumber,
+            )
+        )
     return ReadResult(format="gift", file=name, items=tuple(items))
 
 
@@ -305,8 +338,17 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
 
 def repchar(text: str) -> str:
     """Moodle's ``repchar``: escape ``\\ # = ~ { } :`` and line breaks."""
-    for char, escaped in (("\\", "\\\\"), ("#", "\\#"), ("=", "\\="), ("~", "\\~"), ("{", "\\{"), ("}", "\\}"),
-                          (":", "\\:"), ("\n", "\\n"), ("\r", "")):  # fmt: skip
+    for char, escaped in (
+        ("\\", "\\\\"),
+        ("#", "\\#"),
+        ("=", "\\="),
+        ("~", "\\~"),
+        ("{", "\\{"),
+        ("}", "\\}"),
+        (":", "\\:"),
+        ("\n", "\\n"),
+        ("\r", ""),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -422,9 +464,14 @@ def write(questions: Sequence[ExportQuestion]) -> ExportResult:
         chunks.append(text)
         warned.extend((entry.identifier, warning) for warning in warnings)
     data = "\n".join(chunks).encode()
-    return ExportResult(data=data, filename="questions.gift.txt", content_type="text/plain; charset=utf-8",
-                        written=len(questions) - len(skipped), skipped=tuple(skipped),
-                        warnings=tuple(warned))  # fmt: skip
+    return ExportResult(
+        data=data,
+        filename="questions.gift.txt",
+        content_type="text/plain; charset=utf-8",
+        written=len(questions) - len(skipped),
+        skipped=tuple(skipped),
+        warnings=tuple(warned),
+    )
 
 
 def detect(name: str, head: bytes) -> bool:
@@ -434,5 +481,6 @@ def detect(name: str, head: bytes) -> bool:
     return lowered.endswith(".txt") and (b"{" in head or b"::" in head)
 
 
-FORMAT = QuestionFormat(name="gift", label="GIFT", family=FAMILY, read=read, write=write, detect=detect,
-                        extensions=(".gift", ".txt"))  # fmt: skip
+FORMAT = QuestionFormat(
+    name="gift", label="GIFT", family=FAMILY, read=read, write=write, detect=detect, extensions=(".gift", ".txt")
+)

@@ -115,8 +115,13 @@ def _flag(question: etree._Element, tag: str, default: bool) -> bool:
 def _choices(question: etree._Element, warnings: list[str]) -> list[tuple[str, float, str]]:
     choices = []
     for index, answer in enumerate(question.findall("answer")):
-        choices.append((_rich(answer, warnings, f"answer {index + 1}"), _fraction(answer),
-                        _rich(answer.find("feedback"), warnings, f"feedback of answer {index + 1}")))  # fmt: skip
+        choices.append(
+            (
+                _rich(answer, warnings, f"answer {index + 1}"),
+                _fraction(answer),
+                _rich(answer.find("feedback"), warnings, f"feedback of answer {index + 1}"),
+            )
+        )
     return choices
 
 
@@ -168,8 +173,12 @@ def _shortanswer(question: etree._Element, warnings: list[str]) -> QuestionPart:
     else:
         answers, regexp = accepted, False
     key = {"answers": answers, "case_sensitive": case_sensitive, "ignore_accents": False, "regexp": regexp}
-    return QuestionPart(id="part_0", type="fill_in_blank", config={"blanks": [{"id": "blank_0"}]},
-                        answer_key={"blanks": {"blank_0": key}})  # fmt: skip
+    return QuestionPart(
+        id="part_0",
+        type="fill_in_blank",
+        config={"blanks": [{"id": "blank_0"}]},
+        answer_key={"blanks": {"blank_0": key}},
+    )
 
 
 def _number(text: str, what: str) -> float:
@@ -204,8 +213,12 @@ def _numerical(question: etree._Element, warnings: list[str]) -> QuestionPart:
     }
     units = []
     for unit in question.findall("units/unit"):
-        units.append({"name": _plain(unit, "unit_name"),
-                      "multiplier": _number(_plain(unit, "multiplier") or "1", "a unit multiplier")})  # fmt: skip
+        units.append(
+            {
+                "name": _plain(unit, "unit_name"),
+                "multiplier": _number(_plain(unit, "multiplier") or "1", "a unit multiplier"),
+            }
+        )
     if units:
         key["units"] = units
         grading = _plain(question, "unitgradingtype") or "0"
@@ -280,21 +293,40 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
         try:
             part = _parse_question(question, qtype, warnings)
         except Refused as error:
-            items.append(refused_item(source_id=sid, label=label, file=name, line=line, kind=qtype,
-                                      reason=error.reason, category=category, identifier=idnumber))  # fmt: skip
+            items.append(
+                refused_item(
+                    source_id=sid,
+                    label=label,
+                    file=name,
+                    line=line,
+                    kind=qtype,
+                    reason=error.reason,
+                    category=category,
+                    identifier=idnumber,
+                )
+            )
             continue
         points_text = _plain(question, "defaultgrade")
         points = 0.0 if part.type == "extended_text" else _safe_points(points_text, warnings)
         items.append(
             item(
-                source_id=sid, label=label, file=name, line=line, kind=qtype, parts=[part], title=title,
+                source_id=sid,
+                label=label,
+                file=name,
+                line=line,
+                kind=qtype,
+                parts=[part],
+                title=title,
                 prompt=_rich(question.find("questiontext"), warnings, "question text"),
                 explanation=_rich(question.find("generalfeedback"), warnings, "general feedback"),
                 hints=[_rich(hint, warnings, "hint") for hint in question.findall("hint")],
                 tags=[_plain(tag) for tag in question.findall("tags/tag")],
-                points=points, category=category, warnings=warnings, identifier=idnumber,
+                points=points,
+                category=category,
+                warnings=warnings,
+                identifier=idnumber,
             )
-        )  # fmt: skip
+        )
     return ReadResult(format="moodle-xml", file=name, items=tuple(items))
 
 
@@ -333,7 +365,9 @@ def default_name(content: QuestionContent) -> str:
     return (text[:80] or "Question").strip()
 
 
-def _answer(parent: etree._Element, fraction: float, text: str, feedback: str = "", *, fmt: str = "html") -> etree._Element:  # noqa: E501
+def _answer(
+    parent: etree._Element, fraction: float, text: str, feedback: str = "", *, fmt: str = "html"
+) -> etree._Element:
     answer = etree.SubElement(parent, "answer", {"fraction": _num(round(fraction * 100, 5)), "format": fmt})
     etree.SubElement(answer, "text").text = etree.CDATA(text) if "<" in text or "&" in text else text
     _text(answer, "feedback", feedback)
@@ -360,8 +394,13 @@ def _write_part(question: etree._Element, content: QuestionContent, part: Questi
         ids = [entry["id"] for entry in items]
         if part.type == "multiple_choice" and ids == ["true", "false"]:
             for entry in items:
-                _answer(question, 1.0 if entry["id"] == key["correct"] else 0.0, entry["id"],
-                        feedback.get(entry["id"], ""), fmt="moodle_auto_format")  # fmt: skip
+                _answer(
+                    question,
+                    1.0 if entry["id"] == key["correct"] else 0.0,
+                    entry["id"],
+                    feedback.get(entry["id"], ""),
+                    fmt="moodle_auto_format",
+                )
             return "truefalse"
         if part.type == "dropdown":
             warnings.append("a dropdown is written as a one-answer multichoice (same grading)")
@@ -369,7 +408,9 @@ def _write_part(question: etree._Element, content: QuestionContent, part: Questi
         _value(question, "shuffleanswers", "true" if config.get("shuffle") else "false")
         _value(question, "answernumbering", "abc")
         for entry in items:
-            _answer(question, 1.0 if entry["id"] == key["correct"] else 0.0, entry["text"], feedback.get(entry["id"], ""))
+            _answer(
+                question, 1.0 if entry["id"] == key["correct"] else 0.0, entry["text"], feedback.get(entry["id"], "")
+            )
         return "multichoice"
     if part.type == "multi_select":
         if config.get("partial_credit", "none") != "penalty":
@@ -493,8 +534,14 @@ def write(questions: Sequence[ExportQuestion]) -> ExportResult:
         warned.extend((entry.identifier, warning) for warning in dict.fromkeys(warnings))
     etree.indent(quiz, space="  ")
     data = etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return ExportResult(data=data, filename="questions.xml", content_type="application/xml", written=written,
-                        skipped=tuple(skipped), warnings=tuple(warned))  # fmt: skip
+    return ExportResult(
+        data=data,
+        filename="questions.xml",
+        content_type="application/xml",
+        written=written,
+        skipped=tuple(skipped),
+        warnings=tuple(warned),
+    )
 
 
 def detect(name: str, head: bytes) -> bool:

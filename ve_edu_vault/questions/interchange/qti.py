@@ -54,19 +54,37 @@ def _item(root: etree._Element, file: str) -> SourceItem:
     label = normalised.get("title") or identifier or file
     kind = f"QTI {version} item"
     if not identifier:
-        return refused_item(source_id=source_id(file), label=label, file=file, line=line, kind=kind,
-                            reason="the item has no identifier")  # fmt: skip
+        return refused_item(
+            source_id=source_id(file), label=label, file=file, line=line, kind=kind, reason="the item has no identifier"
+        )
     try:
         parsed = read_item(normalised)
     except Refused as error:
-        return refused_item(source_id=source_id(identifier), label=label, file=file, line=line, kind=kind,
-                            reason=error.reason, identifier=identifier)  # fmt: skip
+        return refused_item(
+            source_id=source_id(identifier),
+            label=label,
+            file=file,
+            line=line,
+            kind=kind,
+            reason=error.reason,
+            identifier=identifier,
+        )
     assert parsed.content is not None
     content = parsed.content
-    return item(source_id=source_id(identifier), label=label, file=file, line=line,
-                kind=f"{kind} ({', '.join(parsed.kinds)})", parts=content.parts, title=content.title,
-                prompt=content.prompt, explanation=content.explanation, points=content.points,
-                warnings=parsed.warnings, identifier=identifier)  # fmt: skip
+    return item(
+        source_id=source_id(identifier),
+        label=label,
+        file=file,
+        line=line,
+        kind=f"{kind} ({', '.join(parsed.kinds)})",
+        parts=content.parts,
+        title=content.title,
+        prompt=content.prompt,
+        explanation=content.explanation,
+        points=content.points,
+        warnings=parsed.warnings,
+        identifier=identifier,
+    )
 
 
 def read_package(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
@@ -83,8 +101,11 @@ def read_package(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
             files = [f for f in resource if _local(f.tag) == "file" and f.get("href")]
             href = files[0].get("href") if files else None
         if not href:
-            raise FormatError(f"resource {resource.get('identifier')!r} names no file", file=f"{name}/imsmanifest.xml",
-                              line=resource.sourceline)  # fmt: skip
+            raise FormatError(
+                f"resource {resource.get('identifier')!r} names no file",
+                file=f"{name}/imsmanifest.xml",
+                line=resource.sourceline,
+            )
         hrefs.append(resolve_href("imsmanifest.xml", href, file=f"{name}/imsmanifest.xml"))
     if not hrefs:
         from . import canvas_qti
@@ -108,8 +129,9 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
 
         return canvas_qti.read_document(root, name, limits)
     if _local(root.tag) not in ("assessmentItem", "qti-assessment-item"):
-        raise FormatError(f"expected a QTI assessment item or package, found <{_local(root.tag)}>", file=name,
-                          line=root.sourceline)  # fmt: skip
+        raise FormatError(
+            f"expected a QTI assessment item or package, found <{_local(root.tag)}>", file=name, line=root.sourceline
+        )
     return ReadResult(format="qti", file=name, items=(_item(root, name),))
 
 
@@ -156,14 +178,24 @@ def write_package(questions: Sequence[ExportQuestion], *, version: str) -> Expor
         for path, data in files.items():
             archive.writestr(path, data)
     suffix = "qti3" if version == "3.0" else "qti21"
-    return ExportResult(data=buffer.getvalue(), filename=f"questions-{suffix}.zip", content_type="application/zip",
-                        written=len(written), skipped=tuple(skipped), warnings=tuple(warned))  # fmt: skip
+    return ExportResult(
+        data=buffer.getvalue(),
+        filename=f"questions-{suffix}.zip",
+        content_type="application/zip",
+        written=len(written),
+        skipped=tuple(skipped),
+        warnings=tuple(warned),
+    )
 
 
 def _test(written: list[tuple[str, str]], version: str) -> etree._Element:
     test = etree.Element("assessmentTest", {"identifier": "vault-test", "title": "Question bank export"})
-    part = etree.SubElement(test, "testPart", {"identifier": "part-1", "navigationMode": "nonlinear", "submissionMode": "individual"})  # noqa: E501
-    section = etree.SubElement(part, "assessmentSection", {"identifier": "section-1", "title": "Questions", "visible": "true"})  # noqa: E501
+    part = etree.SubElement(
+        test, "testPart", {"identifier": "part-1", "navigationMode": "nonlinear", "submissionMode": "individual"}
+    )
+    section = etree.SubElement(
+        part, "assessmentSection", {"identifier": "section-1", "title": "Questions", "visible": "true"}
+    )
     for identifier, href in written:
         etree.SubElement(section, "assessmentItemRef", {"identifier": identifier, "href": f"../{href}"})
     return spell(test, version)
@@ -171,7 +203,9 @@ def _test(written: list[tuple[str, str]], version: str) -> etree._Element:
 
 def _manifest(written: list[tuple[str, str]], version: str) -> bytes:
     namespace = CP_NS[version]
-    manifest = etree.Element(f"{{{namespace}}}manifest", {"identifier": "vault-manifest"}, nsmap={None: namespace, "xsi": XSI})  # noqa: E501
+    manifest = etree.Element(
+        f"{{{namespace}}}manifest", {"identifier": "vault-manifest"}, nsmap={None: namespace, "xsi": XSI}
+    )
     manifest.set(f"{{{XSI}}}schemaLocation", f"{namespace} {CP_SCHEMA[version]}")
     metadata = etree.SubElement(manifest, f"{{{namespace}}}metadata")
     etree.SubElement(metadata, f"{{{namespace}}}schema").text = "QTI Package"
@@ -179,12 +213,18 @@ def _manifest(written: list[tuple[str, str]], version: str) -> bytes:
     etree.SubElement(manifest, f"{{{namespace}}}organizations")
     resources = etree.SubElement(manifest, f"{{{namespace}}}resources")
     item_type = "imsqti_item_xmlv3p0" if version == "3.0" else "imsqti_item_xmlv2p1"
-    test = etree.SubElement(resources, f"{{{namespace}}}resource", {"identifier": "res-test", "type": TEST_TYPES[version], "href": "tests/test.xml"})  # noqa: E501
+    test = etree.SubElement(
+        resources,
+        f"{{{namespace}}}resource",
+        {"identifier": "res-test", "type": TEST_TYPES[version], "href": "tests/test.xml"},
+    )
     etree.SubElement(test, f"{{{namespace}}}file", {"href": "tests/test.xml"})
     for identifier, _ in written:
         etree.SubElement(test, f"{{{namespace}}}dependency", {"identifierref": f"res-{identifier}"})
     for identifier, href in written:
-        resource = etree.SubElement(resources, f"{{{namespace}}}resource", {"identifier": f"res-{identifier}", "type": item_type, "href": href})  # noqa: E501
+        resource = etree.SubElement(
+            resources, f"{{{namespace}}}resource", {"identifier": f"res-{identifier}", "type": item_type, "href": href}
+        )
         etree.SubElement(resource, f"{{{namespace}}}file", {"href": href})
     etree.indent(manifest, space="  ")
     return etree.tostring(manifest, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -197,11 +237,27 @@ def _detect(name: str, head: bytes) -> bool:
     return any(marker in sample for marker in (b"assessmentItem", b"qti-assessment-item", b"questestinterop"))
 
 
-FORMAT_QTI = QuestionFormat(name="qti", label="QTI (3.0, 2.1 or Canvas 1.2; item or package)", family=FAMILY,
-                            read=read, detect=_detect, extensions=(".zip", ".xml"))  # fmt: skip
-FORMAT_QTI3 = QuestionFormat(name="qti3", label="QTI 3.0 package", family=FAMILY,
-                             write=lambda questions: write_package(questions, version="3.0"), extensions=(".zip",))  # fmt: skip
-FORMAT_QTI21 = QuestionFormat(name="qti21", label="QTI 2.1 package", family=FAMILY,
-                              write=lambda questions: write_package(questions, version="2.1"), extensions=(".zip",))  # fmt: skip
+FORMAT_QTI = QuestionFormat(
+    name="qti",
+    label="QTI (3.0, 2.1 or Canvas 1.2; item or package)",
+    family=FAMILY,
+    read=read,
+    detect=_detect,
+    extensions=(".zip", ".xml"),
+)
+FORMAT_QTI3 = QuestionFormat(
+    name="qti3",
+    label="QTI 3.0 package",
+    family=FAMILY,
+    write=lambda questions: write_package(questions, version="3.0"),
+    extensions=(".zip",),
+)
+FORMAT_QTI21 = QuestionFormat(
+    name="qti21",
+    label="QTI 2.1 package",
+    family=FAMILY,
+    write=lambda questions: write_package(questions, version="2.1"),
+    extensions=(".zip",),
+)
 
 _ = (NS21, NS30)

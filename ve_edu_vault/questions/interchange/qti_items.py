@@ -68,16 +68,67 @@ UNSUPPORTED = {
 }
 # The QTI elements the writer uses (QTI 3.0 spells them qti-<kebab-case>); everything else is XHTML.
 QTI_ELEMENTS = {
-    "assessmentItem", "responseDeclaration", "outcomeDeclaration", "correctResponse", "value", "mapping",
-    "mapEntry", "defaultValue", "itemBody", "choiceInteraction", "prompt", "simpleChoice", "textEntryInteraction",
-    "inlineChoiceInteraction", "inlineChoice", "extendedTextInteraction", "responseProcessing", "responseCondition",
-    "responseIf", "responseElseIf", "responseElse", "match", "variable", "correct", "setOutcomeValue", "baseValue",
-    "sum", "mapResponse", "modalFeedback", "isNull", "assessmentTest", "testPart", "assessmentSection",
-    "assessmentItemRef", "outcomeProcessing", "and", "or", "not", "multiple", "gte", "lte", "equal",
-}  # fmt: skip
-_RULE_ELEMENTS = {"responseCondition", "responseIf", "responseElseIf", "responseElse", "setOutcomeValue", "match",
-                  "variable", "correct", "baseValue", "sum", "mapResponse", "isNull", "and", "or", "not",
-                  "multiple"}  # fmt: skip
+    "assessmentItem",
+    "responseDeclaration",
+    "outcomeDeclaration",
+    "correctResponse",
+    "value",
+    "mapping",
+    "mapEntry",
+    "defaultValue",
+    "itemBody",
+    "choiceInteraction",
+    "prompt",
+    "simpleChoice",
+    "textEntryInteraction",
+    "inlineChoiceInteraction",
+    "inlineChoice",
+    "extendedTextInteraction",
+    "responseProcessing",
+    "responseCondition",
+    "responseIf",
+    "responseElseIf",
+    "responseElse",
+    "match",
+    "variable",
+    "correct",
+    "setOutcomeValue",
+    "baseValue",
+    "sum",
+    "mapResponse",
+    "modalFeedback",
+    "isNull",
+    "assessmentTest",
+    "testPart",
+    "assessmentSection",
+    "assessmentItemRef",
+    "outcomeProcessing",
+    "and",
+    "or",
+    "not",
+    "multiple",
+    "gte",
+    "lte",
+    "equal",
+}
+_RULE_ELEMENTS = {
+    "responseCondition",
+    "responseIf",
+    "responseElseIf",
+    "responseElse",
+    "setOutcomeValue",
+    "match",
+    "variable",
+    "correct",
+    "baseValue",
+    "sum",
+    "mapResponse",
+    "isNull",
+    "and",
+    "or",
+    "not",
+    "multiple",
+}
 _CLASS_PROMPT = "vault-prompt"
 _CLASS_PART_PROMPT = "vault-part-prompt"
 
@@ -138,8 +189,9 @@ def spell(root: etree._Element, version: str) -> etree._Element:
 class ParsedItem:
     __slots__ = ("content", "identifier", "kinds", "title", "warnings")
 
-    def __init__(self, identifier: str, title: str, content: QuestionContent | None, kinds: list[str],
-                 warnings: list[str]) -> None:  # fmt: skip
+    def __init__(
+        self, identifier: str, title: str, content: QuestionContent | None, kinds: list[str], warnings: list[str]
+    ) -> None:
         self.identifier = identifier
         self.title = title
         self.content = content
@@ -209,11 +261,16 @@ def _mapping(declaration: etree._Element) -> dict[str, float]:
 
 
 def _feedback_by_id(root: etree._Element) -> dict[str, str]:
-    return {fb.get("identifier", ""): _inner(fb) for fb in root.findall("modalFeedback") if fb.get("showHide", "show") == "show"}  # noqa: E501
+    return {
+        fb.get("identifier", ""): _inner(fb)
+        for fb in root.findall("modalFeedback")
+        if fb.get("showHide", "show") == "show"
+    }
 
 
-def _choice(interaction: etree._Element, declaration: etree._Element, rule: str, feedback: dict[str, str],
-            used: set[str]) -> QuestionPart:  # fmt: skip
+def _choice(
+    interaction: etree._Element, declaration: etree._Element, rule: str, feedback: dict[str, str], used: set[str]
+) -> QuestionPart:
     choices = interaction.findall("simpleChoice")
     if len(choices) < 1:
         raise Refused("a choice interaction without choices")
@@ -238,8 +295,10 @@ def _choice(interaction: etree._Element, declaration: etree._Element, rule: str,
             correct = positive
         else:
             share = values[positive[0]] if positive else 0
-            if not positive or any(abs(values[k] - share) > 1e-6 for k in positive) or any(
-                abs(values.get(k, 0) + share) > 1e-6 for k in ids if k not in positive
+            if (
+                not positive
+                or any(abs(values[k] - share) > 1e-6 for k in positive)
+                or any(abs(values.get(k, 0) + share) > 1e-6 for k in ids if k not in positive)
             ):
                 raise Refused("the mapping is not +w for each right choice and -w for each wrong one")
             correct = positive
@@ -254,15 +313,19 @@ def _choice(interaction: etree._Element, declaration: etree._Element, rule: str,
         key: dict[str, Any] = {"correct": correct[0]}
         if choice_feedback:
             key["feedback"] = choice_feedback
-        return QuestionPart(id="part", type="multiple_choice", config={"choices": items, "shuffle": shuffle},
-                            answer_key=key)  # fmt: skip
+        return QuestionPart(
+            id="part", type="multiple_choice", config={"choices": items, "shuffle": shuffle}, answer_key=key
+        )
     key = {"correct": correct}
     if choice_feedback:
         key["feedback"] = {k: {"selected": v} for k, v in choice_feedback.items()}
     rule_name = "none" if rule == "match" else "penalty"
-    return QuestionPart(id="part", type="multi_select",
-                        config={"choices": items, "shuffle": shuffle, "partial_credit": rule_name},
-                        answer_key=key)  # fmt: skip
+    return QuestionPart(
+        id="part",
+        type="multi_select",
+        config={"choices": items, "shuffle": shuffle, "partial_credit": rule_name},
+        answer_key=key,
+    )
 
 
 def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: str) -> QuestionPart:
@@ -277,8 +340,12 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
             value = float(values[0])
         except ValueError:
             raise Refused(f"{values[0]!r} is not a number") from None
-        return QuestionPart(id="part", type="numeric", config={},
-                            answer_key={"value": value, "tolerance": 0.0, "tolerance_mode": "absolute"})  # fmt: skip
+        return QuestionPart(
+            id="part",
+            type="numeric",
+            config={},
+            answer_key={"value": value, "tolerance": 0.0, "tolerance_mode": "absolute"},
+        )
     if base != "string":
         raise Refused(f"text entry with base type {base!r} is not supported")
     if rule == "match":
@@ -301,13 +368,17 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
     if length and length.isdigit() and 0 < int(length) <= 500:
         blank["size"] = int(length)
     key = {"answers": answers, "case_sensitive": case_sensitive, "ignore_accents": False, "regexp": False}
-    return QuestionPart(id="part", type="fill_in_blank", config={"blanks": [blank]},
-                        answer_key={"blanks": {"blank_0": key}})  # fmt: skip
+    return QuestionPart(
+        id="part", type="fill_in_blank", config={"blanks": [blank]}, answer_key={"blanks": {"blank_0": key}}
+    )
 
 
-def _inline_choice(interaction: etree._Element, declaration: etree._Element, rule: str,
-                   feedback: dict[str, str], used: set[str]) -> QuestionPart:  # fmt: skip
-    options = [{"id": option.get("identifier", ""), "text": _inner(option)} for option in interaction.findall("inlineChoice")]  # noqa: E501
+def _inline_choice(
+    interaction: etree._Element, declaration: etree._Element, rule: str, feedback: dict[str, str], used: set[str]
+) -> QuestionPart:
+    options = [
+        {"id": option.get("identifier", ""), "text": _inner(option)} for option in interaction.findall("inlineChoice")
+    ]
     ids = [option["id"] for option in options]
     if rule == "match":
         correct = _values(declaration.find("correctResponse"))
@@ -320,8 +391,12 @@ def _inline_choice(interaction: etree._Element, declaration: etree._Element, rul
     if option_feedback:
         key["feedback"] = option_feedback
         used.update(option_feedback)
-    return QuestionPart(id="part", type="dropdown", config={"options": options, "shuffle": interaction.get("shuffle") == "true"},  # noqa: E501
-                        answer_key=key)  # fmt: skip
+    return QuestionPart(
+        id="part",
+        type="dropdown",
+        config={"options": options, "shuffle": interaction.get("shuffle") == "true"},
+        answer_key=key,
+    )
 
 
 def _prompts(body: etree._Element) -> tuple[str, list[str]]:
@@ -407,20 +482,35 @@ def read_item(root: etree._Element) -> ParsedItem:
             part = _text_entry(interaction, declaration, rule)
         else:
             part = _inline_choice(interaction, declaration, rule, feedback, used)
-        parts.append(QuestionPart(id=response, type=part.type, config=part.config, answer_key=part.answer_key,
-                                  weight=weights.get(response, 1.0)))  # fmt: skip
+        parts.append(
+            QuestionPart(
+                id=response,
+                type=part.type,
+                config=part.config,
+                answer_key=part.answer_key,
+                weight=weights.get(response, 1.0),
+            )
+        )
     ids = [_part_id(p.id, len(parts)) for p in parts]
     if len(set(ids)) == len(ids):
-        parts = [QuestionPart(id=i, type=p.type, config=p.config, answer_key=p.answer_key, weight=p.weight)
-                 for i, p in zip(ids, parts, strict=True)]  # fmt: skip
+        parts = [
+            QuestionPart(id=i, type=p.type, config=p.config, answer_key=p.answer_key, weight=p.weight)
+            for i, p in zip(ids, parts, strict=True)
+        ]
     if all(part.type == "extended_text" for part in parts):
         parts = [QuestionPart(id=p.id, type=p.type, config=p.config, answer_key=p.answer_key) for p in parts]
     prompt, part_prompts = _prompts(body)
     parts = [
-        QuestionPart(id=p.id, type=p.type, prompt=part_prompts[i] if i < len(part_prompts) else "", config=p.config,
-                     answer_key=p.answer_key, weight=p.weight)
+        QuestionPart(
+            id=p.id,
+            type=p.type,
+            prompt=part_prompts[i] if i < len(part_prompts) else "",
+            config=p.config,
+            answer_key=p.answer_key,
+            weight=p.weight,
+        )
         for i, p in enumerate(parts)
-    ]  # fmt: skip
+    ]
     explanation = "\n".join(text for key, text in feedback.items() if key not in used and text)
     points = _points(root, parts)
     content = QuestionContent(parts=tuple(parts), title=title, prompt=prompt, explanation=explanation, points=points)
@@ -469,12 +559,59 @@ def _points(root: etree._Element, parts: Sequence[QuestionPart]) -> float:
 _BLOCK = {"p", "div", "ul", "ol", "table", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "hr"}
 # XHTML elements QTI allows in content (2.1 and 3.0 share these); anything else is unwrapped on export.
 _ALLOWED_HTML = _BLOCK | {
-    "a", "abbr", "acronym", "address", "b", "big", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-    "dfn", "dt", "em", "i", "img", "kbd", "li", "q", "samp", "small", "span", "strong", "sub", "sup", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "tt", "var",
-}  # fmt: skip
-_ALLOWED_ATTRS = {"class", "id", "lang", "label", "href", "src", "alt", "width", "height", "title", "colspan",
-                  "rowspan", "summary", "type", "start"}  # fmt: skip
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "b",
+    "big",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "dfn",
+    "dt",
+    "em",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "q",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "var",
+}
+_ALLOWED_ATTRS = {
+    "class",
+    "id",
+    "lang",
+    "label",
+    "href",
+    "src",
+    "alt",
+    "width",
+    "height",
+    "title",
+    "colspan",
+    "rowspan",
+    "summary",
+    "type",
+    "start",
+}
 
 
 def _sub(parent: etree._Element, tag: str, attrib: Mapping[str, str] | None = None) -> etree._Element:
@@ -537,14 +674,20 @@ def _unwrap(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _flow(parent: etree._Element, tag: str, fragment: str, warnings: list[str], attrib: Mapping[str, str] | None = None) -> etree._Element:  # noqa: E501
+def _flow(
+    parent: etree._Element, tag: str, fragment: str, warnings: list[str], attrib: Mapping[str, str] | None = None
+) -> etree._Element:
     element = _sub(parent, tag, attrib)
     _append_html(element, fragment, warnings)
     return element
 
 
-def _declare(root: etree._Element, identifier: str, cardinality: str, base: str, correct: Sequence[str]) -> etree._Element:  # noqa: E501
-    declaration = etree.Element("responseDeclaration", {"identifier": identifier, "cardinality": cardinality, "baseType": base})  # noqa: E501
+def _declare(
+    root: etree._Element, identifier: str, cardinality: str, base: str, correct: Sequence[str]
+) -> etree._Element:
+    declaration = etree.Element(
+        "responseDeclaration", {"identifier": identifier, "cardinality": cardinality, "baseType": base}
+    )
     response = _sub(declaration, "correctResponse")
     for value in correct:
         _sub(response, "value").text = value
@@ -552,8 +695,12 @@ def _declare(root: etree._Element, identifier: str, cardinality: str, base: str,
     return declaration
 
 
-def _outcome(root: etree._Element, identifier: str, base: str, default: str | None = None, cardinality: str = "single") -> None:  # noqa: E501
-    declaration = _sub(root, "outcomeDeclaration", {"identifier": identifier, "cardinality": cardinality, "baseType": base})  # noqa: E501
+def _outcome(
+    root: etree._Element, identifier: str, base: str, default: str | None = None, cardinality: str = "single"
+) -> None:
+    declaration = _sub(
+        root, "outcomeDeclaration", {"identifier": identifier, "cardinality": cardinality, "baseType": base}
+    )
     if default is not None:
         _sub(_sub(declaration, "defaultValue"), "value").text = default
 
@@ -574,8 +721,15 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
         warnings.append("hints are not kept (QTI items have no hints)")
     if content.tags:
         warnings.append("tags are not kept in the item")
-    root = etree.Element("assessmentItem", {"identifier": ncname(identifier, prefix="item"), "title": content.title or identifier,  # noqa: E501
-                                            "adaptive": "false", "timeDependent": "false"})  # fmt: skip
+    root = etree.Element(
+        "assessmentItem",
+        {
+            "identifier": ncname(identifier, prefix="item"),
+            "title": content.title or identifier,
+            "adaptive": "false",
+            "timeDependent": "false",
+        },
+    )
     body = etree.Element("itemBody")
     if content.prompt:
         _flow(body, "div", content.prompt, warnings, {"class": _CLASS_PROMPT})
@@ -602,11 +756,18 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
             if rule_name == "penalty":
                 share = 1 / len(correct)
                 mapping = _sub(declaration, "mapping", {"lowerBound": "0", "upperBound": "1", "defaultValue": "0"})
-                for original, qti_id in ids.items():
+                for qti_id in ids.values():
                     value = share if qti_id in correct else -share
                     _sub(mapping, "mapEntry", {"mapKey": qti_id, "mappedValue": repr(value)})
-            interaction = _sub(body, "choiceInteraction", {"responseIdentifier": response, "shuffle": "true" if config.get("shuffle") else "false",  # noqa: E501
-                                                             "maxChoices": "0" if multi else "1"})  # fmt: skip
+            interaction = _sub(
+                body,
+                "choiceInteraction",
+                {
+                    "responseIdentifier": response,
+                    "shuffle": "true" if config.get("shuffle") else "false",
+                    "maxChoices": "0" if multi else "1",
+                },
+            )
             if part.prompt:
                 _flow(interaction, "prompt", part.prompt, warnings)
             for entry in config["choices"]:
@@ -633,7 +794,11 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
             if part.prompt:
                 _flow(body, "p", part.prompt, warnings, {"class": _CLASS_PART_PROMPT})
             holder = _sub(body, "p")
-            interaction = _sub(holder, "inlineChoiceInteraction", {"responseIdentifier": response, "shuffle": "true" if config.get("shuffle") else "false"})  # noqa: E501
+            interaction = _sub(
+                holder,
+                "inlineChoiceInteraction",
+                {"responseIdentifier": response, "shuffle": "true" if config.get("shuffle") else "false"},
+            )
             for entry in config["options"]:
                 _flow(interaction, "inlineChoice", entry["text"], warnings, {"identifier": ids[entry["id"]]})
             for original, text in (key.get("feedback") or {}).items():
@@ -646,12 +811,24 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
                 raise Refused("a QTI text entry is one blank; write each blank as its own part")
             blank = key["blanks"][blanks[0]["id"]]
             if blank.get("regexp") or blank.get("ignore_accents"):
-                raise Refused("QTI templates match strings exactly (with or without case): no patterns or accent rules")  # noqa: E501
+                raise Refused("QTI templates match strings exactly (with or without case): no patterns or accent rules")
             answers = list(blank["answers"])
             declaration = _declare(root, response, "single", "string", answers[:1])
-            mapping = _sub(declaration, "mapping", {"defaultValue": "0", "caseSensitive": "true" if blank.get("case_sensitive") else "false"})  # noqa: E501
+            mapping = _sub(
+                declaration,
+                "mapping",
+                {"defaultValue": "0", "caseSensitive": "true" if blank.get("case_sensitive") else "false"},
+            )
             for answer in answers:
-                _sub(mapping, "mapEntry", {"mapKey": answer, "mappedValue": "1", "caseSensitive": "true" if blank.get("case_sensitive") else "false"})  # noqa: E501
+                _sub(
+                    mapping,
+                    "mapEntry",
+                    {
+                        "mapKey": answer,
+                        "mappedValue": "1",
+                        "caseSensitive": "true" if blank.get("case_sensitive") else "false",
+                    },
+                )
             holder = etree.Element("p")
             if part.prompt:
                 _flow(body, "p", part.prompt, warnings, {"class": _CLASS_PART_PROMPT})
@@ -675,7 +852,9 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
             _sub(holder, "textEntryInteraction", {"responseIdentifier": response})
             scored.append((response, "match", part.weight))
         elif part.type == "extended_text":
-            declaration = etree.Element("responseDeclaration", {"identifier": response, "cardinality": "single", "baseType": "string"})  # noqa: E501
+            declaration = etree.Element(
+                "responseDeclaration", {"identifier": response, "cardinality": "single", "baseType": "string"}
+            )
             root.append(declaration)
             attrib = {"responseIdentifier": response}
             if config.get("expected_lines"):
@@ -695,15 +874,30 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
         processing = _sub(root, "responseProcessing")
         if len(graded) == 1 and single and not feedback_nodes and not content.explanation:
             rule = graded[0][1]
-            processing.set("template", TEMPLATES["match_correct" if rule == "match" else "map_response"][0 if version == "2.1" else 1])  # noqa: E501
+            processing.set(
+                "template",
+                TEMPLATES["match_correct" if rule == "match" else "map_response"][0 if version == "2.1" else 1],
+            )
         else:
             _rules_for(processing, graded, single, bool(feedback_nodes), bool(content.explanation))
     elif feedback_nodes or content.explanation:
         _rules_for(_sub(root, "responseProcessing"), [], single, False, bool(content.explanation))
     for identifier_, text in feedback_nodes:
-        _flow(root, "modalFeedback", text, warnings, {"outcomeIdentifier": "FEEDBACK", "identifier": identifier_, "showHide": "show"})  # noqa: E501
+        _flow(
+            root,
+            "modalFeedback",
+            text,
+            warnings,
+            {"outcomeIdentifier": "FEEDBACK", "identifier": identifier_, "showHide": "show"},
+        )
     if content.explanation:
-        _flow(root, "modalFeedback", content.explanation, warnings, {"outcomeIdentifier": "FEEDBACK", "identifier": "EXPLANATION", "showHide": "show"})  # noqa: E501
+        _flow(
+            root,
+            "modalFeedback",
+            content.explanation,
+            warnings,
+            {"outcomeIdentifier": "FEEDBACK", "identifier": "EXPLANATION", "showHide": "show"},
+        )
     return spell(root, version), warnings
 
 
@@ -711,8 +905,13 @@ def _set(parent: etree._Element, identifier: str) -> etree._Element:
     return _sub(parent, "setOutcomeValue", {"identifier": identifier})
 
 
-def _rules_for(processing: etree._Element, graded: list[tuple[str, str, float]], single: bool,
-               choice_feedback: bool, explanation: bool) -> None:  # fmt: skip
+def _rules_for(
+    processing: etree._Element,
+    graded: list[tuple[str, str, float]],
+    single: bool,
+    choice_feedback: bool,
+    explanation: bool,
+) -> None:
     """Rules built only from the templates' pieces, which :func:`_rules` reads back."""
     for response, rule, weight in graded:
         if rule == "map":

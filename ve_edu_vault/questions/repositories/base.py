@@ -17,7 +17,15 @@ from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
 
-from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
+from ..data_api import (
+    ImportJobData,
+    NewSource,
+    NewVersion,
+    QuestionData,
+    QuestionFilters,
+    QuestionPage,
+    QuestionVersionData,
+)
 
 __all__ = ["NewQuestion", "QuestionRepository"]
 
@@ -137,3 +145,26 @@ class QuestionRepository(abc.ABC):
     @abc.abstractmethod
     def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
         """The node ids that carry at least one (archived or not) question."""
+
+    # --- interchange (ADR 0006) ------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:
+        """``{source key: question}`` for the keys recorded in ``course_key`` (bounded number of reads)."""
+
+    @abc.abstractmethod
+    def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
+        """Record source identifiers (a key already recorded in the course is left as it is)."""
+
+    @abc.abstractmethod
+    def sources_of(self, question_ids: Iterable[int]) -> dict[int, list[str]]:
+        """``{question id: [source ids, oldest first]}``."""
+
+    @abc.abstractmethod
+    def create_import_job(self, **fields: object) -> ImportJobData: ...
+
+    @abc.abstractmethod
+    def get_import_job(self, job_id: int) -> ImportJobData: ...
+
+    @abc.abstractmethod
+    def update_import_job(self, job_id: int, **fields: object) -> ImportJobData: ...

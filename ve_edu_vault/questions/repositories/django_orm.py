@@ -24,8 +24,16 @@ from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.prepared_queries import PreparedQuery
 
-from ..data_api import NewVersion, QuestionData, QuestionFilters, QuestionPage, QuestionVersionData
-from ..models import Question, QuestionTag, QuestionVersion
+from ..data_api import (
+    ImportJobData,
+    NewSource,
+    NewVersion,
+    QuestionData,
+    QuestionFilters,
+    QuestionPage,
+    QuestionVersionData,
+)
+from ..models import Question, QuestionImportJob, QuestionSource, QuestionTag, QuestionVersion
 from .base import NewQuestion, QuestionRepository
 
 __all__ = ["DjangoQuestionRepository"]
@@ -326,3 +334,80 @@ class DjangoQuestionRepository(QuestionRepository):
         return (
             set(Question.objects.filter(node_id__in=ids).values_list("node_id", flat=True).distinct()) if ids else set()
         )
+
+    # --- interchange (ADR 0006) ------------------------------------------------------------------------
+
+    def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:
+        keys = list(dict.fromkeys(source_keys))
+        question_of: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            question_of.update(
+                QuestionSource.objects.filter(
+                    course_key=course_key, source_key__in=keys[start : start + 500]
+                ).values_list("source_key", "question_id")
+            )
+        questions = self.get_many(set(question_of.values()))
+        return {key: questions[qid] for key, qid in question_of.items() if qid in questions}
+
+    def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
+        if not sources:
+            return
+        existing = set(
+            QuestionSource.objects.filter(
+                course_key=course_key, source_key__in=[source.source_key for source in sources]
+            ).values_list("source_key", flat=True)
+        )
+        rows, seen = [], set(existing)
+        for source in sources:
+            if source.source_key in seen:
+                continue
+            seen.add(source.source_key)
+            rows.append(QuestionSource(course_key=course_key, question_id=source.question_id,
+                                       source_key=source.source_key, source_id=source.source_id,
+                                       format=source.format))  # fmt: skip
+        QuestionSource.objects.bulk_create(rows, batch_size=1000)
+
+    def sources_of(self, question_ids: Iterable[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        ids = sorted(set(question_ids))
+        for start in range(0, len(ids), 500):
+            rows = QuestionSource.objects.filter(question_id__in=ids[start : start + 500]).order_by("pk")
+            for question_id, source_id in rows.values_list("question_id", "source_id"):
+                found.setdefault(question_id, []).append(source_id)
+        return found
+
+    def create_import_job(self, **fields: object) -> ImportJobData:
+        return _job_data(QuestionImportJob.objects.create(**fields))
+
+    def get_import_job(self, job_id: int) -> ImportJobData:
+        row = QuestionImportJob.objects.filter(pk=job_id).first()
+        if row is None:
+            raise NotFoundError(f"No question import {job_id}.")
+        return _job_data(row)
+
+    def update_import_job(self, job_id: int, **fields: object) -> ImportJobData:
+        if not QuestionImportJob.objects.filter(pk=job_id).update(**fields, modified=timezone.now()):
+            raise NotFoundError(f"No question import {job_id}.")
+        return self.get_import_job(job_id)
+
+
+def _job_data(row: QuestionImportJob) -> ImportJobData:
+    return ImportJobData(
+        id=row.pk,
+        course_key=cast(CourseKey, row.course_key),
+        file_name=row.file_name,
+        storage_name=row.storage_name,
+        size=row.size,
+        format=row.format,
+        node_usage_key=row.node_usage_key,
+        partial=row.partial,
+        status=row.status,
+        done=row.done,
+        total=row.total,
+        preview=row.preview,
+        report=row.report,
+        error=row.error,
+        created_by_id=row.created_by_id,
+        created=row.created,
+        modified=row.modified,
+    )

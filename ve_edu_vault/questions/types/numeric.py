@@ -159,13 +159,18 @@ def _build(part: QuestionPart) -> _Key:
     if not units:
         return built
     return _Key(
-        value=built.value, tolerance=built.tolerance, low=built.low, high=built.high,
-        low_inclusive=built.low_inclusive, high_inclusive=built.high_inclusive,
-        units=tuple(sorted(((u["name"].strip(), _exact(u.get("multiplier", 1))) for u in units),
-                           key=lambda unit: -len(unit[0]))),
+        value=built.value,
+        tolerance=built.tolerance,
+        low=built.low,
+        high=built.high,
+        low_inclusive=built.low_inclusive,
+        high_inclusive=built.high_inclusive,
+        units=tuple(
+            sorted(((u["name"].strip(), _exact(u.get("multiplier", 1))) for u in units), key=lambda unit: -len(unit[0]))
+        ),
         unit_penalty=part.answer_key.get("unit_penalty"),
         base_multiplier=_exact(units[0].get("multiplier", 1)),
-    )  # fmt: skip
+    )
 
 
 def _build_value(part: QuestionPart) -> _Key:
