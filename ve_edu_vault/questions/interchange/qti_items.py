@@ -355,12 +355,10 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
         answers = [key for key, value in entries.items() if value > 0]
         if any(0 < value < max(entries.values()) for value in entries.values()):
             raise Refused("the mapping gives partial credit to some answers")
-        case_sensitive = (mapping.get("caseSensitive", "true") if mapping is not None else "true") == "true"
-        if mapping is not None and not all(
-            entry.get("caseSensitive", mapping.get("caseSensitive", "true")) == mapping.get("caseSensitive", "true")
-            for entry in mapping.findall("mapEntry")
-        ):
+        flags = {entry.get("caseSensitive", "true") for entry in (mapping.findall("mapEntry") if mapping is not None else [])}
+        if len(flags) > 1:
             raise Refused("answers differ in case sensitivity")
+        case_sensitive = flags != {"false"}
     if not answers:
         raise Refused("the text entry has no right answer")
     blank: dict[str, Any] = {"id": "blank_0"}
@@ -814,11 +812,7 @@ def write_item(identifier: str, content: QuestionContent, *, version: str) -> tu
                 raise Refused("QTI templates match strings exactly (with or without case): no patterns or accent rules")
             answers = list(blank["answers"])
             declaration = _declare(root, response, "single", "string", answers[:1])
-            mapping = _sub(
-                declaration,
-                "mapping",
-                {"defaultValue": "0", "caseSensitive": "true" if blank.get("case_sensitive") else "false"},
-            )
+            mapping = _sub(declaration, "mapping", {"defaultValue": "0"})
             for answer in answers:
                 _sub(
                     mapping,
