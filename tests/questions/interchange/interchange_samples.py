@@ -1,5 +1,7 @@
 """Question contents each export format can hold completely (what a round trip must keep exactly)."""
 
+# ruff: noqa: RUF001 - real typography in fixtures; long expected values; regex messages
+
 from __future__ import annotations
 
 from typing import Any

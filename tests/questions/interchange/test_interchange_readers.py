@@ -4,6 +4,8 @@ Readers of each format on files shaped like what the tools export: Moodle's XML 
 QTI 3.0 packages laid out as 1EdTech's examples, and a Canvas quiz export (manifest, quiz, assessment_meta.xml).
 """
 
+# ruff: noqa: RUF043 - real typography in fixtures; long expected values; regex messages
+
 from __future__ import annotations
 
 import pytest
@@ -137,7 +139,7 @@ class TestGift:
         assert dict(part.answer_key["feedback"]) == {
             "choice_0": "<p>Right.</p>",
             "choice_1": "Milan is the economic capital.",
-        }  # noqa: E501
+        }
 
     def test_escapes(self, gift):
         item = gift[1]
@@ -153,7 +155,7 @@ class TestGift:
         assert dict(sun.content.parts[0].answer_key["feedback"]) == {
             "true": "Correct.",
             "false": "Wrong, it rises in the east.",
-        }  # noqa: E501
+        }
         assert answer(pi, "3.144") == 1.0 and answer(pi, "3.2") == 0.0
         assert dict(interval.content.parts[0].answer_key["range"]) == {"low": 1.0, "high": 5.0}
         assert answer(primes, ["choice_0", "choice_1"]) == 1.0 and answer(primes, ["choice_0"]) == 0.5
@@ -259,7 +261,7 @@ class TestCanvas:
         assert answer(item, "1001") == 1.0  # Canvas answer idents are the choice ids
         assert dict(item.content.parts[0].answer_key["feedback"]) == {
             "1002": "<p>Barcelona is the capital of Catalonia.</p>"
-        }  # noqa: E501
+        }
 
     def test_true_false_multiple_answers_short_answer(self, canvas):
         assert answer(canvas["i2tf"], "true") == 1.0 and answer(canvas["i2tf"], "false") == 0.0
