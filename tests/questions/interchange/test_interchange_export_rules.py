@@ -166,7 +166,10 @@ ITEM_RULES: list[Callable[[etree._Element, str], None]] = [
 
 def rule_manifest_root_and_resources(manifest: etree._Element, members: set[str], version: str) -> None:
     assert manifest.tag == f"{{{CP[version]}}}manifest" and manifest.get("identifier")
-    types = {"3.0": ("imsqti_item_xmlv3p0", "imsqti_test_xmlv3p0"), "2.1": ("imsqti_item_xmlv2p1", "imsqti_test_xmlv2p1")}[version]
+    types = {
+        "3.0": ("imsqti_item_xmlv3p0", "imsqti_test_xmlv3p0"),
+        "2.1": ("imsqti_item_xmlv2p1", "imsqti_test_xmlv2p1"),
+    }[version]
     resources = list(manifest.iter(f"{{{CP[version]}}}resource"))
     assert resources
     identifiers = {r.get("identifier") for r in resources}
@@ -222,13 +225,21 @@ def test_each_rule_catches_what_it_names(rule):
         "rule_required_item_attributes": lambda e: e.attrib.pop("time-dependent"),
         "rule_identifiers_are_ncnames": lambda e: e.set("identifier", "1 bad"),
         "rule_children_in_information_model_order": lambda e: e.append(e[0]),
-        "rule_interactions_answer_declared_responses": lambda e: next(e.iter(q("3.0", "choiceInteraction"))).set("response-identifier", "NOPE"),
+        "rule_interactions_answer_declared_responses": lambda e: next(e.iter(q("3.0", "choiceInteraction"))).set(
+            "response-identifier", "NOPE"
+        ),
         "rule_correct_response_names_choices": lambda e: setattr(next(e.iter(q("3.0", "value"))), "text", "ghost"),
-        "rule_interactions_sit_where_the_content_model_allows": lambda e: etree.SubElement(e.find(q("3.0", "itemBody")), f"{{{NS['3.0']}}}p").append(next(e.iter(q("3.0", "choiceInteraction")))),
+        "rule_interactions_sit_where_the_content_model_allows": lambda e: etree.SubElement(
+            e.find(q("3.0", "itemBody")), f"{{{NS['3.0']}}}p"
+        ).append(next(e.iter(q("3.0", "choiceInteraction")))),
         "rule_modal_feedback_is_complete": lambda e: next(e.iter(q("3.0", "modalFeedback"))).set("show-hide", "maybe"),
         "rule_response_processing_template_is_known": lambda e: next(e.iter(q("3.0", "responseProcessing"))).clear(),
-        "rule_mapping_entries": lambda e: etree.SubElement(next(e.iter(q("3.0", "responseDeclaration"))), q("3.0", "mapping"), {"case-sensitive": "true"}),
-        "rule_choices_unique_within_interaction": lambda e: [c.set("identifier", "same") for c in e.iter(q("3.0", "simpleChoice"))],
+        "rule_mapping_entries": lambda e: etree.SubElement(
+            next(e.iter(q("3.0", "responseDeclaration"))), q("3.0", "mapping"), {"case-sensitive": "true"}
+        ),
+        "rule_choices_unique_within_interaction": lambda e: [
+            c.set("identifier", "same") for c in e.iter(q("3.0", "simpleChoice"))
+        ],
     }[rule.__name__]
     broken(good)
     with pytest.raises(AssertionError):
@@ -271,7 +282,9 @@ def test_moodle_xml_export_follows_moodles_reader():
 
 
 def test_gift_export_follows_moodles_reader():
-    text = write_questions("gift", [ExportQuestion(identifier=f"q-{n}", content=c) for n, c in GIFT.items()]).data.decode()
+    text = write_questions(
+        "gift", [ExportQuestion(identifier=f"q-{n}", content=c) for n, c in GIFT.items()]
+    ).data.decode()
     blocks = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
     questions = [b for b in blocks if not b.startswith("$CATEGORY:")]
     assert len(questions) == len(GIFT)

@@ -474,11 +474,16 @@ def write(questions: Sequence[ExportQuestion]) -> ExportResult:
     )
 
 
+_GIFT_HINT = re.compile(rb"^\s*(?:\$CATEGORY:|::[^\n]*::|[^\n{]*\{[^}]*[=~#}])", re.MULTILINE)
+
+
 def detect(name: str, head: bytes) -> bool:
     lowered = name.lower()
     if lowered.endswith(".gift"):
         return True
-    return lowered.endswith(".txt") and (b"{" in head or b"::" in head)
+    if lowered.endswith((".xml", ".zip")) or head.lstrip().startswith(b"<"):
+        return False
+    return bool(_GIFT_HINT.search(head))
 
 
 FORMAT = QuestionFormat(

@@ -355,7 +355,9 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
         answers = [key for key, value in entries.items() if value > 0]
         if any(0 < value < max(entries.values()) for value in entries.values()):
             raise Refused("the mapping gives partial credit to some answers")
-        flags = {entry.get("caseSensitive", "true") for entry in (mapping.findall("mapEntry") if mapping is not None else [])}
+        flags = {
+            entry.get("caseSensitive", "true") for entry in (mapping.findall("mapEntry") if mapping is not None else [])
+        }
         if len(flags) > 1:
             raise Refused("answers differ in case sensitivity")
         case_sensitive = flags != {"false"}
