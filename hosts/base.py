@@ -70,6 +70,8 @@ TEMPLATES = [
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploads waiting for a worker (question imports) live in the default storage, as in edx-platform.
+MEDIA_ROOT = str(DATA_DIR / "media")
 LOGIN_URL = "/login/"  # the hosts' sign-in page, standing in for the LMS's
 LOGIN_REDIRECT_URL = "/"
 

@@ -55,6 +55,25 @@ def jwt_keys_required() -> bool:
     return get("VE_EDU_VAULT_JWT_KEYS_REQUIRED") is not False
 
 
+def import_storage() -> Any:
+    """The storage that keeps question uploads for the worker (see ``VE_EDU_VAULT_IMPORT_STORAGE``)."""
+    from django.core.files.storage import default_storage
+    from django.utils.module_loading import import_string
+
+    path = get("VE_EDU_VAULT_IMPORT_STORAGE") or getattr(settings, "COURSE_IMPORT_EXPORT_STORAGE", None)
+    if not path:
+        return default_storage
+    return import_string(path)()
+
+
+def import_inline_max_bytes() -> int:
+    return int(get("VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES"))
+
+
+def import_max_bytes() -> int:
+    return int(get("VE_EDU_VAULT_IMPORT_MAX_BYTES"))
+
+
 def _fail(name: str, problem: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"ve-edu-vault: setting {name} {problem}")
 

@@ -12,12 +12,15 @@ from ve_edu_vault.assessments.tasks import (
     sweep_expired_attempts,
 )
 from ve_edu_vault.course_sync.tasks import sync_course
+from ve_edu_vault.questions.tasks import preview_question_import, run_question_import
 from ve_edu_vault.regrade.tasks import run_regrade
 
 __all__ = [
     "auto_submit_attempt",
+    "preview_question_import",
     "report_grade",
     "report_pending_grades",
+    "run_question_import",
     "run_regrade",
     "sweep_expired_attempts",
     "sync_course",

@@ -35,6 +35,13 @@ from .data_api import (
 from .errors import QuestionError
 from .grading import grade_question, validate_content
 from .import_olx import import_olx_course
+from .interchange_jobs import (
+    confirm_import_job,
+    get_import_job,
+    preview_import_job,
+    run_import_job,
+    start_import_job,
+)
 from .interchange_service import export_questions, import_questions, vault_identifier
 from .olx import export_problem
 from .repositories import get_repository
@@ -49,11 +56,13 @@ __all__ = [
     "QuestionPage",
     "QuestionVersionData",
     "archive_question",
+    "confirm_import_job",
     "connect",
     "create_question",
     "edit_question",
     "export_olx",
     "export_questions",
+    "get_import_job",
     "get_question",
     "get_questions",
     "get_version",
@@ -65,8 +74,11 @@ __all__ = [
     "node_ids",
     "parse_content",
     "preview_grade",
+    "preview_import_job",
     "question_nodes",
     "restore_question",
+    "run_import_job",
+    "start_import_job",
     "vault_identifier",
     "version_with_node_from_values",
     "versions_with_nodes",

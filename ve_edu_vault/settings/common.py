@@ -96,6 +96,22 @@ DEFAULTS: dict[str, Any] = {
     # .. toggle_creation_date: 2026-12-03
     # .. toggle_warning: Tutor always sets the key set; set this to False only on a development machine.
     "VE_EDU_VAULT_JWT_KEYS_REQUIRED": None,
+    # .. setting_name: VE_EDU_VAULT_IMPORT_STORAGE
+    # .. setting_default: None
+    # .. setting_description: Dotted path of the Django storage class that keeps an uploaded question file
+    #   until its import finishes (the Celery worker reads it there). None uses edx-platform's
+    #   COURSE_IMPORT_EXPORT_STORAGE when it is set (cms/envs/production.py: S3 with a bucket, else the
+    #   default file storage), otherwise Django's default storage.
+    "VE_EDU_VAULT_IMPORT_STORAGE": None,
+    # .. setting_name: VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES
+    # .. setting_default: 1048576
+    # .. setting_description: Question files up to this size are previewed and imported in the request;
+    #   larger ones by a Celery task (the Studio page and the REST job show the progress).
+    "VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES": 1024 * 1024,
+    # .. setting_name: VE_EDU_VAULT_IMPORT_MAX_BYTES
+    # .. setting_default: 67108864
+    # .. setting_description: The largest question file (or package) accepted for import.
+    "VE_EDU_VAULT_IMPORT_MAX_BYTES": 64 * 1024 * 1024,
     # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
     # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
     # .. setting_description: DRF throttle rates of the vault's REST API, per scope.

@@ -68,3 +68,75 @@ class ImportReportSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     by_type = serializers.DictField(child=serializers.IntegerField())
     unsupported = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class InterchangeUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Moodle XML, GIFT or Aiken text, a QTI item or package (.zip).")
+    format = serializers.CharField(required=False, default="auto", help_text="auto, moodle-xml, gift, aiken or qti.")
+    node_usage_key = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Attach every question to this node of the course."
+    )
+    partial = serializers.BooleanField(
+        required=False, default=False, help_text="Import what can be imported when some items are refused."
+    )
+
+
+class ImportConfirmSerializer(serializers.Serializer):
+    partial = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Import what can be imported (default: as uploaded)."
+    )
+
+
+class _EntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    source_id = serializers.CharField()
+    title = serializers.CharField()
+    type = serializers.CharField()
+    file = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+
+
+class _RefusalSerializer(serializers.Serializer):
+    source_id = serializers.CharField()
+    title = serializers.CharField()
+    type = serializers.CharField()
+    reason = serializers.CharField()
+    file = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+
+
+class InterchangeReportSerializer(serializers.Serializer):
+    """``docs/question_interchange_json.rst``: the ``--json`` output of ``vault_import_questions``."""
+
+    course_key = serializers.CharField()
+    file = serializers.CharField()
+    format = serializers.CharField()
+    status = serializers.ChoiceField(choices=["imported", "refused", "dry_run"])
+    dry_run = serializers.BooleanField()
+    partial = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    created = _EntrySerializer(many=True)
+    updated = _EntrySerializer(many=True)
+    unchanged = _EntrySerializer(many=True)
+    refused = _RefusalSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.DictField())
+
+
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    course_key = serializers.CharField()
+    file_name = serializers.CharField()
+    size = serializers.IntegerField()
+    format = serializers.CharField()
+    node_usage_key = serializers.CharField(allow_null=True)
+    partial = serializers.BooleanField()
+    status = serializers.ChoiceField(
+        choices=["uploaded", "previewing", "previewed", "importing", "imported", "refused", "failed"]
+    )
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    preview = InterchangeReportSerializer(allow_null=True, help_text="The dry run: what the import will do.")
+    report = InterchangeReportSerializer(allow_null=True, help_text="What the import did.")
+    error = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    modified = serializers.DateTimeField()

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from ve_edu_vault.questions.rest_api.v1 import views
+from ve_edu_vault.questions.rest_api.v1 import interchange_views, views
 
 _Q = "courses/<str:course_key>/questions/"
+_IMPORTS = "courses/<str:course_key>/question-imports/"
 urlpatterns: list[URLPattern] = [
     path(_Q, views.QuestionListView.as_view(), name="questions"),
     path(f"{_Q}import-olx/", views.QuestionImportView.as_view(), name="questions-import-olx"),
+    path(f"{_Q}export/", interchange_views.QuestionsExportView.as_view(), name="questions-export"),
+    path(_IMPORTS, interchange_views.QuestionImportsView.as_view(), name="question-imports"),
+    path(f"{_IMPORTS}<int:job_id>/", interchange_views.QuestionImportDetailView.as_view(), name="question-import"),
+    path(
+        f"{_IMPORTS}<int:job_id>/confirm/",
+        interchange_views.QuestionImportConfirmView.as_view(),
+        name="question-import-confirm",
+    ),
     path(f"{_Q}<int:question_id>/", views.QuestionDetailView.as_view(), name="question-detail"),
     path(f"{_Q}<int:question_id>/archive/", views.QuestionArchiveView.as_view(), name="question-archive"),
     path(f"{_Q}<int:question_id>/restore/", views.QuestionRestoreView.as_view(), name="question-restore"),
