@@ -77,17 +77,24 @@ def interchange_page(request: HttpRequest, course_key: str) -> HttpResponse:
         else:
             try:
                 job = api.start_import_job(
-                    key, upload.read(), upload.name or "upload", format=form["format"],
-                    node_usage_key=form["node_usage_key"] or None, partial=form["partial"], author=request.user,
-                )  # fmt: skip
+                    key,
+                    upload.read(),
+                    upload.name or "upload",
+                    format=form["format"],
+                    node_usage_key=form["node_usage_key"] or None,
+                    partial=form["partial"],
+                    author=request.user,
+                )
             except VaultError as exc:
                 error = exc.message
             else:
                 return HttpResponseRedirect(reverse("ve_edu_vault:question-import-page", args=[str(key), job.id]))
     return render(
-        request, "ve_edu_vault/questions/interchange.html", _context(key, form=form, error=error),
+        request,
+        "ve_edu_vault/questions/interchange.html",
+        _context(key, form=form, error=error),
         status=400 if error else 200,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -111,9 +118,13 @@ def import_job_page(request: HttpRequest, course_key: str, job_id: int) -> HttpR
         raise Http404(str(exc)) from exc
     report = job.report or job.preview
     context = _context(
-        key, job=job, report=report, error=error, running=job.status in ("previewing", "importing"),
+        key,
+        job=job,
+        report=report,
+        error=error,
+        running=job.status in ("previewing", "importing"),
         can_confirm=job.status in ("previewed", "refused"),
-    )  # fmt: skip
+    )
     return render(request, "ve_edu_vault/questions/import_job.html", context, status=400 if error else 200)
 
 
