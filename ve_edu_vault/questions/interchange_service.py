@@ -247,14 +247,15 @@ def _write(course_key: CourseKey, decisions: list[_Decision], fmt: str, progress
         ids = repository.create_many(
             [NewQuestion(course_key=course_key, version=d.version, node_id=d.node_id) for _, d in new]
         )
-        for (index, _), question_id in zip(new, ids, strict=True):
-            created_ids[index] = question_id
+        for (index, _), new_id in zip(new, ids, strict=True):
+            created_ids[index] = new_id
         if progress is not None:
             progress(len(new), len(decisions))
         sources: list[NewSource] = []
         for index, decision in enumerate(decisions):
-            question_id = created_ids.get(index) or (decision.existing.id if decision.existing else None)
-            assert question_id is not None
+            found = created_ids.get(index) or (decision.existing.id if decision.existing else None)
+            assert found is not None
+            question_id: int = found
             if decision.existing is not None:
                 if decision.outcome == "updated":
                     repository.add_version(question_id, decision.version)
@@ -354,7 +355,7 @@ def _paths_by_id(course_key: CourseKey) -> dict[int, tuple[str, ...]]:
     return paths
 
 
-def _identifier(course_key: CourseKey, question_id: int, sources: list[str], family: str | None) -> str:
+def _identifier(course_key: CourseKey, question_id: int, sources: Sequence[str], family: str | None) -> str:
     for source in sources:
         if family == "moodle" and source.startswith("moodle:") and "#id:" in source:
             return source.split("#id:", 1)[1]
@@ -398,7 +399,7 @@ def export_questions(
             content = replace(content, tags=tuple(tag for tag in content.tags if tag not in category_tags))
         entries.append(
             ExportQuestion(
-                identifier=_identifier(course_key, question.id, sources.get(question.id, []), family),
+                identifier=_identifier(course_key, question.id, sources.get(question.id, ()), family),
                 content=content,
                 category=category,
                 question_id=question.id,

@@ -63,8 +63,8 @@ def interchange_page(request: HttpRequest, course_key: str) -> HttpResponse:
     key = _course(request, course_key)
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
-    error = None
-    form = {"format": "auto", "node_usage_key": "", "partial": False}
+    error: Any = None
+    form: dict[str, Any] = {"format": "auto", "node_usage_key": "", "partial": False}
     if request.method == "POST":
         upload = request.FILES.get("file")
         form = {
@@ -103,7 +103,7 @@ def import_job_page(request: HttpRequest, course_key: str, job_id: int) -> HttpR
     key = _course(request, course_key)
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
-    error = None
+    error: Any = None
     try:
         job = api.get_import_job(job_id, course_key=key)
         if request.method == "POST":

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Any
 
 
 class ProgressBar:
     """``bar(done, total)``: redrawn in place on a terminal, one line per tenth otherwise (logs stay short)."""
 
-    def __init__(self, stream: TextIO, label: str, *, width: int = 30) -> None:
+    def __init__(self, stream: Any, label: str, *, width: int = 30) -> None:
         self.stream = stream
         self.label = label
         self.width = width

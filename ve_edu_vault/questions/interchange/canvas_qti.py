@@ -202,7 +202,7 @@ def _numerical(item_element: etree._Element) -> QuestionPart:
 
 
 def _dropdowns(item_element: etree._Element, feedback: dict[str, str]) -> list[QuestionPart]:
-    parts = []
+    parts: list[QuestionPart] = []
     lids = item_element.findall("presentation/response_lid")
     if not lids:
         raise Refused("the item has no response_lid")
@@ -307,7 +307,7 @@ def _read_item(item_element: etree._Element, file: str, category: tuple[str, ...
 
 def _items(root: etree._Element, file: str, category: tuple[str, ...], limits: ReadLimits) -> list[SourceItem]:
     _strip(root)
-    found = []
+    found: list[SourceItem] = []
     for assessment in root.iter("assessment", "objectbank"):
         title = assessment.get("title") or ""
         for element in assessment.iter("item"):

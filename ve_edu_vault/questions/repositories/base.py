@@ -157,8 +157,8 @@ class QuestionRepository(abc.ABC):
         """Record source identifiers (a key already recorded in the course is left as it is)."""
 
     @abc.abstractmethod
-    def sources_of(self, question_ids: Iterable[int]) -> dict[int, list[str]]:
-        """``{question id: [source ids, oldest first]}``."""
+    def sources_of(self, question_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        """``{question id: (source ids, oldest first)}``."""
 
     @abc.abstractmethod
     def create_import_job(self, **fields: object) -> ImportJobData: ...

@@ -367,13 +367,13 @@ class DjangoQuestionRepository(QuestionRepository):
                                        format=source.format))  # fmt: skip
         QuestionSource.objects.bulk_create(rows, batch_size=1000)
 
-    def sources_of(self, question_ids: Iterable[int]) -> dict[int, list[str]]:
-        found: dict[int, list[str]] = {}
+    def sources_of(self, question_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, tuple[str, ...]] = {}
         ids = sorted(set(question_ids))
         for start in range(0, len(ids), 500):
             rows = QuestionSource.objects.filter(question_id__in=ids[start : start + 500]).order_by("pk")
             for question_id, source_id in rows.values_list("question_id", "source_id"):
-                found.setdefault(question_id, []).append(source_id)
+                found[question_id] = (*found.get(question_id, ()), source_id)
         return found
 
     def create_import_job(self, **fields: object) -> ImportJobData:

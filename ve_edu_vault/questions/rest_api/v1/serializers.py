@@ -76,15 +76,26 @@ class InterchangeUploadSerializer(serializers.Serializer):
     node_usage_key = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Attach every question to this node of the course."
     )
-    partial = serializers.BooleanField(
-        required=False, default=False, help_text="Import what can be imported when some items are refused."
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "partial" is a Serializer attribute (partial updates): the field is added here, not as a class attribute.
+        fields: dict[str, serializers.Field] = super().get_fields()
+        fields["partial"] = serializers.BooleanField(
+            required=False, default=False, help_text="Import what can be imported when some items are refused."
+        )
+        return fields
 
 
 class ImportConfirmSerializer(serializers.Serializer):
-    partial = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Import what can be imported (default: as uploaded)."
-    )
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()
+        fields["partial"] = serializers.BooleanField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Import what can be imported (default: as uploaded).",
+        )
+        return fields
 
 
 class _EntrySerializer(serializers.Serializer):
@@ -105,15 +116,27 @@ class _RefusalSerializer(serializers.Serializer):
     line = serializers.IntegerField(allow_null=True)
 
 
-class InterchangeReportSerializer(serializers.Serializer):
+class _PartialKey(serializers.Serializer):
+    """Adds a read ``partial`` key: a Serializer attribute name (partial updates), so never a class attribute."""
+
+    partial_help = ""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = super().get_fields()
+        fields["partial"] = serializers.BooleanField(help_text=self.partial_help)
+        return fields
+
+
+class InterchangeReportSerializer(_PartialKey):
     """``docs/question_interchange_json.rst``: the ``--json`` output of ``vault_import_questions``."""
+
+    partial_help = "Whether the importable items were imported without the refused ones."
 
     course_key = serializers.CharField()
     file = serializers.CharField()
     format = serializers.CharField()
     status = serializers.ChoiceField(choices=["imported", "refused", "dry_run"])
     dry_run = serializers.BooleanField()
-    partial = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField())
     created = _EntrySerializer(many=True)
     updated = _EntrySerializer(many=True)
@@ -122,14 +145,15 @@ class InterchangeReportSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.DictField())
 
 
-class ImportJobSerializer(serializers.Serializer):
+class ImportJobSerializer(_PartialKey):
+    partial_help = "Import what can be imported."
+
     id = serializers.IntegerField()
     course_key = serializers.CharField()
     file_name = serializers.CharField()
     size = serializers.IntegerField()
     format = serializers.CharField()
     node_usage_key = serializers.CharField(allow_null=True)
-    partial = serializers.BooleanField()
     status = serializers.ChoiceField(
         choices=["uploaded", "previewing", "previewed", "importing", "imported", "refused", "failed"]
     )
