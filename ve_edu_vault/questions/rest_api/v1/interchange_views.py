@@ -5,7 +5,7 @@ it, and export the course's questions in a format.
 TLDR: course staff only. ``POST .../question-imports/`` keeps the file and answers the job with its preview
 (201), or 202 while a worker previews a large file; ``POST .../question-imports/<id>/confirm/`` imports it
 (200 when done here, 202 when a worker does it); ``GET .../question-imports/<id>/`` follows it.
-``GET .../questions/export/?format=...`` returns the file. Errors: the vault's 4xx body.
+``GET .../questions/export/?file_format=...`` returns the file. Errors: the vault's 4xx body.
 """
 
 from __future__ import annotations
@@ -107,7 +107,13 @@ class QuestionsExportView(CourseQuestionsView):
         summary="The course's active questions (or those under a node) as Moodle XML, GIFT, Aiken or a QTI package.",
         parameters=[
             _COURSE,
-            OpenApiParameter("format", str, required=True, enum=["moodle-xml", "gift", "aiken", "qti3", "qti21"]),
+            OpenApiParameter(
+                "file_format",
+                str,
+                required=True,
+                enum=["moodle-xml", "gift", "aiken", "qti3", "qti21"],
+                description="The format (not 'format', which DRF keeps for choosing a renderer).",
+            ),
             OpenApiParameter("node", str, description="Usage key of a course node: only the questions under it."),
         ],
         responses={(200, "application/octet-stream"): bytes, **_ERRORS},
@@ -115,7 +121,7 @@ class QuestionsExportView(CourseQuestionsView):
     def get(self, request: Request, course_key: str) -> HttpResponse:
         result = api.export_questions(
             self.get_course_key(),
-            request.query_params.get("format", ""),
+            request.query_params.get("file_format", ""),
             node_usage_key=request.query_params.get("node") or None,
         )
         response = HttpResponse(result.data, content_type=result.content_type)
