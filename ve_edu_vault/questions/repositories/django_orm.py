@@ -346,7 +346,10 @@ class DjangoQuestionRepository(QuestionRepository):
                     course_key=course_key, source_key__in=keys[start : start + 500]
                 ).values_list("source_key", "question_id")
             )
-        questions = self.get_many(set(question_of.values()))
+        ids = sorted(set(question_of.values()))
+        questions: dict[int, QuestionData] = {}
+        for start in range(0, len(ids), 500):
+            questions.update(self.get_many(ids[start : start + 500]))
         return {key: questions[qid] for key, qid in question_of.items() if qid in questions}
 
     def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
