@@ -2,7 +2,7 @@
 Benchmark of the question interchange import: 10k Moodle XML questions and a 10k-item QTI 3.0 package,
 next to the OLX (capa) importer on the same number of questions, in the same run.
 
-TLDR: run ``.venv/bin/python bench/bench_interchange_import.py [--count N] [--no-fail]``. On a fresh SQLite
+TLDR: run ``.venv/bin/python bench/bench_interchange.py [--count N] [--no-fail]``. On a fresh SQLite
 database (a temp file, migrated here) it times, for each source, the whole import a course team runs
 (``questions.api.import_questions``: read the file, validate every item through the question API, match
 source identifiers, store in one transaction) and a re-import of the same file (every item unchanged),
