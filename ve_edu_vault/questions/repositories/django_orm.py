@@ -197,16 +197,13 @@ class DjangoQuestionRepository(QuestionRepository):
             Question(course_key=item.course_key, node_id=item.node_id, source_usage_key=_source(item.source_usage_key))
             for item in questions
         ]
-        Question.objects.bulk_create(rows, batch_size=1000)
-        if any(row.pk is None for row in rows):  # engines that return no ids (MySQL): read them back
-            by_source = dict(
-                Question.objects.filter(
-                    course_key=questions[0].course_key,
-                    source_usage_key__in=[_source(item.source_usage_key) for item in questions],
-                ).values_list("source_usage_key", "pk")
-            )
+        if connection.features.can_return_rows_from_bulk_insert:
+            Question.objects.bulk_create(rows, batch_size=1000)
+        else:
+            # MySQL returns no ids from a multi-row INSERT, and imported questions may have no source key
+            # to read them back by (interchange imports): insert them one by one there.
             for row in rows:
-                row.pk = by_source[row.source_usage_key]
+                row.save(force_insert=True)
         versions = [_version_row(row.pk, 1, item.version) for row, item in zip(rows, questions, strict=True)]
         QuestionVersion.objects.bulk_create(versions, batch_size=1000)
         if any(version.pk is None for version in versions):
