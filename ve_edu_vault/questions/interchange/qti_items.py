@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -133,34 +134,48 @@ _CLASS_PROMPT = "vault-prompt"
 _CLASS_PART_PROMPT = "vault-part-prompt"
 
 
+@lru_cache(maxsize=512)
 def _camel(kebab: str) -> str:
     head, *rest = kebab.split("-")
     return head + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
+@lru_cache(maxsize=512)
 def _kebab(camel: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"-\1", camel).lower()
 
 
+_QTI_NAMESPACES = (NS21, NS30)
+
+
 def normalise(root: etree._Element) -> tuple[etree._Element, str]:
     """Bring an item (2.1 or 3.0) to 2.1 names without namespace, in place; returns ``(root, version)``."""
-    namespace = etree.QName(root).namespace or ""
     for name in [name for name in root.attrib if name.startswith("{")]:
         del root.attrib[name]  # xsi:schemaLocation: its namespace would leak into every serialised fragment
-    version = "3.0" if namespace == NS30 or etree.QName(root).localname.startswith("qti-") else "2.1"
+    root_tag = root.tag if isinstance(root.tag, str) else ""
+    version = (
+        "3.0"
+        if root_tag.startswith(f"{{{NS30}}}")
+        or root_tag.endswith("}qti-assessment-item")
+        or root_tag.startswith("qti-")
+        else "2.1"
+    )
     for element in root.iter():
-        if not isinstance(element.tag, str):
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
-        qname = etree.QName(element)
-        if qname.namespace not in (NS21, NS30, None, ""):
-            continue
-        local = qname.localname
+        if tag[0] == "{":
+            namespace, _, local = tag[1:].partition("}")
+            if namespace not in _QTI_NAMESPACES:
+                continue
+        else:
+            local = tag
         if version == "3.0" and local.startswith("qti-"):
             element.tag = _camel(local[4:])
-            for name in list(element.attrib):
-                if "-" in name and not name.startswith(("data-", "aria-")) and "}" not in name:
-                    element.attrib[_camel(name)] = element.attrib.pop(name)
-        else:
+            attrib = element.attrib
+            for name in [name for name in attrib if "-" in name and not name.startswith(("data-", "aria-", "{"))]:
+                attrib[_camel(name)] = attrib.pop(name)
+        elif local is not tag:
             element.tag = local
     etree.cleanup_namespaces(root)
     return root, version

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -22,7 +22,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
-from ve_edu_vault.prepared_queries import PreparedQuery
+from ve_edu_vault.prepared_queries import PreparedQuery, insert_rows
 
 from ..data_api import (
     ImportJobData,
@@ -218,10 +218,14 @@ class DjangoQuestionRepository(QuestionRepository):
             (QuestionTag(version_id=version.pk, tag=tag) for version in versions for tag in version.tags),
             batch_size=1000,
         )
-        for row, version in zip(rows, versions, strict=True):
-            row.current_version_id = version.pk
-        Question.objects.bulk_update(rows, ["current_version"], batch_size=1000)
-        return [row.pk for row in rows]
+        # Each new question's current version is its version 1: one UPDATE per thousand questions (a
+        # correlated subquery), where bulk_update built a CASE of one branch per row.
+        first = QuestionVersion.objects.filter(question_id=OuterRef("pk"), number=1).values("pk")[:1]
+        question_ids: list[int] = [row.pk for row in rows]
+        for start in range(0, len(question_ids), 1000):
+            batch = question_ids[start : start + 1000]
+            Question.objects.filter(pk__in=batch).update(current_version_id=Subquery(first))
+        return question_ids
 
     def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
         question = self._row(question_id, lock=True)
@@ -352,20 +356,29 @@ class DjangoQuestionRepository(QuestionRepository):
     def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
         if not sources:
             return
-        existing = set(
-            QuestionSource.objects.filter(
-                course_key=course_key, source_key__in=[source.source_key for source in sources]
-            ).values_list("source_key", flat=True)
-        )
-        rows, seen = [], set(existing)
+        keys = [source.source_key for source in sources]
+        seen: set[str] = set()
+        for begin in range(0, len(keys), 500):
+            seen.update(
+                QuestionSource.objects.filter(
+                    course_key=course_key, source_key__in=keys[begin : begin + 500]
+                ).values_list("source_key", flat=True)
+            )
+        rows: list[dict[str, Any]] = []
         for source in sources:
             if source.source_key in seen:
                 continue
             seen.add(source.source_key)
-            rows.append(QuestionSource(course_key=course_key, question_id=source.question_id,
-                                       source_key=source.source_key, source_id=source.source_id,
-                                       format=source.format))  # fmt: skip
-        QuestionSource.objects.bulk_create(rows, batch_size=1000)
+            rows.append(
+                {
+                    "course_key": course_key,
+                    "question_id": source.question_id,
+                    "source_key": source.source_key,
+                    "source_id": source.source_id,
+                    "format": source.format,
+                }
+            )
+        insert_rows(QuestionSource, rows)  # one multi-row INSERT per batch (bulk_create costs ~0.4 ms a row)
 
     def sources_of(self, question_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
         found: dict[int, tuple[str, ...]] = {}
