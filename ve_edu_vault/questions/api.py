@@ -36,6 +36,7 @@ from .errors import QuestionError
 from .grading import grade_question, validate_content
 from .import_olx import import_olx_course
 from .interchange_jobs import (
+    check_upload_size,
     confirm_import_job,
     get_import_job,
     preview_import_job,
@@ -56,6 +57,7 @@ __all__ = [
     "QuestionPage",
     "QuestionVersionData",
     "archive_question",
+    "check_upload_size",
     "confirm_import_job",
     "connect",
     "create_question",

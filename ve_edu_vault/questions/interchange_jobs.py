@@ -29,7 +29,14 @@ from .interchange.registry import get_formats
 from .interchange_service import Progress, _node_id, import_questions
 from .repositories import get_repository
 
-__all__ = ["confirm_import_job", "get_import_job", "preview_import_job", "run_import_job", "start_import_job"]
+__all__ = [
+    "check_upload_size",
+    "confirm_import_job",
+    "get_import_job",
+    "preview_import_job",
+    "run_import_job",
+    "start_import_job",
+]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +82,12 @@ def _queue(task_name: str, job_id: int) -> None:
             get_repository().update_import_job(job_id, status=FAILED, error="The task queue is not reachable.")
 
     transaction.on_commit(send)
+
+
+def check_upload_size(size: int | None) -> None:
+    """Refuse an upload larger than ``VE_EDU_VAULT_IMPORT_MAX_BYTES`` before reading it into memory."""
+    if size is not None and size > conf.import_max_bytes():
+        raise ValidationError(f"The file is larger than {conf.import_max_bytes()} bytes.", field="file")
 
 
 def start_import_job(

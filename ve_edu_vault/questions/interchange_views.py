@@ -76,6 +76,7 @@ def interchange_page(request: HttpRequest, course_key: str) -> HttpResponse:
             error = _("Choose a file to import.")
         else:
             try:
+                api.check_upload_size(upload.size)
                 job = api.start_import_job(
                     key,
                     upload.read(),

@@ -72,6 +72,13 @@ def test_bad_uploads_are_400_naming_the_field(staff: Any):
     assert staff.get(f"{IMPORTS}999999/").status_code == 404
 
 
+def test_an_upload_beyond_the_bound_is_refused_before_it_is_read(staff: Any, settings: Any):
+    settings.VE_EDU_VAULT_IMPORT_MAX_BYTES = 100
+    response = upload(staff, data("moodle_export.xml"), "big.xml")
+    assert response.status_code == 400 and response.json()["field"] == "file"
+    assert "larger than 100 bytes" in response.json()["message"]
+
+
 def test_a_job_of_another_course_is_404(staff: Any, make_user: Any, jwt_client: Any):
     other = CourseKey.from_string("course-v1:TestX+Other+1")
     user = make_user("other_author")

@@ -56,6 +56,7 @@ class QuestionImportsView(CourseQuestionsView):
         body = s.InterchangeUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
+        api.check_upload_size(upload.size)
         job = api.start_import_job(
             self.get_course_key(),
             upload.read(),
