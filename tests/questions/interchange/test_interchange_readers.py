@@ -289,3 +289,18 @@ class TestCanvas:
 def test_auto_detection_needs_a_known_format():
     with pytest.raises(FormatError, match="cannot be recognised"):
         read_file(b"just some words", "notes.md")
+
+
+class TestQti21Package:
+    """A QTI 2.1 package laid out as 1EdTech's 2.1 examples (choice.xml, text_entry.xml, LOM in the manifest)."""
+
+    def test_items_and_templates(self):
+        result = read_file(zip_folder("qti21_package"), "bank21.zip")
+        items = {item.identifier: item for item in result.items}
+        choice, text = items["choice"], items["textEntry"]
+        assert choice.kind == "QTI 2.1 item (choiceInteraction)" and choice.file == "bank21.zip/items/choice.xml"
+        assert choice.content.prompt == "<p>Look at the text in the picture.</p>"
+        assert answer(choice, "ChoiceA") == 1.0 and answer(choice, "ChoiceC") == 0.0
+        blank = text.content.parts[0].answer_key["blanks"]["blank_0"]
+        assert blank["answers"] == ("York", "york") and blank["case_sensitive"] is True
+        assert answer(text, "York") == 1.0 and answer(text, "YORK") == 0.0  # caseSensitive="true" on each mapEntry
