@@ -1,8 +1,10 @@
 """
-Aiken import and export, following Moodle's ``question/format/aiken/format.php``: a question is one or more
-lines of text, then its options ``A. text`` or ``A) text`` (one per line, a capital letter then ``.`` or ``)``
-and a space), then ``ANSWER: X``. Blank lines between questions are optional. Aiken holds single-answer
-multiple choice only, in plain text: no titles, feedback, hints or tags.
+Aiken import and export, following Moodle's ``question/format/aiken/format.php`` (``readquestions``): a
+question is its text, then its options (``/^[A-Z][).][ \t]/``: a capital letter, ``.`` or ``)``, a space or
+tab, the text, HTML-escaped as Moodle's ``htmlspecialchars(..., ENT_NOQUOTES)`` does), then ``ANSWER: X``
+(its first letter names the option). Lines shorter than two characters are skipped. Moodle reads the question
+text on one line; several text lines are joined here rather than dropped. Aiken holds single-answer multiple
+choice only, in plain text: no titles, feedback, hints or tags.
 
 Identity: Aiken has no identifiers, so a question is known by its text: ``aiken:<hash of the question text>``.
 The export writes the same text back, so an exported file re-imported into its course matches.
