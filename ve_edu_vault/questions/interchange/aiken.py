@@ -44,7 +44,7 @@ def read(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
     start = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line:
+        if len(line) < 2:  # as Moodle's readquestions
             continue
         option = _OPTION.match(line)
         answer = _ANSWER.match(line)
