@@ -20,6 +20,8 @@ SWEEP = "ve_edu_vault.assessments.tasks.sweep_expired_attempts"
 REPORT = "ve_edu_vault.assessments.tasks.report_grade"
 DRAIN = "ve_edu_vault.assessments.tasks.report_pending_grades"
 REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
+IMPORT_PREVIEW = "ve_edu_vault.questions.tasks.preview_question_import"
+IMPORT_RUN = "ve_edu_vault.questions.tasks.run_question_import"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
 SERVICES = ("lms", "cms")
@@ -193,6 +195,8 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
     assert settings["EXPLICIT_QUEUES"] == {
         "some.platform.task": platform_route,  # the platform's routes are kept
         SYNC: {"queue": "edx.cms.core.default"},
+        IMPORT_PREVIEW: {"queue": "edx.cms.core.default"},  # question uploads wait in Studio's import storage
+        IMPORT_RUN: {"queue": "edx.cms.core.default"},
         AUTO_SUBMIT: {"queue": "edx.lms.core.default"},
         SWEEP: {"queue": "edx.lms.core.default"},
         REPORT: {"queue": "edx.lms.core.default"},
@@ -204,7 +208,8 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
 def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
     settings = exec_settings(vault_settings_code(custom_root, "cms"))
     assert settings["EXPLICIT_QUEUES"] == {
-        task: {"queue": "edx.lms.core.high"} for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE)
+        task: {"queue": "edx.lms.core.high"}
+        for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE, IMPORT_PREVIEW, IMPORT_RUN)
     }
 
 

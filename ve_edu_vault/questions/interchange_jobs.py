@@ -76,7 +76,9 @@ def _queue(task_name: str, job_id: int) -> None:
 
     def send() -> None:
         try:
-            task.apply_async(args=[job_id], queue=conf.celery_queue())
+            # Routed by edx-platform's EXPLICIT_QUEUES (the Tutor plugin sends these to Studio's worker).
+            options = {"queue": conf.celery_queue()} if conf.celery_queue() else {}
+            task.apply_async(args=[job_id], **options)
         except Exception:
             log.exception("Could not queue question import %s", job_id)
             get_repository().update_import_job(job_id, status=FAILED, error="The task queue is not reachable.")

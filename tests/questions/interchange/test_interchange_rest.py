@@ -95,7 +95,7 @@ def test_large_files_are_handed_to_a_worker(staff: Any, settings: Any, django_ca
 
     sent: list[tuple[str, list[int]]] = []
     original = tasks.preview_question_import.apply_async
-    tasks.preview_question_import.apply_async = lambda args, queue=None: sent.append(("preview", args))  # type: ignore[method-assign]
+    tasks.preview_question_import.apply_async = lambda args, **options: sent.append(("preview", args))  # type: ignore[method-assign]
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = upload(staff, zip_folder("qti3_package"), "bank.zip")
