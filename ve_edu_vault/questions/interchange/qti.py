@@ -23,7 +23,9 @@ from lxml import etree
 
 from .build import Refused, item, refused_item
 from .data import ExportQuestion, ExportResult, FormatError, QuestionFormat, ReadLimits, ReadResult, SourceItem
-from .qti_items import NS21, NS30, SCHEMA21, SCHEMA30, XSI, normalise, read_item, spell, write_item
+from .qti_names import NS21, NS30, SCHEMA21, SCHEMA30, XSI, normalise, spell
+from .qti_read import read_item
+from .qti_write import write_item
 from .safety import SafePackage, is_zip, parse_xml, resolve_href
 from .text import ncname
 
