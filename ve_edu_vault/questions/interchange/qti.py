@@ -23,7 +23,7 @@ from lxml import etree
 
 from .build import Refused, item, refused_item
 from .data import ExportQuestion, ExportResult, FormatError, QuestionFormat, ReadLimits, ReadResult, SourceItem
-from .qti_names import NS21, NS30, SCHEMA21, SCHEMA30, XSI, normalise, spell
+from .qti_names import SCHEMA21, SCHEMA30, XSI, normalise, spell
 from .qti_read import read_item
 from .qti_write import write_item
 from .safety import SafePackage, is_zip, parse_xml, resolve_href
@@ -261,5 +261,3 @@ FORMAT_QTI21 = QuestionFormat(
     write=lambda questions: write_package(questions, version="2.1"),
     extensions=(".zip",),
 )
-
-_ = (NS21, NS30)

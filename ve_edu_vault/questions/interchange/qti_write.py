@@ -16,7 +16,7 @@ from ..data import QuestionContent
 from .build import Refused
 from .qti_names import CLASS_PART_PROMPT, CLASS_PROMPT, TEMPLATES, spell
 from .qti_names import remove_element as _remove
-from .text import is_ncname, ncname, xhtml_nodes
+from .text import ncname, xhtml_nodes
 
 __all__ = ["write_item"]
 
@@ -395,7 +395,3 @@ def _rules_for(
     elif explanation:
         multiple = _sub(_set(processing, "FEEDBACK"), "multiple")
         _sub(multiple, "baseValue", {"baseType": "identifier"}).text = "EXPLANATION"
-
-
-def item_identifier_ok(value: str) -> bool:
-    return is_ncname(value)
