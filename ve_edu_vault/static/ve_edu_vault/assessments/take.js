@@ -130,6 +130,12 @@
             autocomplete: "off", disabled: disabled }),
         ]));
       });
+    } else if (part.type === "extended_text") {
+      // Free text that no grader scores (imported essays): a text area of the expected size.
+      var tid = inputId(question, part);
+      wrap.appendChild(el("label", { "for": tid, text: t.answer }));
+      wrap.appendChild(el("textarea", { id: tid, rows: cfg.expected_lines || 6, disabled: disabled,
+        text: typeof current === "string" ? current : "" }));
     } else {
       var nid = inputId(question, part);
       var isNumeric = part.type === "numeric";
@@ -159,7 +165,7 @@
       partNode.querySelectorAll("input[data-blank]").forEach(function (input) { answer[input.getAttribute("data-blank")] = input.value; });
       return answer;
     }
-    var text = partNode.querySelector("input").value.trim();
+    var text = partNode.querySelector("input, textarea").value.trim();
     return text === "" ? null : text;
   }
 
