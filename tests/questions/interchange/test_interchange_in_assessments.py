@@ -3,8 +3,6 @@ Imported questions in an assessment: an imported essay (extended text) is answer
 and weighs nothing (0 points); the imported Moodle questions grade as Moodle graded them.
 """
 
-
-
 from __future__ import annotations
 
 import sys

@@ -116,3 +116,15 @@ def test_a_member_that_lies_about_its_size_is_cut_at_the_bound():
 def test_not_a_zip():
     with pytest.raises(FormatError, match="not a readable zip package"):
         read_file(b"PK\x03\x04garbage", "bank.zip", format="qti")
+
+
+def test_a_malformed_item_is_refused_alone_naming_its_file_and_line():
+    broken = b'<?xml version="1.0"?>\n<qti-assessment-item identifier="choice">\n<oops></qti-assessment-item>'
+    source = zipfile.ZipFile(io.BytesIO(zip_folder("qti3_package")))
+    members = {info.filename: source.read(info) for info in source.infolist()}
+    members["items/choice.xml"] = broken
+    result = read_file(zip_members(members), "bank.zip", format="qti")
+    refused = {item.file: item for item in result.items if item.refused}
+    item = refused["bank.zip/items/choice.xml"]
+    assert item.line == 3 and item.reason.startswith("not well-formed XML")
+    assert sum(1 for item in result.items if not item.refused) == 5  # the other five importable items still read

@@ -89,6 +89,21 @@ def _item(root: etree._Element, file: str) -> SourceItem:
     )
 
 
+def _member_item(package: SafePackage, href: str, name: str) -> SourceItem:
+    """One item file of a package; a file that is not well-formed is that item's refusal, not the package's."""
+    file = f"{name}/{href}"
+    try:
+        root = package.xml(href)
+    except FormatError as error:
+        if "entities" in error.message or "larger than" in error.message:
+            raise  # hostile or oversized: the whole package is refused
+        reason = error.message.split(": ", 1)[1] if ": " in error.message else error.message
+        return refused_item(
+            source_id=source_id(href), label=href, file=file, line=error.line, kind="QTI item", reason=reason
+        )
+    return _item(root, file)
+
+
 def read_package(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
     package = SafePackage(data, file=name, limits=limits)
     if "imsmanifest.xml" not in package:
@@ -117,7 +132,7 @@ def read_package(data: bytes, name: str, limits: ReadLimits) -> ReadResult:
         raise FormatError("the manifest lists no QTI 2.1 or 3.0 item", file=f"{name}/imsmanifest.xml")
     if len(hrefs) > limits.max_items:
         raise FormatError(f"the package holds more than {limits.max_items} items", file=name)
-    items = [_item(package.xml(href), f"{name}/{href}") for href in dict.fromkeys(hrefs)]
+    items = [_member_item(package, href, name) for href in dict.fromkeys(hrefs)]
     return ReadResult(format="qti", file=name, items=tuple(items))
 
 
