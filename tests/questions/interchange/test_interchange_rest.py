@@ -61,8 +61,9 @@ def test_upload_preview_then_confirm_all_or_nothing_then_partial(staff: Any):
 
 def test_bad_uploads_are_400_naming_the_field(staff: Any):
     broken = upload(staff, b"<quiz><question>", "broken.xml")
-    assert broken.status_code == 201 and broken.json()["status"] == "failed"
-    assert broken.json()["error"].startswith("broken.xml:1: not well-formed XML")
+    assert broken.status_code == 400 and broken.json()["field"] == "file"
+    assert broken.json()["message"].startswith("broken.xml:1: not well-formed XML")
+    assert staff.get(f"{IMPORTS}{broken.json()['job_id']}/").json()["status"] == "failed"  # kept as the audit record
     bad_format = upload(staff, data("aiken.txt"), "a.txt", format="docx")
     assert bad_format.status_code == 400 and bad_format.json()["field"] == "format"
     no_file = staff.post(IMPORTS, {}, format="multipart")

@@ -66,6 +66,14 @@ class QuestionImportsView(CourseQuestionsView):
             partial=body.validated_data["partial"],
             author=request.user,
         )
+        if job.status == "failed":  # read here and found unreadable: bad input, said as the vault's 4xx body
+            body_error = {
+                "error_code": "interchange_unreadable",
+                "message": job.error,
+                "field": "file",
+                "job_id": job.id,
+            }
+            return Response(body_error, status=status.HTTP_400_BAD_REQUEST)
         return _job_response(job, created=True)
 
 
