@@ -279,6 +279,12 @@ class TestCanvas:
         result = grade_question(content, {"response_color1": "7001", "response_color2": "7004"})
         assert result.score == 0.5
 
+    def test_fill_in_multiple_blanks_as_canvas_writes_them(self, canvas):
+        content = canvas["i10fimb"].content
+        assert content.parts[0].answer_key["blanks"]["blank_0"]["answers"] == ("red", "crimson")
+        result = grade_question(content, {"part_0": {"blank_0": "Crimson", "blank_1": "green"}})
+        assert result.score == 0.5
+
     def test_essay_kept_ungraded_and_upload_refused(self, canvas):
         assert canvas["i8essay"].content.parts[0].type == "extended_text"
         upload = canvas["i9upload"]

@@ -5,11 +5,12 @@ holding ``<questestinterop><assessment><section><item>``, and ``<quiz>/assessmen
 Each item names its Canvas type in ``itemmetadata/qtimetadata`` (``question_type``) and its points
 (``points_possible``). Mapping: multiple_choice and true_false -> multiple_choice; multiple_answers ->
 multi_select (``penalty`` rule: Canvas gives credit per right answer and takes it back per wrong one);
-short_answer -> fill_in_blank (case-insensitive, as Canvas matches); fill_in_multiple_blanks -> fill_in_blank
-with one blank per ``response_str``; numerical -> numeric (exact with margin, or a range); multiple_dropdowns
--> one dropdown part per variable; essay -> extended_text (ungraded). ``itemfeedback`` ``general_fb`` ->
-explanation, ``<answer>_fb`` -> per-choice feedback. file_upload, matching, calculated, formula,
-text_only and precision answers are refused with their name. The quiz title is the items' category.
+short_answer -> fill_in_blank (case-insensitive, as Canvas matches); fill_in_multiple_blanks ->
+fill_in_blank with one blank per ``response_lid`` (its labels are the accepted answers); numerical ->
+numeric (exact with margin, or a range); multiple_dropdowns -> one dropdown part per variable; essay ->
+extended_text (ungraded). ``itemfeedback`` ``general_fb`` -> explanation, ``<answer>_fb`` -> per-choice
+feedback. file_upload, matching, calculated, formula, text_only and precision answers are refused with
+their name. The quiz title is the items' category.
 
 Identity: ``canvas:<item ident>`` (Canvas idents are stable across exports of the same quiz).
 """
@@ -154,7 +155,30 @@ def _blank_answers(item_element: etree._Element, respident: str | None) -> list[
     return list(dict.fromkeys(answers))
 
 
+def _lid_blanks(item_element: etree._Element, lids: list[etree._Element]) -> QuestionPart:
+    """Canvas's fill_in_multiple_blanks: a ``response_lid`` per blank listing its accepted answers as labels."""
+    right: dict[str, set[str]] = {}
+    for condition in _scoring_conditions(item_element):
+        for value in condition.iter("varequal"):
+            if value.text:
+                right.setdefault(value.get("respident", ""), set()).add(value.text.strip())
+    blanks, keys = [], {}
+    for index, lid in enumerate(lids):
+        ident = lid.get("ident", "")
+        labels = dict(_choices(lid))
+        answers = [_plain(labels[label]) for label in labels if label in right.get(ident, set())]
+        if not answers:
+            raise Refused(f"blank {_plain(_mattext(lid)) or ident!r} has no accepted answer")
+        blank_id = f"blank_{index}"
+        blanks.append({"id": blank_id})
+        keys[blank_id] = {"answers": answers, "case_sensitive": False, "ignore_accents": False, "regexp": False}
+    return QuestionPart(id="part_0", type="fill_in_blank", config={"blanks": blanks}, answer_key={"blanks": keys})
+
+
 def _blanks(item_element: etree._Element) -> QuestionPart:
+    lids = item_element.findall("presentation/response_lid")
+    if lids:
+        return _lid_blanks(item_element, lids)
     responses = item_element.findall("presentation/response_str")
     if not responses:
         raise Refused("the item has no response_str")
