@@ -9,8 +9,9 @@ short_answer -> fill_in_blank (case-insensitive, as Canvas matches); fill_in_mul
 fill_in_blank with one blank per ``response_lid`` (its labels are the accepted answers); numerical ->
 numeric (exact with margin, or a range); multiple_dropdowns -> one dropdown part per variable; essay ->
 extended_text (ungraded). ``itemfeedback`` ``general_fb`` -> explanation, ``<answer>_fb`` -> per-choice
-feedback. file_upload, matching, calculated, formula, text_only and precision answers are refused with
-their name. The quiz title is the items' category.
+feedback. file_upload, matching, calculated, formula and text_only questions are refused with their
+name; a numerical question with several accepted answers is refused too (the vault grades one).
+The quiz title is the items' category.
 
 Identity: ``canvas:<item ident>`` (Canvas idents are stable across exports of the same quiz).
 """
@@ -35,7 +36,6 @@ _UNSUPPORTED = {
     "calculated_question": "calculated (formula) questions",
     "formula_question": "formula questions",
     "text_only_question": "text without a question",
-    "numerical_question_precision": "numerical answers with a precision",
 }
 
 
