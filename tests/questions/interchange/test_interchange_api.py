@@ -178,3 +178,24 @@ def test_imported_html_goes_through_the_api_like_authored_html(monkeypatch):
     monkeypatch.setattr(api, "parse_content", spy)
     api.import_questions(COURSE, data("aiken.txt"), "aiken.txt", partial=True)
     assert len(seen) == 3
+
+
+def test_two_items_with_one_identifier_and_two_items_for_one_question_are_refused():
+    gift = b"// [id:same]\n::One::First?{=a ~b}\n\n// [id:same]\n::Two::Second?{=a ~b}\n"
+    report = api.import_questions(COURSE, gift, "dup.gift", partial=True).to_dict()
+    assert [(r["line"], r["reason"]) for r in report["refused"]] == [
+        (4, "another item of the file has the same identifier")
+    ]
+    question_id = report["created"][0]["id"]
+    ident = api.vault_identifier(COURSE, question_id).encode()
+    both = b"// [id:" + ident + b"]\n::One::First?{=a ~b}\n\n// [id:same]\n::One::First?{=a ~b}\n"
+    again = api.import_questions(COURSE, both, "dup.gift", partial=True).to_dict()
+    assert again["refused"][0]["reason"] == f"question {question_id} is already updated by another item of the file"
+
+
+def test_a_redelivered_import_task_does_not_import_twice(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    job = api.start_import_job(COURSE, data("aiken.txt"), "aiken.txt", partial=True)
+    done = api.confirm_import_job(job.id)
+    assert done.status == "imported" and api.list_questions(COURSE).total == 3
+    assert api.run_import_job(job.id) == done and api.list_questions(COURSE).total == 3
