@@ -14,7 +14,7 @@ naming it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -24,6 +24,14 @@ from .qti_names import CLASS_PART_PROMPT, CLASS_PROMPT, RULE_ELEMENTS, SUPPORTED
 from .qti_names import remove_element as _remove
 
 __all__ = ["ParsedItem", "read_item"]
+
+
+class _Draft(NamedTuple):
+    """A part before its id, prompt and weight are known (the content is frozen once, in the final part)."""
+
+    type: str
+    config: dict[str, Any]
+    answer_key: dict[str, Any]
 
 
 class ParsedItem:
@@ -110,7 +118,7 @@ def _feedback_by_id(root: etree._Element) -> dict[str, str]:
 
 def _choice(
     interaction: etree._Element, declaration: etree._Element, rule: str, feedback: dict[str, str], used: set[str]
-) -> QuestionPart:
+) -> _Draft:
     choices = interaction.findall("simpleChoice")
     if len(choices) < 1:
         raise Refused("a choice interaction without choices")
@@ -153,22 +161,19 @@ def _choice(
         key: dict[str, Any] = {"correct": correct[0]}
         if choice_feedback:
             key["feedback"] = choice_feedback
-        return QuestionPart(
-            id="part", type="multiple_choice", config={"choices": items, "shuffle": shuffle}, answer_key=key
-        )
+        return _Draft(type="multiple_choice", config={"choices": items, "shuffle": shuffle}, answer_key=key)
     key = {"correct": correct}
     if choice_feedback:
         key["feedback"] = {k: {"selected": v} for k, v in choice_feedback.items()}
     rule_name = "none" if rule == "match" else "penalty"
-    return QuestionPart(
-        id="part",
+    return _Draft(
         type="multi_select",
         config={"choices": items, "shuffle": shuffle, "partial_credit": rule_name},
         answer_key=key,
     )
 
 
-def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: str) -> QuestionPart:
+def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: str) -> _Draft:
     base = declaration.get("baseType", "string")
     correct = _values(declaration.find("correctResponse"))
     mapping = declaration.find("mapping")
@@ -180,8 +185,7 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
             value = float(values[0])
         except ValueError:
             raise Refused(f"{values[0]!r} is not a number") from None
-        return QuestionPart(
-            id="part",
+        return _Draft(
             type="numeric",
             config={},
             answer_key={"value": value, "tolerance": 0.0, "tolerance_mode": "absolute"},
@@ -208,14 +212,12 @@ def _text_entry(interaction: etree._Element, declaration: etree._Element, rule: 
     if length and length.isdigit() and 0 < int(length) <= 500:
         blank["size"] = int(length)
     key = {"answers": answers, "case_sensitive": case_sensitive, "ignore_accents": False, "regexp": False}
-    return QuestionPart(
-        id="part", type="fill_in_blank", config={"blanks": [blank]}, answer_key={"blanks": {"blank_0": key}}
-    )
+    return _Draft(type="fill_in_blank", config={"blanks": [blank]}, answer_key={"blanks": {"blank_0": key}})
 
 
 def _inline_choice(
     interaction: etree._Element, declaration: etree._Element, rule: str, feedback: dict[str, str], used: set[str]
-) -> QuestionPart:
+) -> _Draft:
     options = [
         {"id": option.get("identifier", ""), "text": _inner(option)} for option in interaction.findall("inlineChoice")
     ]
@@ -231,8 +233,7 @@ def _inline_choice(
     if option_feedback:
         key["feedback"] = option_feedback
         used.update(option_feedback)
-    return QuestionPart(
-        id="part",
+    return _Draft(
         type="dropdown",
         config={"options": options, "shuffle": interaction.get("shuffle") == "true"},
         answer_key=key,
@@ -286,7 +287,7 @@ def read_item(root: etree._Element) -> ParsedItem:
     feedback = _feedback_by_id(root)
     used: set[str] = set()
     warnings: list[str] = []
-    parts: list[QuestionPart] = []
+    drafts: list[tuple[str, _Draft, float]] = []  # (response id, draft, weight)
     weights: dict[str, float] = _weights(root)
     for interaction in (e for e in body.iter() if isinstance(e.tag, str) and e.tag in SUPPORTED):
         response = interaction.get("responseIdentifier", "")
@@ -299,44 +300,32 @@ def read_item(root: etree._Element) -> ParsedItem:
             lines = interaction.get("expectedLines")
             if lines and lines.isdigit() and 1 <= int(lines) <= 200:
                 config["expected_lines"] = int(lines)
-            parts.append(QuestionPart(id=response, type="extended_text", config=config, answer_key={}, weight=0.0))
+            drafts.append((response, _Draft(type="extended_text", config=config, answer_key={}), 0.0))
             continue
         if not rule:
             raise Refused(f"response {response!r} is not scored by the response processing")
         if interaction.tag == "choiceInteraction":
-            part = _choice(interaction, declaration, rule, feedback, used)
+            draft = _choice(interaction, declaration, rule, feedback, used)
         elif interaction.tag == "textEntryInteraction":
-            part = _text_entry(interaction, declaration, rule)
+            draft = _text_entry(interaction, declaration, rule)
         else:
-            part = _inline_choice(interaction, declaration, rule, feedback, used)
-        parts.append(
-            QuestionPart(
-                id=response,
-                type=part.type,
-                config=part.config,
-                answer_key=part.answer_key,
-                weight=weights.get(response, 1.0),
-            )
-        )
-    ids = [_part_id(p.id, len(parts)) for p in parts]
-    if len(set(ids)) == len(ids):
-        parts = [
-            QuestionPart(id=i, type=p.type, config=p.config, answer_key=p.answer_key, weight=p.weight)
-            for i, p in zip(ids, parts, strict=True)
-        ]
-    if all(part.type == "extended_text" for part in parts):
-        parts = [QuestionPart(id=p.id, type=p.type, config=p.config, answer_key=p.answer_key) for p in parts]
+            draft = _inline_choice(interaction, declaration, rule, feedback, used)
+        drafts.append((response, draft, weights.get(response, 1.0)))
+    ids = [_part_id(response, len(drafts)) for response, _, _ in drafts]
+    if len(set(ids)) != len(ids):
+        ids = [response for response, _, _ in drafts]
+    ungraded = all(draft.type == "extended_text" for _, draft, _ in drafts)
     prompt, part_prompts = _prompts(body)
     parts = [
         QuestionPart(
-            id=p.id,
-            type=p.type,
-            prompt=part_prompts[i] if i < len(part_prompts) else "",
-            config=p.config,
-            answer_key=p.answer_key,
-            weight=p.weight,
+            id=ids[index],
+            type=draft.type,
+            prompt=part_prompts[index] if index < len(part_prompts) else "",
+            config=draft.config,
+            answer_key=draft.answer_key,
+            weight=1.0 if ungraded else weight,
         )
-        for i, p in enumerate(parts)
+        for index, (_, draft, weight) in enumerate(drafts)
     ]
     explanation = "\n".join(text for key, text in feedback.items() if key not in used and text)
     points = _points(root, parts)
