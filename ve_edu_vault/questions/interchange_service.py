@@ -2,7 +2,7 @@
 Import and export of question banks in other systems' formats, through the question bank's storage.
 
 TLDR: :func:`import_questions` reads a file with the pure readers (``questions/interchange/``), matches
-each item to the course's questions by its source identifier (ADR 0007), and creates, versions or leaves
+each item to the course's questions by its source identifier (ADR 0009), and creates, versions or leaves
 each one; :func:`export_questions` writes the course's questions in a format. Callers use
 ``questions.api``, which re-exports these.
 

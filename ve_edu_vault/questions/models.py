@@ -108,7 +108,7 @@ class QuestionTag(models.Model):
 
 class QuestionSource(models.Model):
     """
-    Where a question came from in another system's file: the match key of a re-import (ADR 0007).
+    Where a question came from in another system's file: the match key of a re-import (ADR 0009).
 
     ``source_id`` is the format family's identifier (``moodle:Geography#id:cap-fr``, ``qti:ITEM-1``...);
     ``source_key`` its sha256, the unique, indexable form (MariaDB cannot index long text).

@@ -146,7 +146,7 @@ class QuestionRepository(abc.ABC):
     def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
         """The node ids that carry at least one (archived or not) question."""
 
-    # --- interchange (ADR 0007) ------------------------------------------------------------------------
+    # --- interchange (ADR 0009) ------------------------------------------------------------------------
 
     @abc.abstractmethod
     def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:

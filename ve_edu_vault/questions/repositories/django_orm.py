@@ -336,7 +336,7 @@ class DjangoQuestionRepository(QuestionRepository):
             set(Question.objects.filter(node_id__in=ids).values_list("node_id", flat=True).distinct()) if ids else set()
         )
 
-    # --- interchange (ADR 0007) ------------------------------------------------------------------------
+    # --- interchange (ADR 0009) ------------------------------------------------------------------------
 
     def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:
         keys = list(dict.fromkeys(source_keys))

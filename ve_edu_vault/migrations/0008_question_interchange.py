@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ve_edu_vault', '0006_grade_report_on_attempt'),
+        ('ve_edu_vault', '0007_assessment_block'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
