@@ -4,7 +4,7 @@ One exception hierarchy for the whole plugin, each with a stable machine-readabl
 TLDR: raise a ``VaultError`` subclass from any layer (api.py, pure logic); the REST exception
 handler (``ve_edu_vault.rest_api.exceptions``) maps it to a 4xx body
 ``{"error_code": ..., "message": ..., "field": ...}`` and management commands print the message.
-Never let bad input surface as a 500.
+Never let bad input surface as a 500. Messages are cut to ``domain_errors.MAX_MESSAGE_CHARS``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from ve_edu_vault.domain_errors import shorten
 
 __all__ = [
     "AssessmentClosedError",
@@ -36,7 +38,8 @@ class VaultError(Exception):
     default_message: Any = _("The request could not be completed.")
 
     def __init__(self, message: Any = None, *, field: str | None = None, details: Any = None) -> None:
-        self.message = str(message if message is not None else self.default_message)
+        # Cut: messages may quote the refused input (see domain_errors.shorten).
+        self.message = shorten(str(message if message is not None else self.default_message))
         self.field = field
         self.details = details
         super().__init__(self.message)

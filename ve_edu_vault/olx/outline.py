@@ -50,7 +50,8 @@ def content_hash(root: Path, *, exclude_top: Iterable[str] = ("drafts",)) -> str
     digest = hashlib.sha256()
     for relative, path in sorted(files):
         data = path.read_bytes()
-        digest.update(f"{relative}\0{len(data)}\0".encode())
+        # surrogateescape: a directory export may hold a file whose name is not UTF-8 (hashed as its bytes).
+        digest.update(f"{relative}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         digest.update(data)
     return f"sha256:{digest.hexdigest()}"
 
