@@ -8,6 +8,13 @@ problem's real XML). Only container types have block children: a ``<problem>``'s
 capa markup, not blocks. ``drafts/`` is never read: the published tree is reached from
 ``course.xml`` only.
 
+Pointers name files inside the export only. A tag must be a block type and a url_name a block id
+(opaque-keys' charsets, neither holds ``/``) *before* the definition file is looked up, so
+``url_name="../../x"`` or a namespaced tag (lxml's ``{uri}tag``) never reaches the file system
+and no message tells whether something exists outside the export. Open edX reads pointers through
+a filesystem rooted at the course (``XmlMixin.load_definition_xml``, xmodule/xml_block.py, which
+also maps ``:`` in a url_name to ``/``; the vault looks for ``{tag}/{url_name}.xml`` as written).
+
 Inline blocks without ``url_name`` get the name Open edX's XML importer falls back to,
 ``{tag}_{sha1(xml)[:12]}``; the hash is over the element as serialized here, so it may differ from
 the one edx-platform computed if the file's formatting differs.
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +34,7 @@ from lxml import etree
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from .archive import clip
 from .errors import MalformedOlxError, OlxNotFoundError
 from .xmlparse import parse_xml_file, relative_name
 
@@ -55,6 +64,10 @@ _NON_BLOCK_CHILDREN: dict[str, frozenset[str]] = {
     "conditional": frozenset({"show"}),
 }
 MAX_DEPTH = 64
+# opaque-keys' Locator.ALLOWED_ID_CHARS: what CourseLocator.make_usage_key accepts in a block id (and
+# what a block type should hold; make_usage_key does not check types).
+_BLOCK_TYPE = _BLOCK_ID = re.compile(r"[\w\-~.:]+\Z")
+_MAX_FILE_NAME_BYTES = 255  # NAME_MAX: "{url_name}.xml" must fit in one file name
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, eq=False)
@@ -109,11 +122,36 @@ class _Walker:
     def _where(self, element: etree._Element, file: Path) -> str:
         return f"{relative_name(file, self.root)}:{element.sourceline}"
 
+    def _check_pointer(self, tag: str, url_name: str, element: etree._Element, file: Path) -> Path:
+        """The definition file of a pointer, refusing names that are not block ids before any file access."""
+        where = relative_name(file, self.root)
+        if not _BLOCK_ID.match(url_name):
+            raise MalformedOlxError(
+                f"<{tag} url_name={clip(url_name)}> is not a valid block id", path=where, line=element.sourceline
+            )
+        size = len(f"{url_name}.xml".encode())
+        if size > _MAX_FILE_NAME_BYTES:
+            raise MalformedOlxError(
+                f"<{tag} url_name={clip(url_name)}> is too long to name a definition file ({size} bytes)",
+                path=where,
+                line=element.sourceline,
+            )
+        path = self.root / tag / f"{url_name}.xml"
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root.resolve()):
+            raise MalformedOlxError(f"{tag}/{url_name}.xml links outside the export", path=where)
+        return path
+
     def resolve(self, element: etree._Element, file: Path) -> tuple[etree._Element, Path, str]:
         tag = element.tag
+        if not isinstance(tag, str) or not _BLOCK_TYPE.match(tag):
+            raise MalformedOlxError(
+                f"<{clip(str(tag))}> is not a valid block type",
+                path=relative_name(file, self.root),
+                line=element.sourceline,
+            )
         url_name = element.get("url_name") or element.get("slug") or ""
         if url_name and _is_pointer_shape(element):
-            path = self.root / tag / f"{url_name}.xml"
+            path = self._check_pointer(tag, url_name, element, file)
             if path.is_file():
                 definition = parse_xml_file(path, root=self.root)
                 if definition.tag != tag:
@@ -152,7 +190,7 @@ class _Walker:
         tag = str(element.tag)
         if (tag, url_name) in stack:
             raise MalformedOlxError(
-                f"<{tag} url_name={url_name!r}> contains itself", path=relative_name(file, self.root)
+                f"<{tag} url_name={clip(url_name)}> contains itself", path=relative_name(file, self.root)
             )
         if len(stack) >= MAX_DEPTH:
             raise MalformedOlxError(f"blocks nested more than {MAX_DEPTH} deep", path=relative_name(file, self.root))
@@ -161,7 +199,7 @@ class _Walker:
             usage_key = self.course_key.make_usage_key(tag, "course" if tag == "course" else url_name)
         except InvalidKeyError as exc:
             raise MalformedOlxError(
-                f"<{tag} url_name={url_name!r}> is not a valid block id", path=relative_name(file, self.root)
+                f"<{tag} url_name={clip(url_name)}> is not a valid block id", path=relative_name(file, self.root)
             ) from exc
         if tag == "vertical" and parent is not None and parent.block_type == "sequential":
             unit_key = usage_key
