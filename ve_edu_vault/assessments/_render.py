@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from ve_edu_vault.hooks.filters import QuestionsRenderStarted
+from ve_edu_vault.questions.api import clean_html
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.grading import public_question_view
 
@@ -101,12 +102,20 @@ def question_view(
 
 
 def _released_feedback(stored: Any) -> dict[str, Any] | None:
-    """The grader's feedback as released: correctness per part and the author's feedback texts."""
+    """
+    The grader's feedback as released: correctness per part and the author's feedback texts.
+
+    The texts are copied into the response when it is graded; responses graded before author HTML
+    was cleaned hold them as typed, so they are cleaned here (the page inserts them as HTML).
+    """
     if not isinstance(stored, dict):
         return None
+    texts = stored.get("feedback")
+    if not isinstance(texts, dict):
+        texts = {}
     return {
         "correct": stored.get("correct"),
-        "feedback": dict(stored.get("feedback") or {}),
+        "feedback": {key: clean_html(text) if isinstance(text, str) else text for key, text in texts.items()},
         "parts": [
             {"part_id": part.get("part_id"), "correct": part.get("correct"), "score": part.get("score")}
             for part in stored.get("parts") or []

@@ -4,6 +4,7 @@ Public Python API of the question bank: author, version, list, archive, preview-
 TLDR: views, commands, tasks and other applets call only these functions. Writes run in
 ``transaction.atomic``; storage goes through the repository chosen by ``VE_EDU_VAULT_STORAGE_BACKEND``.
 Bad content raises ``ve_edu_vault.errors.ValidationError`` naming the field (``content.parts[0]...``).
+Author HTML is cleaned on save (``sanitize.py``: typed, through the forms, or imported from OLX).
 Call :func:`connect` once (``AppConfig.ready``) so course sync treats archiving a node that carries
 questions as destructive.
 """
@@ -47,6 +48,7 @@ from .interchange_service import export_questions, import_questions, vault_ident
 from .olx import export_problem
 from .repositories import get_repository
 from .repositories.django_orm import VERSION_WITH_NODE_COLUMNS, version_with_node_from_values
+from .sanitize import clean_html, sanitize_content
 
 __all__ = [
     "VERSION_WITH_NODE_COLUMNS",
@@ -58,6 +60,7 @@ __all__ = [
     "QuestionVersionData",
     "archive_question",
     "check_upload_size",
+    "clean_html",
     "confirm_import_job",
     "connect",
     "create_question",
@@ -100,9 +103,14 @@ def _question_errors(prefix: str = "content") -> Iterator[None]:
 
 
 def parse_content(content: Mapping[str, Any] | QuestionContent) -> QuestionContent:
-    """Build and validate content (structure, then each part's type); errors name the field."""
+    """
+    Build, clean and validate content (structure, author HTML, then each part's type); errors name the field.
+
+    Validation runs on the cleaned content: a choice that was nothing but a script is reported empty.
+    """
     with _question_errors():
         parsed = content if isinstance(content, QuestionContent) else QuestionContent.from_dict(content)
+        parsed = sanitize_content(parsed)
         validate_content(parsed)
     return parsed
 

@@ -9,6 +9,9 @@ unlike a version id. The parsed value is deeply read-only, so sharing it is safe
 their compiled tables on the parsed parts (``types._base.compiled``), so the key also carries the
 grader registry's generation: a type registered or replaced, or the registry reset, starts afresh.
 The memo holds at most ``MEMO_SIZE`` entries (cleared when full; a busy course uses a few hundred).
+
+The parsed content is also *sanitised* (``sanitize.sanitize_content``): versions stored before author
+HTML was cleaned on save are shown and graded clean, once per process per version (ADR 0006).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from .data import QuestionContent
 from .registry import generation
+from .sanitize import sanitize_content
 
 __all__ = ["MEMO_SIZE", "parsed_content"]
 
@@ -26,13 +30,13 @@ _memo: dict[tuple[int, str], QuestionContent] = {}
 
 
 def parsed_content(content_hash: str, content: Mapping[str, Any]) -> QuestionContent:
-    """``QuestionContent.from_dict(content)``, parsed once per process for each hash and registry generation."""
+    """The cleaned ``QuestionContent.from_dict(content)``, once per process for each hash and registry generation."""
     if not content_hash:
-        return QuestionContent.from_dict(content)
+        return sanitize_content(QuestionContent.from_dict(content))
     key = (generation(), content_hash)
     found = _memo.get(key)
     if found is None:
-        found = QuestionContent.from_dict(content)
+        found = sanitize_content(QuestionContent.from_dict(content))
         if len(_memo) >= MEMO_SIZE:
             _memo.clear()
         _memo[key] = found

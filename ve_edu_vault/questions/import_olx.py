@@ -5,6 +5,7 @@ TLDR: every published problem is accounted for: imported (new), updated (new ver
 (same content hash) or listed in ``unsupported`` with a reason. Re-imports match questions by the
 problem's usage key (``source_usage_key``), so they never duplicate. A question is attached to the
 objective node (unit) holding the problem when the course has been synced into the mirror;
+author HTML is cleaned (``sanitize.py``) before it is validated and stored;
 otherwise its node stays null (sync the course, then re-import, to attach it). Parsing happens
 before the transaction; the writes are one ``bulk_create`` batch plus one version per changed problem.
 """
@@ -28,6 +29,7 @@ from .errors import QuestionError
 from .grading import validate_content
 from .olx import ParsedProblem, parse_problem
 from .repositories import NewQuestion, get_repository
+from .sanitize import sanitize_content
 
 __all__ = ["ParsedBlock", "import_olx_course", "import_parsed"]
 
@@ -70,11 +72,12 @@ def _read(course_key: CourseKey, path: str | os.PathLike[str]) -> tuple[list[Par
                     if not isinstance(parsed, ParsedProblem):
                         unsupported.append({"location": location, "reason": parsed.reason})
                         continue
-                    validate_content(parsed.content)
+                    content = sanitize_content(parsed.content)  # OLX is author HTML too
+                    validate_content(content)
                 except QuestionError as error:
                     unsupported.append({"location": location, "reason": str(error)})
                     continue
-                blocks.append(ParsedBlock(usage_key=block.usage_key, unit_key=block.unit_key, content=parsed.content))
+                blocks.append(ParsedBlock(usage_key=block.usage_key, unit_key=block.unit_key, content=content))
     except OlxError as error:
         raise ValidationError(f"Cannot read the course export: {error}", field="path") from error
     return blocks, unsupported

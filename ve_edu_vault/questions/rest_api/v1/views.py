@@ -186,7 +186,11 @@ class QuestionExportView(CourseQuestionsView):
               responses={(200, "application/xml"): str, **_ERRORS})  # fmt: skip
     def get(self, request: Request, course_key: str, question_id: int) -> HttpResponse:
         xml = api.export_olx(question_id, course_key=self.get_course_key())
-        return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        # A browser renders XML, and runs XHTML-namespaced scripts in it: this document may run nothing.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class QuestionImportView(CourseQuestionsView):

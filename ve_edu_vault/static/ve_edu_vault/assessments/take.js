@@ -11,6 +11,10 @@
  * ``_take_body.html`` inside ``root``, whose ids all start with ``prefix`` (so several vault
  * assessment XBlocks in one unit keep apart). The take page mounts itself from its JSON scripts;
  * the XBlock's ``block.js`` mounts it on the block's element.
+ *
+ * Safe rendering: only the author-HTML fields of a question (prompts, choice texts, hints, feedback,
+ * explanation), which the server cleans against an allow-list (questions/sanitize.py), go in as
+ * HTML (el's "html"); every other string (titles, option labels, messages) goes in as text.
  */
 (function () {
   "use strict";
@@ -70,6 +74,13 @@
     box.hidden = false;
   }
 
+  // Text of a cleaned HTML fragment, for places that take no markup (<option>). DOMParser's document is
+  // inert: no script runs and nothing is fetched while it is read.
+  function htmlText(html) {
+    return new DOMParser().parseFromString(html || "", "text/html").body.textContent;
+  }
+
+  // attrs.html: ONLY for the server-cleaned author-HTML fields listed at the top; anything else uses attrs.text.
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -109,14 +120,14 @@
         var checked = multi ? Array.isArray(current) && current.indexOf(choice.id) >= 0 : current === choice.id;
         var input = el("input", { type: multi ? "checkbox" : "radio", id: id, value: choice.id,
           name: inputId(question, part), checked: checked, disabled: disabled });
-        group.appendChild(el("div", { "class": "choice" }, [input, el("label", { "for": id, text: choice.text })]));
+        group.appendChild(el("div", { "class": "choice" }, [input, el("label", { "for": id, html: choice.text })]));
       });
       wrap.appendChild(group);
     } else if (part.type === "dropdown") {
       var sid = inputId(question, part);
       var select = el("select", { id: sid, disabled: disabled }, [el("option", { value: "", text: t.choose })]);
       (cfg.options || []).forEach(function (option) {
-        select.appendChild(el("option", { value: option.id, text: option.text, selected: current === option.id }));
+        select.appendChild(el("option", { value: option.id, text: htmlText(option.text), selected: current === option.id }));
       });
       wrap.appendChild(el("label", { "for": sid, text: t.answer }));
       wrap.appendChild(select);
