@@ -4,7 +4,8 @@ Benchmark of the OLX problem import (10k generated capa problems) against a same
 TLDR: run ``.venv/bin/python bench/bench_question_import.py [--count N] [--no-fail]``. On a fresh
 SQLite database (a temp file, migrated here) it times:
 
-- parse:  ``parse_problem`` + ``validate_content`` of every problem (pure, no database);
+- parse:  ``parse_problem`` + ``sanitize_content`` + ``validate_content`` of every problem (pure, no
+          database; what ``import_olx_course`` does before storing);
 - ours:   ``import_olx.import_parsed`` (the service behind ``import_olx_course``: one bulk batch);
 - reimport: the same again (every problem "unchanged": one read, no writes);
 - naive:  one ``Question.objects.create`` + ``QuestionVersion.objects.create`` + tags + save per problem,
@@ -71,6 +72,7 @@ def main() -> int:
     from ve_edu_vault.questions.import_olx import ParsedBlock, import_parsed
     from ve_edu_vault.questions.models import Question, QuestionTag, QuestionVersion
     from ve_edu_vault.questions.olx import parse_problem
+    from ve_edu_vault.questions.sanitize import sanitize_content
 
     course = CourseKey.from_string("course-v1:Bench+Import+2026")
     naive_course = CourseKey.from_string("course-v1:Bench+Naive+2026")
@@ -81,9 +83,10 @@ def main() -> int:
     for index, xml in enumerate(sources):
         parsed = parse_problem(xml)
         assert parsed.ok, parsed
-        validate_content(parsed.content)
+        content = sanitize_content(parsed.content)
+        validate_content(content)
         blocks.append(
-            ParsedBlock(usage_key=course.make_usage_key("problem", f"p{index}"), unit_key=None, content=parsed.content)
+            ParsedBlock(usage_key=course.make_usage_key("problem", f"p{index}"), unit_key=None, content=content)
         )
     parse_s = time.perf_counter() - started
 

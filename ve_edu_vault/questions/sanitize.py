@@ -23,6 +23,7 @@ SVG and MathML, ``id``/``name`` (they would clobber the page's own elements), ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -62,6 +63,13 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ITEM_LISTS = ("choices", "options")
+# Text the HTML parser returns unchanged has none of these: markup and entity characters, and what
+# parsing normalises (CR, NUL, no-break space, BOM); lone surrogates cannot even reach nh3 (Rust str).
+# Most choice texts and many prompts are such plain text: they skip the parse (a property test
+# checks that nh3 would have returned them as they are).
+_NEEDS_PARSING = re.compile("[<>&\r\x00\xa0\ufeff\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_PASSES = 4
 
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
@@ -74,9 +82,19 @@ _cleaner = nh3.Cleaner(
 
 def clean_html(html: str) -> str:
     """``html`` with everything outside the allow-list removed (scripts and styles with their content)."""
-    if not html:
+    if not html or not _NEEDS_PARSING.search(html):
         return html
-    return _cleaner.clean(html)
+    if _SURROGATE.search(html):  # JSON may carry lone surrogates: U+FFFD, as a browser would show them
+        html = html.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    # One pass is not always a fixed point: "<a><table><a>" serialises as nested links, which the
+    # next parse splits. Clean until the text no longer changes, so what is stored (and hashed) is
+    # what a later read gives back; already clean text takes one pass.
+    for _ in range(_MAX_PASSES):
+        cleaned = _cleaner.clean(html)
+        if cleaned == html:
+            break
+        html = cleaned
+    return html
 
 
 def _clean_feedback(value: Any) -> Any:
