@@ -29,6 +29,7 @@ __all__ = [
     "hostile_content",
     "hostile_course",
     "payload",
+    "short_payload",
 ]
 ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
 
@@ -67,6 +68,12 @@ def payload(field: str) -> str:
         f'<form action="javascript:{mark}"><button type="submit">formbutton-{field}</button></form>'
         f'<p id="submit" style="color:red">clobber-{field}</p>'
     )
+
+
+def short_payload(field: str) -> str:
+    """The main vectors within 255 characters: display names are stored in 255-character columns."""
+    mark = f"window.{FLAG}=(window.{FLAG}||[]).concat('{field}')"
+    return f'<img src=x onerror="{mark}"><script>{mark}</script><a href="javascript:{mark}">jslink-{field}</a>'
 
 
 def hostile_content(title: str = "Hostile") -> dict[str, Any]:
@@ -142,11 +149,11 @@ def hostile_course(author: Any, course_key: Any) -> dict[str, Any]:
         course_key=course_key,
         version="hostile-1",
         nodes=(
-            OutlineNode(usage_key=topic, kind=NodeKind.TOPIC, display_name="TOPICMARK " + payload("topic"),
+            OutlineNode(usage_key=topic, kind=NodeKind.TOPIC, display_name="TOPICMARK " + short_payload("topic"),
                         parent_key=None, position=0),
-            OutlineNode(usage_key=subtopic, kind=NodeKind.SUBTOPIC, display_name="SUBMARK " + payload("subtopic"),
+            OutlineNode(usage_key=subtopic, kind=NodeKind.SUBTOPIC, display_name="SUBMARK " + short_payload("subtopic"),
                         parent_key=topic, position=0),
-            OutlineNode(usage_key=unit, kind=NodeKind.OBJECTIVE, display_name="UNITMARK " + payload("objective"),
+            OutlineNode(usage_key=unit, kind=NodeKind.OBJECTIVE, display_name="UNITMARK " + short_payload("objective"),
                         parent_key=subtopic, position=0),
         ),
     )  # fmt: skip
