@@ -181,7 +181,7 @@ def hostile_course(author: Any, course_key: Any) -> dict[str, Any]:
 # Elements and attributes that would mean a vector reached the page. The pages' own scripts are
 # static files or JSON data; nothing else of these kinds is theirs (the Studio pages' own <details>
 # disclosures are, which is why the payload's <details> is caught by its ontoggle attribute instead).
-FOUND_IN_DOM = """() => Array.from(document.querySelectorAll('*')).filter(e =>
+FOUND_IN_DOM = """(scope) => Array.from(document.querySelectorAll(scope)).filter(e =>
     ['IFRAME', 'svg', 'EMBED', 'OBJECT'].includes(e.tagName)
     || e.tagName === 'SCRIPT' && !(e.src.includes('/static/ve_edu_vault/') || e.type === 'application/json')
     || Array.from(e.attributes).some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value)
@@ -219,7 +219,8 @@ def browser_page(browser: Any, live_server: Any, user: Any) -> Any:
     return page
 
 
-def assert_nothing_ran(page: Any, where: str) -> None:
+def assert_nothing_ran(page: Any, where: str, scope: str = "*") -> None:
+    """No payload ran on ``page`` and no vector reached the DOM (of the elements ``scope`` selects)."""
     # Click what a learner might click: the javascript: links (their text stays, their href must not).
     for link in page.locator("a", has_text="jslink-").all():
         if link.is_visible():
@@ -227,7 +228,7 @@ def assert_nothing_ran(page: Any, where: str) -> None:
     page.wait_for_load_state("networkidle")  # broken images have fired their error events
     page.wait_for_timeout(300)
     assert page.evaluate(f"window.{FLAG} || null") is None, f"{where}: a payload ran"
-    found = page.evaluate(FOUND_IN_DOM)
+    found = page.evaluate(FOUND_IN_DOM, scope)
     assert found == [], f"{where}: a vector reached the DOM: {found}"
     assert page.evaluate("document.querySelectorAll('#submit').length") <= 1, f"{where}: #submit clobbered"
     assert page.errors == [], f"{where}: {page.errors}"
