@@ -1,5 +1,5 @@
 """
-Content stored before author HTML was cleaned is served clean (issue 18, item 3; ADR 0009).
+Content stored before author HTML was cleaned is served clean (issue 18, item 3; ADR 0010).
 
 Versions are immutable and were stored as typed: these tests write one straight through the question
 repository (no cleaning, as old rows are), and a response's grader feedback straight into its row,
@@ -60,7 +60,7 @@ def _assessment(author: Any, question_id: int, **overrides: Any) -> Any:
 def test_a_raw_stored_version_stays_raw_in_storage() -> None:
     question_id = raw_question()
     stored = questions.get_question(question_id).current_version
-    assert "onerror" in stored.content["prompt"]  # no rewrite of history: ADR 0009
+    assert "onerror" in stored.content["prompt"]  # no rewrite of history: ADR 0010
     assert_served_clean(stored.to_content().to_dict())  # every read is cleaned
 
 

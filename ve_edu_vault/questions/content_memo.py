@@ -11,7 +11,7 @@ grader registry's generation: a type registered or replaced, or the registry res
 The memo holds at most ``MEMO_SIZE`` entries (cleared when full; a busy course uses a few hundred).
 
 The parsed content is also *sanitised* (``sanitize.sanitize_content``): versions stored before author
-HTML was cleaned on save are shown and graded clean, once per process per version (ADR 0009).
+HTML was cleaned on save are shown and graded clean, once per process per version (ADR 0010).
 """
 
 from __future__ import annotations

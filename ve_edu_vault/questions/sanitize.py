@@ -5,7 +5,7 @@ allow-list that fits question content.
 TLDR: :func:`sanitize_content` returns the content with every author-HTML field cleaned; the api
 calls it on save (typed through REST or the Studio forms, and imported from OLX), and
 ``content_memo`` calls it on read, so versions stored before this existed are shown clean too
-(docs/decisions/0009-author-html-sanitising.rst). Pages may then insert these fields as HTML;
+(docs/decisions/0010-author-html-sanitising.rst). Pages may then insert these fields as HTML;
 everything else (titles, tags, display names) is plain text and must be rendered as text.
 
 The HTML fields of a question: ``prompt``, ``explanation``, ``hints[].text``, each part's
