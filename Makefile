@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help venv requirements upgrade test test-sqlite quality format pii_check demo migrate serve bench clean
+.PHONY: help venv requirements demo-requirements upgrade test test-sqlite quality format pii_check demo migrate serve bench clean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -26,9 +26,13 @@ requirements: venv ## install the pinned development requirements and the packag
 	# esbuild and React, pinned by package-lock.json: the Tutor plugin tests compile and render the MFE widget.
 	npm ci --prefix tests/tutor_plugin/mfe_harness --no-audit --no-fund --loglevel=error
 
+demo-requirements: venv ## install only what the demo needs (the package and the hosts; no test or Tutor tool chain)
+	$(BIN)/pip install -q -r requirements/demo.txt
+	$(BIN)/pip install -q -e .
+
 upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
 	$(BIN)/pip install -q -r requirements/pip-tools.txt
-	cd requirements && for f in base test quality dev ci pip-tools doc; do ../$(PIP_COMPILE) --upgrade -o $$f.txt $$f.in; done
+	cd requirements && for f in base demo test quality dev ci pip-tools doc; do ../$(PIP_COMPILE) --upgrade -o $$f.txt $$f.in; done
 	# Let tox choose the Django version for its matrix (as edx-cookiecutters does).
 	sed -i '/^django==/d' requirements/test.txt
 
@@ -41,7 +45,7 @@ test-sqlite: requirements ## run the suite quickly on SQLite (no database server
 quality: requirements ## ruff (lint, format check), mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy ve_edu_vault
+	$(BIN)/mypy ve_edu_vault hosts
 	$(BIN)/lint-imports
 
 format: requirements ## format the code with ruff
@@ -51,10 +55,11 @@ format: requirements ## format the code with ruff
 pii_check: requirements ## check that every model has a PII annotation
 	DJANGO_SETTINGS_MODULE=hosts.lms.test_settings $(BIN)/code_annotations django_find_annotations --config_file .pii_annotations.yml --lint --report --coverage
 
-migrate: requirements ## migrate the demo database (SQLite under .data/)
+migrate: demo-requirements ## migrate the demo database (SQLite under .data/)
 	$(DEMO_ENV) $(BIN)/python manage.py lms migrate -v0
 
-demo: migrate ## set up, load demo data and serve the LMS (:8000) and Studio (:8001) hosts
+demo: migrate ## import the demo course, load the demo data and serve the LMS (:8000) and Studio (:8001) hosts
+	$(DEMO_ENV) $(BIN)/python manage.py cms host_import_course
 	$(DEMO_ENV) $(BIN)/python manage.py lms vault_init --demo
 	$(MAKE) serve
 

@@ -158,9 +158,9 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
 
 def _sync_mirror(course_key: Any) -> tuple[Any, list[Any]]:
     """Publish and sync a small outline: a graded subsection with two objectives. Returns (subsection, objectives)."""
+    from hosts.standalone_platform import backend as standalone
     from ve_edu_vault.course_sync import api as course_sync
     from ve_edu_vault.course_sync.data import CourseOutline, NodeAttributes, NodeKind, OutlineNode
-    from ve_edu_vault.platform.backends import standalone
 
     chapter = course_key.make_usage_key("chapter", "bench")
     quiz = course_key.make_usage_key("sequential", "bench_quiz")
@@ -204,8 +204,8 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
     )
     from opaque_keys.edx.keys import CourseKey
 
+    from hosts.standalone_platform.backend import enroll, grant_course_role
     from ve_edu_vault.assessments import api
-    from ve_edu_vault.platform.backends.standalone import enroll, grant_course_role
     from ve_edu_vault.questions import api as questions
 
     course_key = CourseKey.from_string(COURSE)

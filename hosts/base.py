@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # The stand-in platform's tables (enrollments, roles, published outlines, gradebook): the hosts' own.
+    "hosts.standalone_platform.apps.StandalonePlatformConfig",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,11 @@ JWT_AUTH = {
     "JWT_SUPPORTED_VERSION": "1.2.0",
 }
 
+# Where each host is served (scripts/serve.sh sets them from LMS_PORT/CMS_PORT): the home page links
+# the learner pages on the LMS host and the authoring pages on the Studio host, as the LMS and Studio do.
+VAULT_LMS_ROOT = os.environ.get("VAULT_LMS_ROOT", "http://127.0.0.1:8000").rstrip("/")
+VAULT_CMS_ROOT = os.environ.get("VAULT_CMS_ROOT", "http://127.0.0.1:8001").rstrip("/")
+
 OPENEDX_TELEMETRY: list[str] = []  # no New Relic or Datadog in the hosts
 
 LOGGING = {
@@ -164,7 +171,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("VAULT_LOG_LEVEL", "WARNING")},
 }
 
-# The plugin reads these; the hosts use the standalone platform backend unless told otherwise.
-VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "standalone")
+# The plugin reads these; the hosts use their stand-in platform backend unless told otherwise.
+VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "hosts.standalone_platform.backend")
 if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
     VE_EDU_VAULT_OUTLINE_SOURCE = os.environ["VE_EDU_VAULT_OUTLINE_SOURCE"]

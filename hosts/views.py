@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ve_edu_vault.platform.models import StandalonePublishedOutline
+from hosts.standalone_platform.backend import published_course_keys
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """No icon, and no 404 in the browser console: the LMS serves its own at /favicon.ico."""
+    return HttpResponse(status=204)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    courses = [str(key) for key in StandalonePublishedOutline.objects.values_list("course_key", flat=True)]
-    return render(request, "hosts/home.html", {"courses": courses})
+    return render(
+        request,
+        "hosts/home.html",
+        {"courses": published_course_keys(), "lms_root": settings.VAULT_LMS_ROOT, "cms_root": settings.VAULT_CMS_ROOT},
+    )

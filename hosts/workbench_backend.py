@@ -14,13 +14,18 @@ from typing import Any
 
 from opaque_keys.edx.keys import UsageKey
 
-from ve_edu_vault.platform.backends.standalone import (  # noqa: F401 - the rest of the backend, as it is
+from hosts.standalone_platform.backend import (  # noqa: F401 - the rest of the backend, as it is
+    NAME,
     course_exists,
     course_published_signal,
+    course_tab_base_class,
+    enroll,
     get_user,
+    grant_course_staff,
     is_course_staff,
     is_enrolled,
     read_published_outline,
+    user_retirement_signals,
 )
 
 

@@ -7,6 +7,8 @@ BIN=.venv/bin
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/.data/demo.sqlite3}"
 LMS_PORT="${LMS_PORT:-8000}"
 CMS_PORT="${CMS_PORT:-8001}"
+# The home page links each page on the host that serves it (learner pages: LMS; authoring: Studio).
+export VAULT_LMS_ROOT="http://127.0.0.1:$LMS_PORT" VAULT_CMS_ROOT="http://127.0.0.1:$CMS_PORT"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 # DEBUG is off (hosts/base.py: no traceback pages); --insecure lets runserver serve the static files anyway.
@@ -20,8 +22,8 @@ cat <<MSG
   LMS host:    http://127.0.0.1:$LMS_PORT/   learner pages: /ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/assessments/
   Studio host: http://127.0.0.1:$CMS_PORT/   authoring: /ve-edu-vault/courses/course-v1:VaultDemo+VE101+2026/questions/
   API schema:  http://127.0.0.1:$LMS_PORT/api/ve-edu-vault/v1/schema/
-  Admin:       http://127.0.0.1:$LMS_PORT/admin/
-  Logins:      demo_staff / demo-password (course staff, admin)   demo_learner / demo-password (learner)
+  Admin:       http://127.0.0.1:$LMS_PORT/admin/  (an account: .venv/bin/python manage.py lms createsuperuser)
+  Logins:      demo_staff / demo-password (course staff)   demo_learner / demo-password (learner)
   Press Ctrl-C to stop.
 
 MSG

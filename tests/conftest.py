@@ -94,3 +94,41 @@ def _fresh_grade_report_window() -> None:
     from ve_edu_vault.assessments import grades
 
     grades._last_trigger[0] = float("-inf")
+
+
+STANDINS = Path(__file__).resolve().parent / "edx_platform_standins"
+STANDIN_PACKAGES = ("common", "lms", "cms", "openedx", "xmodule")
+
+
+def _purge_standins() -> None:
+    import sys
+
+    for name in list(sys.modules):
+        if name.split(".")[0] in STANDIN_PACKAGES:
+            del sys.modules[name]
+
+
+@pytest.fixture
+def edx_platform(settings: Any) -> Any:
+    """
+    The real edx-platform backend, run against the stand-ins of tests/edx_platform_standins/.
+
+    Puts the stand-ins first on ``sys.path``, selects ``VE_EDU_VAULT_PLATFORM_BACKEND="edx_platform"``
+    (the platform adapter reloads its backend) and yields the stand-in modulestore; on exit removes
+    the stand-ins again, with their state (see that folder's README).
+    """
+    import sys
+
+    from ve_edu_vault.platform import api as platform
+
+    _purge_standins()
+    sys.path.insert(0, str(STANDINS))
+    try:
+        settings.VE_EDU_VAULT_PLATFORM_BACKEND = "edx_platform"
+        assert platform.backend_name() == "edx_platform"
+        from xmodule.modulestore.django import modulestore
+
+        yield modulestore()
+    finally:
+        sys.path.remove(str(STANDINS))
+        _purge_standins()

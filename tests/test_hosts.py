@@ -19,6 +19,36 @@ def test_a_learner_signs_in_and_sees_the_home_page(make_user: Any) -> None:
     assert home.status_code == 200 and "Signed in as <strong>learner</strong>" in home.content.decode()
 
 
+def test_the_home_page_links_each_page_on_the_host_that_serves_it(make_user: Any, settings: Any) -> None:
+    """Learner pages live on the LMS, authoring pages on Studio: a relative link to the other host 404s."""
+    import re
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from hosts.standalone_platform import backend as standalone
+    from ve_edu_vault.demo import demo_outline
+
+    standalone.publish_outline(demo_outline(), send_signal=False)
+    settings.VAULT_LMS_ROOT, settings.VAULT_CMS_ROOT = "http://lms.test:8000", "http://studio.test:8001"
+    page = Client().get("/").content.decode()
+    links = re.findall(r'href="(http://[^"]+/ve-edu-vault/[^"]+)"', page)
+    assert len(links) == 3
+    for link in links:
+        url = urlsplit(link)
+        urlconf = "hosts.lms.urls" if url.netloc == "lms.test:8000" else "hosts.cms.urls"
+        resolve(url.path, urlconf=urlconf)  # the page exists on the host the link names
+        if urlconf == "hosts.cms.urls":
+            with pytest.raises(Resolver404):  # authoring pages are Studio's: relative on the LMS, a 404
+                resolve(url.path, urlconf="hosts.lms.urls")
+    assert any("lms.test:8000" in link and link.endswith("/assessments/") for link in links)
+    assert any("studio.test:8001" in link and link.endswith("/questions/") for link in links)
+
+
+def test_the_hosts_serve_a_favicon_so_no_page_logs_a_404() -> None:
+    assert Client().get("/favicon.ico").status_code == 204
+
+
 def test_vault_pages_send_anonymous_users_to_the_sign_in_page() -> None:
     response = Client().get("/ve-edu-vault/courses/course-v1:A+B+C/assessments/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")

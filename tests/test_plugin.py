@@ -30,7 +30,7 @@ def test_entry_points_name_the_app_config_for_both_processes() -> None:
 
 def test_plugin_app_is_installed_with_its_settings_and_urls() -> None:
     assert apps.is_installed("ve_edu_vault")
-    assert settings.VE_EDU_VAULT_PLATFORM_BACKEND == "standalone"  # the host's value is kept
+    assert settings.VE_EDU_VAULT_PLATFORM_BACKEND == "hosts.standalone_platform.backend"  # the host's value is kept
     assert settings.VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS == 10  # the plugin's default was added
     assert reverse("ve_edu_vault:health") == "/api/ve-edu-vault/v1/health/"
 
@@ -127,3 +127,23 @@ def test_every_module_of_the_package_imports_without_edx_platform() -> None:
     assert "ve_edu_vault.platform.backends.edx_platform_verawood" in names
     for name in names:
         importlib.import_module(name)
+
+
+def test_only_the_platform_facade_reaches_a_backend() -> None:
+    """Nothing calls a backend module but ``platform/api.py`` (the course tab and the demo once did)."""
+    offenders = []
+    allowed = {REPO / "ve_edu_vault" / "platform" / "api.py", REPO / "ve_edu_vault" / "platform" / "backends"}
+    for path in (REPO / "ve_edu_vault").rglob("*.py"):
+        if path in allowed or path.parent in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            if any(
+                name.startswith("ve_edu_vault.platform.backends") or name.startswith("hosts") for name in names
+            ) or "get_backend" in {getattr(node, "attr", "")}:
+                offenders.append(f"{path.relative_to(REPO)}:{getattr(node, 'lineno', '?')}")
+    assert offenders == []

@@ -3,8 +3,9 @@ The plugin's AppConfig: how edx-platform (and the hosts) find, configure and wir
 
 TLDR: everything the LMS or Studio needs to load the plugin is declared in ``plugin_app`` and read
 by edx-django-utils' plugin functions; nothing here imports edx-platform. Receivers that need a
-platform signal (the modulestore's COURSE_PUBLISHED) are connected in ``ready()`` through the
-platform adapter, because ``signals_config`` can only name importable signal paths.
+platform signal (the modulestore's ``SignalHandler.course_published``, the retirement signals) are
+connected in ``ready()`` through the platform adapter, because ``signals_config`` can only name
+importable signal paths.
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault.course_sync import receivers
 
         receivers.connect_platform_receivers()
+        from ve_edu_vault.retirement import receivers as retirement_receivers
+
+        retirement_receivers.connect_platform_receivers()  # the platform's learner-retirement signals
         from ve_edu_vault.questions import api as questions_api
 
         questions_api.connect()  # archiving a node with questions counts as destructive

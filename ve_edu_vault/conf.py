@@ -14,9 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# The backends the plugin ships; a dotted module path names any other (the hosts' stand-in platform:
+# "hosts.standalone_platform.backend").
 PLATFORM_BACKEND_ALIASES: dict[str, str] = {
     "edx_platform": "ve_edu_vault.platform.backends.edx_platform_verawood",
-    "standalone": "ve_edu_vault.platform.backends.standalone",
 }
 OUTLINE_SOURCES = ("modulestore", "blocks_api")
 STORAGE_BACKENDS = ("django", "mongodb")
@@ -43,6 +44,10 @@ def auto_sync_enabled() -> bool:
 
 def outline_source() -> str:
     return str(get("VE_EDU_VAULT_OUTLINE_SOURCE"))
+
+
+def blocks_api_refresh_wait_seconds() -> int:
+    return int(get("VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS"))
 
 
 def celery_queue() -> str | None:
@@ -136,6 +141,19 @@ def validate_settings() -> None:
     required = get("VE_EDU_VAULT_JWT_KEYS_REQUIRED")
     if required is not None and not isinstance(required, bool):
         raise _fail("VE_EDU_VAULT_JWT_KEYS_REQUIRED", f"must be True, False or None, not {required!r}.")
+
+    from ve_edu_vault.hooks.filters import RENAMED_FILTER_TYPES
+
+    configured = getattr(settings, "OPEN_EDX_FILTERS_CONFIG", None) or {}
+    for old, new in RENAMED_FILTER_TYPES.items():
+        if old in configured:
+            raise _fail("OPEN_EDX_FILTERS_CONFIG", f"configures {old!r}: this filter is now named {new!r}.")
+
+    wait = get("VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS")
+    if isinstance(wait, bool) or not isinstance(wait, int) or wait < 0:
+        raise _fail(
+            "VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS", f"must be a whole number of seconds >= 0, not {wait!r}."
+        )
 
     debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
     if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:

@@ -14,12 +14,6 @@ from ve_edu_vault.assessments.models import (
 )
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
-from ve_edu_vault.platform.models import (
-    StandaloneCourseRole,
-    StandaloneEnrollment,
-    StandaloneGrade,
-    StandalonePublishedOutline,
-)
 from ve_edu_vault.questions.models import (
     Question,
     QuestionImportJob,
@@ -28,6 +22,7 @@ from ve_edu_vault.questions.models import (
     QuestionVersion,
 )
 from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
+from ve_edu_vault.retirement.models import RetirementRecord
 
 __all__ = [
     "Accommodation",
@@ -47,9 +42,6 @@ __all__ = [
     "RegradeItem",
     "RegradeRun",
     "Response",
-    "StandaloneCourseRole",
-    "StandaloneEnrollment",
-    "StandaloneGrade",
-    "StandalonePublishedOutline",
+    "RetirementRecord",
     "SyncRecord",
 ]

@@ -7,10 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-from hosts.views import home
+from hosts.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon),  # the LMS and Studio serve one; a browser asks every page for it
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,8 +6,8 @@ from typing import Any
 
 from opaque_keys.edx.keys import CourseKey
 
+from hosts.standalone_platform.backend import enroll
 from ve_edu_vault.course_sync.data import CourseOutline, NodeAttributes, NodeKind, OutlineNode
-from ve_edu_vault.platform.backends.standalone import enroll
 
 COURSE = CourseKey.from_string("course-v1:Vault+Exam101+2026")
 SUBTOPIC = COURSE.make_usage_key("sequential", "quiz")
@@ -92,8 +92,8 @@ def outline() -> CourseOutline:
 
 
 def sync_course() -> None:
+    from hosts.standalone_platform import backend as standalone
     from ve_edu_vault.course_sync import api as course_sync
-    from ve_edu_vault.platform.backends import standalone
 
     standalone.publish_outline(outline(), send_signal=False)
     course_sync.sync_course(COURSE, source="modulestore", trigger="test")

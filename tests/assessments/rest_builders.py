@@ -6,7 +6,7 @@ from typing import Any
 
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import enroll, grant_course_role
+from hosts.standalone_platform.backend import enroll, grant_course_role
 
 COURSE = CourseKey.from_string("course-v1:TestX+Assess+1")
 OTHER_COURSE = CourseKey.from_string("course-v1:TestX+Other+1")

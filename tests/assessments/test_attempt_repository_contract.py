@@ -119,10 +119,17 @@ class AttemptRepositoryContract:
         with transaction.atomic():
             assert repository.get_attempt(attempt.id, lock=True) == attempt
 
-    def test_delete_user_attempts(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
-        repository.create_attempt(new_attempt(setup))
-        assert repository.delete_user_attempts(setup["user"].pk) == 1
-        assert repository.count_attempts(setup["assessment"].id, setup["user"].pk) == 0
+    def test_retire_learner_keeps_attempts_and_drops_queued_grade_reports(
+        self, repository: AttemptRepository, setup: dict[str, Any]
+    ) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        from ve_edu_vault.assessments.models import Attempt
+
+        # A grade report queued by the grading transaction (assessments/grades.py), failed twice so far.
+        Attempt.objects.filter(pk=attempt.id).update(report_due_at=timezone.now(), report_tries=2, report_error="down")
+        assert repository.retire_learner(setup["user"].pk) == (1, 1)
+        assert repository.count_attempts(setup["assessment"].id, setup["user"].pk) == 1  # kept for statistics
+        assert repository.retire_learner(setup["user"].pk) == (1, 0)  # nothing queued any more
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from api_builders import (
     right_answers,
     sync_course,
 )
+from django.core.management import call_command
 from django.utils import timezone
 
 from ve_edu_vault.assessments import api
@@ -264,8 +265,11 @@ def test_feedback_never_hides_score(student: Any) -> None:
 def test_demo_learner_can_take_the_demo_assessments() -> None:
     from django.contrib.auth import get_user_model
 
-    from ve_edu_vault.demo import DEMO_COURSE, load_demo_data
+    from ve_edu_vault.demo import DEMO_COURSE, DemoCourseMissing, load_demo_data
 
+    with pytest.raises(DemoCourseMissing):  # the platform has not imported the course yet
+        load_demo_data()
+    call_command("host_import_course")  # the hosts' ./manage.py cms import of the demo course OLX
     first = load_demo_data()
     again = load_demo_data()  # idempotent
     assert len(first.assessment_ids) == 2 and again.assessment_ids == first.assessment_ids

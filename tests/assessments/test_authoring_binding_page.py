@@ -8,7 +8,7 @@ import pytest
 from api_builders import BLOCK, COURSE, make_assessment
 from django.test import Client
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
 

@@ -104,8 +104,8 @@ def test_the_binding_survives_syncs_that_move_or_remove_the_block(
     make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """The block is a component of a mirrored unit; a sync never touches bindings, and grades keep their key."""
+    from hosts.standalone_platform import backend as standalone
     from ve_edu_vault.course_sync import api as course_sync
-    from ve_edu_vault.platform.backends import standalone
 
     settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
     assessment = make_assessment()

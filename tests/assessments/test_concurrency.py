@@ -133,9 +133,9 @@ def test_racing_drains_report_each_grade_once(make_user: Any, settings: Any) -> 
     """Two workers draining the grade-report outbox at once: each queued grade is reported by one of them."""
     from unittest import mock
 
+    from hosts.standalone_platform import backend as standalone
     from ve_edu_vault.assessments import grades
     from ve_edu_vault.assessments.models import Attempt
-    from ve_edu_vault.platform.backends import standalone
 
     queued = Attempt.objects.filter(report_due_at__isnull=False)
 

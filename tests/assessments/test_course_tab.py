@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from rest_builders import COURSE, OTHER_COURSE, learner, staff
 
-from ve_edu_vault.assessments.course_tab import TAB_TYPE, AssessmentsTab, StandaloneCourseTab, tab_visible
+from hosts.standalone_platform.backend import StandaloneCourseTab
+from ve_edu_vault.assessments.course_tab import TAB_TYPE, AssessmentsTab, tab_visible
 
 pytestmark = [pytest.mark.django_db]
 COURSE_BLOCK = SimpleNamespace(id=COURSE)
@@ -30,7 +31,7 @@ def test_visibility_follows_the_platform(make_user: Any, staff_user: Any) -> Non
 
 def test_tab_shape_and_link() -> None:
     tab = AssessmentsTab({})  # as edx-platform builds dynamic tabs: tab_type({})
-    assert issubclass(AssessmentsTab, StandaloneCourseTab)  # no edx-platform here: the stand-in base
+    assert issubclass(AssessmentsTab, StandaloneCourseTab)  # the hosts' platform: their stand-in base
     assert tab.type == TAB_TYPE and tab.name == "Assessments" and AssessmentsTab.is_dynamic
     assert tab.link_func(COURSE_BLOCK, lambda *a, **k: "/x/") == "/x/"
     from django.urls import reverse

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from hosts.standalone_platform import backend as standalone
 from tests.assessments.api_builders import BLOCK, learner, make_assessment, right_answers
 from tests.celery_worker import celery_worker
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Attempt
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,11 @@ import pytest
 from api_builders import BLOCK, COURSE, by_title, learner, make_assessment, right_answers
 from django.db import transaction
 
+from hosts.standalone_platform import backend as standalone
 from ve_edu_vault.assessments import api, grades
 from ve_edu_vault.assessments.models import Attempt
 from ve_edu_vault.assessments.signals import ATTEMPT_GRADED
 from ve_edu_vault.platform import api as platform
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.django_db]
 

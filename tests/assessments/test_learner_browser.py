@@ -136,3 +136,25 @@ def test_keyboard_only(browser: Any, live_server: Any, make_user: Any) -> None:
         ".filter(i => !(i.labels && i.labels.length)).length"
     )
     assert unlabeled == 0
+
+
+def test_a_page_without_an_attempt_in_progress_logs_no_error(browser: Any, live_server: Any, make_user: Any) -> None:
+    """The page asks for the attempt in progress on every load; none is not an error (no 404 in the console)."""
+    assessment = make_assessment(staff(make_user))
+    page = _page(browser, live_server, learner(make_user))
+    failed: list[str] = []
+    errors: list[str] = []
+    page.on(
+        "response",
+        lambda response: failed.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page.on(
+        "console",
+        lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None,
+    )
+    with page.expect_response(lambda response: response.url.endswith("/attempts/current/")) as current:
+        page.goto(_take_url(live_server, assessment.id))
+    assert current.value.status == 200 and current.value.json() is None
+    page.wait_for_load_state("networkidle")
+    assert page.is_visible("#start") and page.locator("fieldset.question").count() == 0
+    assert failed == [] and errors == []

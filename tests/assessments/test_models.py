@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from hosts.standalone_platform.models import StandaloneGrade
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Accommodation, Assessment, Attempt, Response
-from ve_edu_vault.platform.models import StandaloneGrade
 
 pytestmark = [pytest.mark.django_db]
 

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from hosts.standalone_platform import backend as standalone
 from tests.conftest import REPO_ROOT
 from tests.course_sync.conftest import COURSE, small_outline, with_nodes
 from ve_edu_vault.course_sync.models import CourseNode, SyncRecord
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.cms]
 

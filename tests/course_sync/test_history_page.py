@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hosts.standalone_platform import backend as standalone
 from tests.course_sync.conftest import COURSE, small_outline, with_nodes
 from ve_edu_vault.course_sync import api
 from ve_edu_vault.course_sync.models import CourseNode, SyncRecord
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
 

@@ -21,10 +21,10 @@ from openedx_events.content_authoring.signals import (
     XBLOCK_PUBLISHED,
 )
 
+from hosts.standalone_platform import backend as standalone
+from hosts.standalone_platform.backend import COURSE_PUBLISHED
 from tests.course_sync.conftest import small_outline
 from ve_edu_vault.course_sync.tasks import sync_course
-from ve_edu_vault.platform.backends import standalone
-from ve_edu_vault.platform.signals import COURSE_PUBLISHED
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
 

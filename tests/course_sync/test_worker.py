@@ -10,10 +10,10 @@ from opaque_keys.edx.keys import CourseKey
 from openedx_events.content_authoring.data import XBlockData
 from openedx_events.content_authoring.signals import XBLOCK_PUBLISHED
 
+from hosts.standalone_platform import backend as standalone
 from tests.celery_worker import celery_worker
 from tests.course_sync.conftest import small_outline
 from ve_edu_vault.course_sync.models import CourseNode, SyncRecord
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.cms, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -40,8 +40,26 @@ GRADE = {"score": 0.5, "correct": False, "feedback": {"part_0/wrong": "Not quite
     ],
 )
 def test_filter_types_follow_openedx_filters_naming(filter_class: type[OpenEdxPublicFilter], name: str) -> None:
-    assert filter_class.filter_type == f"org.openedx.learning.ve_edu_vault.{name}.v1"
-    assert re.fullmatch(r"org\.openedx\.learning\.ve_edu_vault(\.[a-z_]+)+\.v[0-9]+", filter_class.filter_type)
+    assert filter_class.filter_type == f"ve.edu.vault.learning.{name}.v1"
+    # {Reverse DNS}.{Architecture Subdomain}.{Subject}.{Action}.{Major Version} (openedx-filters ADR 0004)
+    pattern = r"ve\.edu\.vault\.learning\.assessment(\.[a-z_]+)+\.(started|computed)\.v[0-9]+"
+    assert re.fullmatch(pattern, filter_class.filter_type)
+
+
+def test_a_configuration_with_an_old_filter_name_stops_start_up_naming_the_new_one() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ve_edu_vault import conf
+
+    old = "org.openedx.learning.ve_edu_vault.assessment.grade.computed.v1"
+    with (
+        override_settings(OPEN_EDX_FILTERS_CONFIG={old: {"pipeline": []}}),
+        pytest.raises(ImproperlyConfigured) as raised,
+    ):
+        conf.validate_settings()
+    assert GradeComputed.filter_type in str(raised.value)
+    with override_settings(OPEN_EDX_FILTERS_CONFIG={GradeComputed.filter_type: {"pipeline": []}}):
+        conf.validate_settings()
 
 
 @override_settings(OPEN_EDX_FILTERS_CONFIG={})

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
+from hosts.standalone_platform.backend import enroll
 from tests.assessments.api_builders import COURSE, OBJECTIVE_A, OBJECTIVE_B, learner, make_assessment, right_answers
 from ve_edu_vault.assessments import api
-from ve_edu_vault.platform.backends.standalone import enroll
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms]
@@ -55,10 +55,102 @@ def test_create_edit_preview(staff_client: Any) -> None:
     changed = dict(CONTENT, title="Capital city")
     assert staff_client.post(edit_url, {"action": "save", "content": json.dumps(changed)}).status_code == 302
     assert api.get_question(question.id).current_version.number == 2
-    graded = staff_client.post(edit_url, {"action": "preview", "answers": '{"p0": "a"}'})
+    graded = staff_client.post(edit_url, {"action": "preview", "answer-0": "a"})  # the radio button of "Paris"
     assert graded.status_code == 200 and b'id="score">1.0<' in graded.content
+    assert b'value="a" checked' in graded.content  # the form shows the answer it graded
     assert staff_client.post(edit_url, {"action": "archive"}).status_code == 302
     assert api.get_question(question.id).archived
+
+
+@pytest.mark.django_db
+def test_the_new_question_form_starts_empty_and_creates_nothing_untouched(staff_client: Any) -> None:
+    from ve_edu_vault.questions.views import NEW_QUESTION_CONTENT
+
+    page = staff_client.get(PAGE).content.decode()
+    assert "France" not in page and "Paris" not in page  # no real question waiting to be created by accident
+    data = json.loads(page.split('id="question-page-data" type="application/json">')[1].split("</script>")[0])
+    assert data["content"]["title"] == "" and data["content"]["prompt"] == ""
+    assert {choice["text"] for choice in data["content"]["parts"][0]["config"]["choices"]} == {""}
+    untouched = staff_client.post(PAGE, {"content": json.dumps(NEW_QUESTION_CONTENT), "node_usage_key": ""})
+    assert untouched.status_code == 400 and b"content.parts[0].config.choices[0].text" in untouched.content
+    assert not api.list_questions(COURSE).items
+
+
+PREVIEWED = [
+    (
+        "multiple_choice",
+        {"choices": [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}]},
+        {"correct": "a"},
+        {"answer-0": "a"},
+        1.0,
+    ),
+    (
+        "multi_select",
+        {"choices": [{"id": "a", "text": "2"}, {"id": "b", "text": "3"}, {"id": "c", "text": "4"}]},
+        {"correct": ["a", "b"]},
+        {"answer-0": ["a", "b"]},
+        1.0,
+    ),
+    (
+        "dropdown",
+        {"options": [{"id": "x", "text": "Red"}, {"id": "y", "text": "Blue"}]},
+        {"correct": "y"},
+        {"answer-0": "x"},
+        0.0,
+    ),
+    ("numeric", {}, {"value": 0.75, "tolerance": 0.01, "tolerance_mode": "absolute"}, {"answer-0": " 0.75 "}, 1.0),
+    (
+        "fill_in_blank",
+        {"blanks": [{"id": "b1"}, {"id": "b2"}]},
+        {"blanks": {"b1": {"answers": ["Paris"]}, "b2": {"answers": ["Rome"]}}},
+        {"answer-0-0": "paris", "answer-0-1": "Oslo"},
+        0.5,
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("qtype", "cfg", "key", "posted", "score"), PREVIEWED, ids=[row[0] for row in PREVIEWED])
+def test_preview_grade_asks_with_the_learners_controls(
+    staff_client: Any, qtype: str, cfg: dict[str, Any], key: dict[str, Any], posted: dict[str, Any], score: float
+) -> None:
+    content = {"title": qtype, "parts": [{"id": "p0", "type": qtype, "config": cfg, "answer_key": key}]}
+    question = api.create_question(COURSE, content=content)
+    url = f"{PAGE}{question.id}/"
+    form = staff_client.get(url).content.decode()
+    assert 'name="answers"' not in form  # no raw JSON to write
+    control = {
+        "multiple_choice": 'type="radio"',
+        "multi_select": 'type="checkbox"',
+        "dropdown": "<select",
+        "numeric": 'inputmode="decimal"',
+        "fill_in_blank": 'name="answer-0-1"',
+    }[qtype]
+    assert control in form.split('id="preview-form"')[1]
+    graded = staff_client.post(url, {"action": "preview", **posted})
+    assert graded.status_code == 200, graded.content
+    assert f'id="score">{score}<' in graded.content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_grade_of_an_unanswered_part_and_of_a_type_without_a_form(staff_client: Any) -> None:
+    question = api.create_question(COURSE, content=CONTENT)
+    url = f"{PAGE}{question.id}/"
+    nothing = staff_client.post(url, {"action": "preview"})  # no choice ticked: unanswered, scores 0
+    assert nothing.status_code == 200 and b'id="score">0.0<' in nothing.content
+    from django.http import QueryDict
+
+    from ve_edu_vault.questions.views import preview_answers, preview_parts
+
+    parts = preview_parts({"parts": [{"id": "p0", "type": "likert", "config": {}}]})
+    assert not parts[0]["form"]
+    answers, shown = preview_answers(QueryDict("answer-0-json=%7B%22level%22%3A+3%7D"), parts)
+    assert answers == {"p0": {"level": 3}} and shown == {"answer-0-json": '{"level": 3}'}
+    from ve_edu_vault.errors import VaultError
+
+    with pytest.raises(VaultError) as bad:
+        preview_answers(QueryDict("answer-0-json=%7Bnope"), parts)
+    assert bad.value.field == "answers.p0"
 
 
 @pytest.mark.django_db
@@ -95,7 +187,7 @@ def test_browser_create_and_preview(live_server: Any, make_user: Any) -> None:
             page.fill("#content", json.dumps(CONTENT))
             page.click("#create")
             page.wait_for_selector("#preview-form")
-            page.fill("#answers", '{"p0": "a"}')
+            page.get_by_label("Paris").check()  # a radio button per choice, as the learner has
             page.click("#preview")
             assert page.text_content("#score") == "1.0"
         finally:
@@ -188,7 +280,7 @@ def test_form_creates_a_multiple_choice_question(author_page: Any) -> None:
     # the edit page fills the form from the current version; preview-grade still works
     assert page.input_value("#q-title") == "Largest planet"
     assert _choice(page, 1).get_by_label("Correct answer").is_checked()
-    page.fill("#answers", json.dumps({part["id"]: jupiter}))
+    page.locator("#preview-form").get_by_label("Jupiter").check()
     page.click("#preview")
     assert page.text_content("#score") == "1.0"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
 COURSE = CourseKey.from_string("course-v1:TestX+Course+1")

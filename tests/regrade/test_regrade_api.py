@@ -118,8 +118,8 @@ def test_regraded_grades_reach_the_gradebook(
     make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Regression: the regrade's hand-off found no queued report and the gradebook kept the old grade."""
+    from hosts.standalone_platform import backend as standalone
     from tests.assessments.api_builders import BLOCK
-    from ve_edu_vault.platform.backends import standalone
 
     settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
     with django_capture_on_commit_callbacks(execute=True):

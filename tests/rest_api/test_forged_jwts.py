@@ -24,8 +24,8 @@ from jwt.api_jwk import PyJWK
 from opaque_keys.edx.keys import CourseKey
 from rest_framework.test import APIClient
 
+from hosts.standalone_platform import backend as standalone
 from tests.jwt_tokens import b64, claims_for, lms_jwt, private_jwk, segments, sign_hmac
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = pytest.mark.django_db
 both_hosts = pytest.mark.both_hosts

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from opaque_keys.edx.keys import CourseKey
 from rest_framework.test import APIClient
 
+from hosts.standalone_platform import backend as standalone
 from tests.jwt_tokens import claims_for, lms_jwt, segments
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.both_hosts, pytest.mark.django_db]
 

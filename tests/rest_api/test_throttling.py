@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from opaque_keys.edx.keys import CourseKey
 from rest_framework.test import APIClient
 
+from hosts.standalone_platform import backend as standalone
 from ve_edu_vault import conf
-from ve_edu_vault.platform.backends import standalone
 from ve_edu_vault.rest_api.throttling import parse_rate, window_for
 
 COURSE = CourseKey.from_string("course-v1:Vault+Throttle+2026")

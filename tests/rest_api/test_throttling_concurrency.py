@@ -22,8 +22,8 @@ import pytest
 from django.core.cache import cache
 from opaque_keys.edx.keys import CourseKey
 
+from hosts.standalone_platform import backend as standalone
 from tests.jwt_tokens import lms_jwt
-from ve_edu_vault.platform.backends import standalone
 
 pytestmark = [pytest.mark.both_hosts, pytest.mark.django_db(transaction=True)]
 

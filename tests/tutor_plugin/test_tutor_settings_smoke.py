@@ -97,7 +97,7 @@ def test_plugin_starts_with_the_rendered_tutor_settings(rendered_root: Path, tmp
     assert len(secret) == 32
     assert secret in (rendered_root / "config.yml").read_text(encoding="utf-8")
     # The patch leaves the platform backend alone: the host's choice stands (Open edX: the plugin's default).
-    assert values["VE_EDU_VAULT_PLATFORM_BACKEND"] == "standalone"
+    assert values["VE_EDU_VAULT_PLATFORM_BACKEND"] == "hosts.standalone_platform.backend"
     assert loaded["EXPLICIT_QUEUES"]["ve_edu_vault.course_sync.tasks.sync_course"] == {"queue": "vault.smoke"}
     if service == "lms":
         sweep = loaded["CELERYBEAT_SCHEDULE"]["ve-edu-vault-sweep-expired-attempts"]

@@ -13,8 +13,8 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, KvsFieldData, MemoryIdManager, Runtime
 
+from hosts.standalone_platform.backend import grant_course_role
 from tests.assessments.api_builders import BLOCK, learner, make_assessment
-from ve_edu_vault.platform.backends.standalone import grant_course_role
 from ve_edu_vault.xblock.block import VaultAssessmentBlock
 from ve_edu_vault.xblock.keys import usage_key_of
 

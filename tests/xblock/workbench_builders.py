@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+from hosts.standalone_platform.backend import enroll, grant_course_role
 from tests.assessments.api_builders import KEY_BLANK, KEY_NUMBER, fib, mc, num
-from ve_edu_vault.platform.backends.standalone import enroll, grant_course_role
 from ve_edu_vault.xblock.keys import WORKBENCH_COURSE
 
 SCENARIO = "ve_vault_assessment.0"  # the block's first workbench scenario

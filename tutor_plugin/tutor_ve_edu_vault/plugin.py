@@ -50,11 +50,14 @@ CONFIG_DEFAULTS: list[tuple[str, object]] = [
     ("VE_EDU_VAULT_MONGODB_DATABASE", "ve_edu_vault"),
     # One course sync per course per window of this many seconds.
     ("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS", 10),
-    # Where a sync reads the published outline: "modulestore" or "blocks_api" (then set the three below).
+    # Where a sync reads the published outline: "modulestore" or "blocks_api". With "blocks_api" the
+    # init job creates the OAuth2 application (client credentials) below, whose user is global staff
+    # (the Course Blocks API's all_blocks=true needs it). The LMS is reached inside the deployment:
+    # Tutor's LMS accepts the "lms" host name (apps/openedx/settings/lms/production.py: ALLOWED_HOSTS).
     ("VE_EDU_VAULT_OUTLINE_SOURCE", "modulestore"),
-    ("VE_EDU_VAULT_BLOCKS_API_URL", ""),
-    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_ID", ""),
-    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET", ""),
+    ("VE_EDU_VAULT_BLOCKS_API_URL", "http://lms:8000"),
+    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_ID", "ve-edu-vault-blocks-api"),
+    ("VE_EDU_VAULT_BLOCKS_API_USERNAME", "ve_edu_vault_blocks_api"),
     # Feature toggles.
     ("VE_EDU_VAULT_AUTO_SYNC_ENABLED", True),
     ("VE_EDU_VAULT_LTI_ENABLED", False),
@@ -72,7 +75,10 @@ CONFIG_DEFAULTS: list[tuple[str, object]] = [
     ("VE_EDU_VAULT_OUTLINE_LINK_TEXT", "Assessments"),
 ]
 
-#: The learning MFE's slot above the course outline (frontend-app-learning passes it ``courseId``).
+#: The learning MFE's notifications slot of the course outline tab (frontend-app-learning passes it ``courseId``):
+#: it is in the outline's right sidebar, between the Course Tools and the Course Dates widgets
+#: (frontend-app-learning src/plugin-slots/CourseOutlineTabNotificationsSlot, rendered by
+#: src/course-home/outline-tab/OutlineTab.jsx), not above the outline.
 OUTLINE_SLOT = "org.openedx.frontend.learning.course_outline_tab_notifications.v1"
 #: The widget put in that slot; ``VeEduVaultOutlineLink`` is defined by the patch
 #: ``mfe-env-config-runtime-definitions-learning`` (rendered into the learning MFE's env.config.jsx).
@@ -89,6 +95,7 @@ OUTLINE_WIDGET = """{
 #: Values generated once per site and saved in config.yml (never shared between sites).
 CONFIG_UNIQUE: list[tuple[str, object]] = [
     ("VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET", "{{ 32|random_string }}"),
+    ("VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET", "{{ 32|random_string }}"),
 ]
 
 #: Checkouts that `tutor mounts add /path/to/ve-edu-vault` installs in the openedx images (at build
@@ -122,7 +129,7 @@ hooks.Filters.ENV_PATCHES.add_items(_package_files("patches"))
 
 hooks.Filters.MOUNTED_DIRECTORIES.add_item(("openedx", MOUNTED_DIRECTORY_PATTERN))
 
-# The learning MFE's course outline links to the vault's assessments page (frontend plugin slot).
+# The learning MFE's course outline sidebar links to the vault's assessments page (frontend plugin slot).
 try:
     from tutormfe.hooks import PLUGIN_SLOTS
 except ImportError:  # tutor-mfe is not installed: no MFE to add a link to
@@ -130,5 +137,8 @@ except ImportError:  # tutor-mfe is not installed: no MFE to add a link to
 else:
     PLUGIN_SLOTS.add_item(("learning", OUTLINE_SLOT, OUTLINE_WIDGET))
 
-# After Tutor's own LMS init (which runs `./manage.py lms migrate` for every app, the vault's too).
+# After Tutor's own LMS and CMS init (`./manage.py lms migrate` creates the vault's tables). The CMS task
+# imports the demo course when VE_EDU_VAULT_LOAD_DEMO_DATA is on; the LMS task then runs vault_init (and
+# creates the Blocks API's OAuth2 application). Same priority: they run in this order.
+hooks.Filters.CLI_DO_INIT_TASKS.add_item(("cms", _init_task("cms")), priority=hooks.priorities.LOW)
 hooks.Filters.CLI_DO_INIT_TASKS.add_item(("lms", _init_task("lms")), priority=hooks.priorities.LOW)

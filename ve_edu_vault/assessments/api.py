@@ -101,6 +101,7 @@ __all__ = [
     "list_learner_assessments",
     "preview_assessment",
     "request_hint",
+    "retire_learner",
     "save_answers",
     "set_accommodation",
     "start_attempt",
@@ -264,6 +265,17 @@ def set_accommodation(
                 repository.update_attempt(locked.id, deadline=deadline)
                 schedule_timer(locked.id, deadline, ctx.config.grace_seconds)
         return _accommodation_data(AccommodationRow.objects.select_related("user").get(pk=saved.pk))
+
+
+def retire_learner(user_id: int) -> dict[str, int]:
+    """
+    Learner retirement (docs/decisions/0013-learner-retirement.rst): remove the learner's accommodations
+    and queued grade reports; keep their attempts and responses, which item statistics are made of.
+    """
+    with transaction.atomic():
+        accommodations, _ = AccommodationRow.objects.filter(user_id=user_id).delete()
+        attempts, reports = get_repository().retire_learner(user_id)
+    return {"accommodations_removed": accommodations, "grade_reports_dropped": reports, "attempts_kept": attempts}
 
 
 def list_accommodations(assessment_id: int) -> list[AccommodationData]:

@@ -3,8 +3,8 @@ The "Assessments" course tab: an ``openedx.course_tab`` plugin linking to the le
 
 TLDR: edx-platform's tab plugin manager loads ``AssessmentsTab`` (entry point in ``setup.cfg``) and
 calls ``is_enabled(course, user)`` and ``link_func(course, reverse_func)``. The base class must be
-the platform's ``CourseTab``; it comes from the platform backend (``course_tab_base_class``), so
-this module imports no edx-platform code itself and loads (with a stand-in base) where the
+the platform's ``CourseTab``; it comes from the platform adapter (``platform.api.course_tab_base_class``),
+so this module imports no edx-platform code itself and loads (with the hosts' stand-in base) where the
 platform is absent. Who sees the tab is decided by ``tab_visible``: enrolled learners and course
 staff, as the platform's adapter answers.
 """
@@ -19,42 +19,14 @@ from django.utils.translation import gettext_noop
 
 from ve_edu_vault.platform import api as platform
 
-__all__ = ["TAB_TYPE", "AssessmentsTab", "learner_page_url", "tab_visible"]
+__all__ = ["TAB_TYPE", "AssessmentsTab", "course_tab_base", "learner_page_url", "tab_visible"]
 
 TAB_TYPE = "ve_edu_vault_assessments"
 
 
-class StandaloneCourseTab:
-    """The part of edx-platform's ``CourseTab`` interface the tab needs, where edx-platform is absent."""
-
-    type = ""
-    title: str | None = None
-    priority: int | None = None
-    view_name: str | None = None
-    is_hideable = False
-    is_movable = False
-    is_default = True
-    is_dynamic = False
-    allow_multiple = False
-    course_staff_only = False
-
-    def __init__(self, tab_dict: dict[str, Any]) -> None:
-        self.name = tab_dict.get("name", self.title)
-        self.tab_id = tab_dict.get("tab_id", self.type)
-        self.is_hidden = tab_dict.get("is_hidden", False)
-        self.tab_dict = tab_dict
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "name": self.name, "course_staff_only": self.course_staff_only}
-
-
 def course_tab_base() -> type:
-    """The platform's ``CourseTab`` when the backend provides it, otherwise ``StandaloneCourseTab``."""
-    factory = getattr(platform.get_backend(), "course_tab_base_class", None)
-    if factory is None:
-        return StandaloneCourseTab
-    base: type = factory()
-    return base
+    """The platform's ``CourseTab`` (``xmodule/tabs.py``), through the platform adapter."""
+    return platform.course_tab_base_class()
 
 
 def tab_visible(course_key: Any, user: Any) -> bool:
@@ -77,7 +49,10 @@ class AssessmentsTab(course_tab_base()):  # type: ignore[misc]
 
     type = TAB_TYPE
     title = gettext_noop("Assessments")
-    priority = 55  # after Progress (40) and Dates (50), before static tabs (100)
+    # Tabs are sorted by priority (lms/djangoapps/courseware/tabs.py, get_course_tab_list): Course 11,
+    # Progress 20, Dates 30 (same file), Discussion 40 (lms/djangoapps/discussion/plugins.py), Syllabus 80,
+    # static tabs 100, external links 110, textbooks 200. 55: after Discussion, before Syllabus and static tabs.
+    priority = 55
     view_name = None
     is_hideable = True
     is_movable = False

@@ -46,6 +46,7 @@ __all__ = [
     "get_outline_tree",
     "get_sync_record",
     "get_sync_settings",
+    "is_publish_trigger",
     "list_sync_records",
     "node_from_values",
     "preview_sync",
@@ -66,6 +67,11 @@ NodeUsageCheck = Callable[[CourseKey, set[UsageKey]], set[UsageKey]]
 _node_usage_checks: list[NodeUsageCheck] = []
 
 AUTOMATIC_TRIGGERS_PREFIXES = ("course_published", "org.openedx.", "signal", "task")
+
+
+def is_publish_trigger(trigger: str) -> bool:
+    """A sync scheduled by a Studio publish (the modulestore's signal or an openedx-events authoring event)."""
+    return trigger == "course_published" or trigger.startswith("org.openedx.content_authoring.")
 
 
 def register_node_usage_check(check: NodeUsageCheck) -> None:
@@ -152,11 +158,14 @@ def sync_course(
     dry_run: bool = False,
     requested_by: Any = None,
     respect_pause: bool = False,
+    wait_for_new_version: bool = False,
 ) -> SyncResult:
     """
     Read the published outline from ``source`` and bring the mirror in line with it.
 
-    Returns what was done; a dry run computes the changes and writes nothing.
+    Returns what was done; a dry run computes the changes and writes nothing. With
+    ``wait_for_new_version``, an outline whose version is the one last applied means the source does
+    not show the publish yet: status "waiting", nothing written (the caller tries again later).
     """
     if not isinstance(source, sources.OutlineSource):
         source = get_outline_source(source, path=path)
@@ -178,6 +187,15 @@ def sync_course(
             skip_reason = f"Automatic sync is paused for this course: {state.paused_reason}"
         elif outline.published_at and state.last_published_at and outline.published_at < state.last_published_at:
             skip_reason = f"Outline published at {outline.published_at} is older than the last applied one."
+        if skip_reason is None and wait_for_new_version and state.last_version == outline.version:
+            return SyncResult(
+                sync_id=None,
+                status="waiting",
+                change_set=ChangeSet(course_key=course_key),
+                nodes={},
+                message=f"The source still serves version {outline.version}, the one last applied.",
+                **base,
+            )
         if skip_reason is not None:
             record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=skip_reason)
             return SyncResult(
@@ -291,9 +309,11 @@ def preview_sync(
     return sync_course(course_key, source=source, path=path, dry_run=True, trigger="preview")
 
 
-def sync_course_from_platform(course_key: CourseKey, *, trigger: str = "task") -> SyncResult:
+def sync_course_from_platform(
+    course_key: CourseKey, *, trigger: str = "task", wait_for_new_version: bool = False
+) -> SyncResult:
     """What the Celery task runs: the configured source, respecting a paused course."""
-    return sync_course(course_key, trigger=trigger, respect_pause=True)
+    return sync_course(course_key, trigger=trigger, respect_pause=True, wait_for_new_version=wait_for_new_version)
 
 
 def _record_failure(course_key: CourseKey, source: str, trigger: str, exc: VaultError) -> None:

@@ -15,7 +15,8 @@ from ve_edu_vault.course_sync.data import ChangeSet
 class SyncResult:
     """
     What one sync (or dry run) did. ``status`` is one of: applied, held, skipped, unchanged,
-    dry_run, undone. ``sync_id`` is None when no record was written (dry run, unchanged).
+    dry_run, undone, waiting (the source does not show the publish yet). ``sync_id`` is None when no
+    record was written (dry run, unchanged, waiting).
     """
 
     sync_id: int | None

@@ -2,7 +2,7 @@
 Signal receivers for course sync (thin): they only schedule a ``sync_course`` task.
 
 TLDR: signals are triggers, the published outline is the truth. However many signals one publish
-sends (COURSE_PUBLISHED, XBLOCK_PUBLISHED for the parent, XBLOCK_DELETED...), each course gets one
+sends (``SignalHandler.course_published``, XBLOCK_PUBLISHED for the parent, XBLOCK_DELETED...), each course gets one
 task per debounce window, scheduled after the transaction commits, that reads the whole outline.
 """
 
@@ -52,7 +52,10 @@ def _plain(course_key: Any) -> CourseKey:
 
 
 def _course_key_of(kwargs: dict[str, Any]) -> CourseKey | None:
-    for name in ("xblock_info", "course", "duplicated_xblock_info"):
+    # openedx_events/content_authoring/signals.py: XBLOCK_PUBLISHED, XBLOCK_DELETED and XBLOCK_DUPLICATED
+    # send ``xblock_info`` (XBlockData / DuplicatedXBlockData); COURSE_CREATED, COURSE_IMPORT_COMPLETED and
+    # COURSE_RERUN_COMPLETED send ``course`` (CourseData).
+    for name in ("xblock_info", "course"):
         data = kwargs.get(name)
         if data is None:
             continue
@@ -75,7 +78,12 @@ def on_course_authoring_event(**kwargs: Any) -> None:
 
 
 def on_course_published(sender: Any = None, course_key: Any = None, **kwargs: Any) -> None:
-    """Receiver for the modulestore's COURSE_PUBLISHED (through the platform adapter)."""
+    """
+    Receiver for the modulestore's ``SignalHandler.course_published`` (through the platform adapter).
+
+    Its parameters must be named ``sender`` and ``course_key`` and it must take ``**kwargs``, as the
+    upstream docstring of ``SignalHandler`` (xmodule/modulestore/django.py) requires.
+    """
     if course_key is None:
         return
     schedule_sync(_plain(course_key), "course_published")

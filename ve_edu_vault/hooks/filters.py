@@ -1,10 +1,13 @@
 """
 openedx-filters defined by ve-edu-vault, for the assessment flow.
 
-TLDR: each class is an ``OpenEdxPublicFilter`` whose ``filter_type`` follows openedx-filters' naming
-(``org.openedx.<subdomain>.<plugin>.<subject>.<action>.v<major>``): the architectural subdomain is ``learning``,
-the plugin's own namespace ``ve_edu_vault`` keeps the names clear of the platform's. The ``v1`` is part of the
-contract: a change to the arguments a step receives or must return means a new class with ``v2``, never an edit.
+TLDR: each class is an ``OpenEdxPublicFilter`` whose ``filter_type`` follows openedx-filters' naming rule
+(docs/decisions/0004-filters-naming-and-versioning.rst in openedx-filters, after OEP-41's type format):
+``{Reverse DNS}.{Architecture Subdomain}.{Subject}.{Action}.{Major Version}``. ``org.openedx`` is the Open edX
+project's own reverse DNS, so a plugin uses its own: ours is ``ve.edu.vault`` (the project's name is the domain
+vault.edu.ve reversed; docs/decisions/0012-platform-adapter-proven.rst). The subdomain is ``learning``, the
+subject ``assessment.<what>`` and the action ``<verb>.<state>``. The ``v1`` is part of the contract: a change to
+the arguments a step receives or must return means a new class with ``v2``, never an edit.
 
 The calling code (the assessments pipeline) owns the behaviour when nothing is configured: every filter is the
 identity then, so the plugin behaves the same with or without ``OPEN_EDX_FILTERS_CONFIG``.
@@ -23,9 +26,23 @@ from typing import Any
 from openedx_filters.exceptions import OpenEdxFilterException
 from openedx_filters.tooling import OpenEdxPublicFilter
 
-__all__ = ["AnswerGradingStarted", "GradeComputed", "QuestionsRenderStarted"]
+__all__ = ["RENAMED_FILTER_TYPES", "AnswerGradingStarted", "GradeComputed", "QuestionsRenderStarted"]
 
 log = logging.getLogger(__name__)
+
+#: Names of releases before 0.x that did not follow the rule -> the names now; an operator's
+#: OPEN_EDX_FILTERS_CONFIG that still uses an old name stops start-up with a message naming the new one.
+RENAMED_FILTER_TYPES = {
+    "org.openedx.learning.ve_edu_vault.assessment.questions.render.started.v1": (
+        "ve.edu.vault.learning.assessment.questions.render.started.v1"
+    ),
+    "org.openedx.learning.ve_edu_vault.assessment.answer.grading.started.v1": (
+        "ve.edu.vault.learning.assessment.answer.grading.started.v1"
+    ),
+    "org.openedx.learning.ve_edu_vault.assessment.grade.computed.v1": (
+        "ve.edu.vault.learning.assessment.grade.computed.v1"
+    ),
+}
 
 
 class QuestionsRenderStarted(OpenEdxPublicFilter):
@@ -38,7 +55,7 @@ class QuestionsRenderStarted(OpenEdxPublicFilter):
         or a hint key a custom template understands).
 
     Filter Type:
-        org.openedx.learning.ve_edu_vault.assessment.questions.render.started.v1
+        ve.edu.vault.learning.assessment.questions.render.started.v1
 
     Trigger:
         - Repository: ve-edu-vault
@@ -52,7 +69,7 @@ class QuestionsRenderStarted(OpenEdxPublicFilter):
         shown as the plugin built them and an error is logged.
     """
 
-    filter_type = "org.openedx.learning.ve_edu_vault.assessment.questions.render.started.v1"
+    filter_type = "ve.edu.vault.learning.assessment.questions.render.started.v1"
 
     @classmethod
     def run_filter(cls, questions: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,7 +102,7 @@ class AnswerGradingStarted(OpenEdxPublicFilter):
         ``AnswerGradingStarted.PreventGrading``.
 
     Filter Type:
-        org.openedx.learning.ve_edu_vault.assessment.answer.grading.started.v1
+        ve.edu.vault.learning.assessment.answer.grading.started.v1
 
     Trigger:
         - Repository: ve-edu-vault
@@ -97,7 +114,7 @@ class AnswerGradingStarted(OpenEdxPublicFilter):
         ``course_key`` (str), ``assessment_id``, ``user_id`` and ``question_id``.
     """
 
-    filter_type = "org.openedx.learning.ve_edu_vault.assessment.answer.grading.started.v1"
+    filter_type = "ve.edu.vault.learning.assessment.answer.grading.started.v1"
 
     class PreventGrading(OpenEdxFilterException):
         """
@@ -136,7 +153,7 @@ class GradeComputed(OpenEdxPublicFilter):
         allowing the filter to change it (for example, apply a curve, or add feedback).
 
     Filter Type:
-        org.openedx.learning.ve_edu_vault.assessment.grade.computed.v1
+        ve.edu.vault.learning.assessment.grade.computed.v1
 
     Trigger:
         - Repository: ve-edu-vault
@@ -150,7 +167,7 @@ class GradeComputed(OpenEdxPublicFilter):
         and ``question_id``.
     """
 
-    filter_type = "org.openedx.learning.ve_edu_vault.assessment.grade.computed.v1"
+    filter_type = "ve.edu.vault.learning.assessment.grade.computed.v1"
 
     @classmethod
     def run_filter(cls, grade: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:

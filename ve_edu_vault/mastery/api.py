@@ -60,6 +60,7 @@ __all__ = [
     "recompute",
     "record_observations",
     "register_observation_source",
+    "retire_learner",
     "user_by_username",
 ]
 
@@ -403,6 +404,14 @@ def _rebuild(
     MasteryEvent.objects.filter(user_id=user_id, node_id=node.id).delete()
     insert_rows(MasteryEvent, events)
     _save_state(row, state)
+
+
+def retire_learner(user_id: int) -> dict[str, int]:
+    """Learner retirement: remove the learner's mastery states and their history (a profile of one person)."""
+    with transaction.atomic():
+        events, _ = MasteryEvent.objects.filter(user_id=user_id).delete()
+        states, _ = MasteryState.objects.filter(user_id=user_id).delete()
+    return {"mastery_states_removed": states, "mastery_events_removed": events}
 
 
 def recompute(course_key: CourseKey, user: Any = None, *, user_ids: Iterable[int] | None = None) -> int:

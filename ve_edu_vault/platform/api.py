@@ -1,15 +1,16 @@
 """
 Facade over the configured platform backend: enrollments, course roles, users, the modulestore, grades.
 
-Every caller in the plugin uses these functions; which backend answers is a setting.
+TLDR: every caller in the plugin uses these functions, and nothing else reaches a backend module
+(the course tab and the demo included). Which backend answers is a setting; the backend is typed as
+``PlatformBackend`` (``backends/base.py``), which mypy checks each backend module against.
 """
 
 from __future__ import annotations
 
 import math
 from importlib import import_module
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -17,32 +18,38 @@ from django.dispatch import receiver
 from ve_edu_vault import conf
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.dispatch import Signal
     from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
+    from ve_edu_vault.platform.backends.base import PlatformBackend
 
 __all__ = [
     "backend_name",
     "course_exists",
     "course_published_signal",
-    "get_backend",
+    "course_tab_base_class",
+    "enroll",
     "get_user",
+    "grant_course_staff",
     "is_course_staff",
     "is_enrolled",
     "is_global_staff",
     "publish_grade",
     "read_published_outline",
+    "user_retirement_signals",
 ]
 
-_backend: ModuleType | None = None
+_backend: PlatformBackend | None = None
 
 
-def get_backend() -> ModuleType:
+def _get_backend() -> PlatformBackend:
     """The backend module named by VE_EDU_VAULT_PLATFORM_BACKEND (imported once)."""
     global _backend
     if _backend is None:
-        _backend = import_module(conf.platform_backend_path())
+        _backend = cast("PlatformBackend", import_module(conf.platform_backend_path()))
     return _backend
 
 
@@ -54,7 +61,9 @@ def _reset_backend(*, setting: str, **kwargs: Any) -> None:
 
 
 def backend_name() -> str:
-    return get_backend().__name__.rsplit(".", 1)[-1]
+    """The backend's ``NAME`` ("edx_platform", "standalone"), or its module's last name."""
+    module = _get_backend()
+    return str(getattr(module, "NAME", None) or getattr(module, "__name__", "?").rsplit(".", 1)[-1])
 
 
 def is_global_staff(user: Any) -> bool:
@@ -65,34 +74,52 @@ def is_global_staff(user: Any) -> bool:
 def is_enrolled(user: Any, course_key: CourseKey) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(get_backend().is_enrolled(user, course_key))
+    return bool(_get_backend().is_enrolled(user, course_key))
 
 
 def is_course_staff(user: Any, course_key: CourseKey) -> bool:
     """Course staff or instructor of the course, or global staff."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_global_staff(user) or bool(get_backend().is_course_staff(user, course_key))
+    return is_global_staff(user) or bool(_get_backend().is_course_staff(user, course_key))
 
 
 def get_user(username: str) -> Any:
-    return get_backend().get_user(username)
+    return _get_backend().get_user(username)
 
 
 def course_exists(course_key: CourseKey) -> bool:
-    return bool(get_backend().course_exists(course_key))
+    return bool(_get_backend().course_exists(course_key))
 
 
 def course_published_signal() -> Signal:
-    """The Django signal sent after a course is published (the modulestore's COURSE_PUBLISHED)."""
-    signal: Signal = get_backend().course_published_signal()
-    return signal
+    """The Django signal sent after a course is published (the modulestore's ``SignalHandler.course_published``)."""
+    return _get_backend().course_published_signal()
+
+
+def user_retirement_signals() -> Sequence[Signal]:
+    """The platform's learner-retirement signals (``USER_RETIRE_LMS_CRITICAL``, ``USER_RETIRE_LMS_MISC``)."""
+    return tuple(_get_backend().user_retirement_signals())
 
 
 def read_published_outline(course_key: CourseKey) -> CourseOutline:
     """The published outline of a course, read from the platform's content store."""
-    outline: CourseOutline = get_backend().read_published_outline(course_key)
-    return outline
+    return _get_backend().read_published_outline(course_key)
+
+
+def course_tab_base_class() -> type:
+    """The base class of course tab plugins: edx-platform's ``xmodule.tabs.CourseTab``, or the hosts' stand-in."""
+    return _get_backend().course_tab_base_class()
+
+
+def enroll(user: Any, course_key: CourseKey) -> None:
+    """Enroll a user in a course through the platform (the demo data uses it)."""
+    _get_backend().enroll(user, course_key)
+
+
+def grant_course_staff(user: Any, course_key: CourseKey) -> None:
+    """Make a user staff of a course through the platform (the demo data uses it)."""
+    _get_backend().grant_course_staff(user, course_key)
 
 
 def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:
@@ -107,4 +134,4 @@ def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: fl
     """
     if not (max_value > 0) or not (value >= 0) or math.isinf(max_value):
         raise ValueError(f"Cannot publish {value}/{max_value}: max_value must be positive and value not negative.")
-    get_backend().publish_grade(user, usage_key, value=float(min(value, max_value)), max_value=float(max_value))
+    _get_backend().publish_grade(user, usage_key, value=float(min(value, max_value)), max_value=float(max_value))

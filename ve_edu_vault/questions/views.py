@@ -31,20 +31,24 @@ from ve_edu_vault.questions import api
 from ve_edu_vault.questions.registry import get_registry
 
 PAGE_SIZE = 100
-EXAMPLE_CONTENT = {
-    "title": "Capital of France",
-    "prompt": "<p>Which city is the capital of France?</p>",
-    "tags": ["geography"],
+# What the "New question" form starts from: the shape of a multiple-choice question with every text empty,
+# so that nothing is created until the author writes it (the form shows examples as placeholders).
+NEW_QUESTION_CONTENT = {
+    "title": "",
+    "prompt": "",
+    "tags": [],
     "points": 1,
     "parts": [
         {
             "id": "part_0",
             "type": "multiple_choice",
-            "config": {"choices": [{"id": "paris", "text": "Paris"}, {"id": "lyon", "text": "Lyon"}], "shuffle": False},
-            "answer_key": {"correct": "paris"},
+            "config": {"choices": [{"id": "choice_0", "text": ""}, {"id": "choice_1", "text": ""}], "shuffle": False},
+            "answer_key": {"correct": ""},
         }
     ],
 }
+# Preview-grade answers are asked with the learner's controls for these types; other types take JSON.
+PREVIEW_TYPES = ("multiple_choice", "multi_select", "dropdown", "numeric", "fill_in_blank")
 
 
 def _course_for_staff(request: HttpRequest, raw_key: str) -> CourseKey | None:
@@ -120,7 +124,7 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
     key = _course_for_staff(request, course_key)
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
-    form = {"content": json.dumps(EXAMPLE_CONTENT, indent=2), "node_usage_key": ""}
+    form = {"content": json.dumps(NEW_QUESTION_CONTENT, indent=2), "node_usage_key": ""}
     error = error_data = None
     if request.method == "POST":
         form = {"content": request.POST.get("content", ""), "node_usage_key": request.POST.get("node_usage_key", "")}
@@ -161,6 +165,69 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
     return render(request, "ve_edu_vault/questions/list.html", context, status=400 if error else 200)
 
 
+def preview_parts(content: dict[str, Any], shown: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """
+    The parts of a question as the preview-grade form asks for them, with the values last posted.
+
+    Field names go by position (``answer-<part>``, ``answer-<part>-<blank>``, ``answer-<part>-json``), never
+    by ids the author chose.
+    """
+    shown = shown or {}
+    parts = []
+    for index, part in enumerate(content.get("parts") or []):
+        config = part.get("config") or {}
+        name = f"answer-{index}"
+        chosen = shown.get(name)
+        chosen_ids = set(chosen) if isinstance(chosen, list) else {chosen}
+        parts.append(
+            {
+                "index": index,
+                "id": part.get("id", ""),
+                "type": part.get("type", ""),
+                "form": part.get("type") in PREVIEW_TYPES,
+                "name": name,
+                "value": chosen if isinstance(chosen, str) else "",
+                "json_value": shown.get(f"{name}-json", ""),
+                "choices": [
+                    {"id": item.get("id"), "text": item.get("text", ""), "checked": item.get("id") in chosen_ids}
+                    for item in (config.get("choices") or config.get("options") or [])
+                ],
+                "blanks": [
+                    {"id": blank.get("id"), "name": f"{name}-{i}", "value": shown.get(f"{name}-{i}", "")}
+                    for i, blank in enumerate(config.get("blanks") or [])
+                ],
+            }
+        )
+    return parts
+
+
+def preview_answers(post: Any, parts: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """
+    The answers (by part id) from the preview-grade form, and the posted values to show again in it.
+
+    An empty control is an unanswered part (``None``), as a learner's blank answer is.
+    """
+    answers: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
+    for part in parts:
+        name = part["name"]
+        value: Any
+        if part["type"] == "multi_select":
+            value = shown[name] = post.getlist(name)
+        elif part["type"] == "fill_in_blank":
+            value = {}
+            for blank in part["blanks"]:
+                value[blank["id"]] = shown[blank["name"]] = post.get(blank["name"], "")
+        elif part["form"]:
+            shown[name] = post.get(name, "")
+            value = shown[name].strip() or None
+        else:
+            raw = shown[f"{name}-json"] = post.get(f"{name}-json", "")
+            value = _parse_json(raw, f"answers.{part['id']}") if raw.strip() else None
+        answers[part["id"]] = value
+    return answers, shown
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, course_key: str, question_id: int) -> HttpResponse:
@@ -174,9 +241,10 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
     current = question.current_version
     form = {
         "content": json.dumps(current.content if current else {}, indent=2),
-        "answers": "{}",
         "node_usage_key": str(question.node_usage_key or ""),
     }
+    parts = preview_parts(current.content if current else {})
+    shown: dict[str, Any] = {}
     error = error_data = grade = None
     status = 200
     if request.method == "POST":
@@ -204,8 +272,9 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
                 api.restore_question(question_id, course_key=key)
                 return HttpResponseRedirect(request.path)
             if action == "preview":
-                form["answers"] = request.POST.get("answers", "{}")
-                grade = api.preview_grade(question_id, _parse_json(form["answers"], "answers"), course_key=key)
+                answers, shown = preview_answers(request.POST, parts)
+                parts = preview_parts(current.content if current else {}, shown)
+                grade = api.preview_grade(question_id, answers, course_key=key)
         except VaultError as exc:
             error, error_data, status = _error_text(exc), _error_data(exc), 400
     context = {
@@ -219,5 +288,7 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
         "nodes": outline_options(key),
         "grade": grade,
         "grade_json": json.dumps(grade, indent=2) if grade is not None else "",
+        "preview_parts": parts,
+        "preview_values": shown,
     }
     return render(request, "ve_edu_vault/questions/edit.html", context, status=status)

@@ -13,7 +13,8 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_name: VE_EDU_VAULT_PLATFORM_BACKEND
     # .. setting_default: "edx_platform"
     # .. setting_description: Which platform adapter backend the plugin uses: "edx_platform" inside
-    #   the LMS and Studio, "standalone" in the hosts, the demo and the tests, or a dotted module path.
+    #   the LMS and Studio, or a dotted module path (the repository's hosts use their stand-in platform,
+    #   "hosts.standalone_platform.backend").
     "VE_EDU_VAULT_PLATFORM_BACKEND": "edx_platform",
     # .. setting_name: VE_EDU_VAULT_STORAGE_BACKEND
     # .. setting_default: "django"
@@ -44,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: ""
     # .. setting_description: OAuth2 client secret for the "blocks_api" outline source.
     "VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET": "",
+    # .. setting_name: VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS
+    # .. setting_default: 120
+    # .. setting_description: With the "blocks_api" source, how long a sync scheduled by a publish keeps
+    #   trying again (every 15 s) while the LMS still serves the outline last applied: the LMS refreshes
+    #   its course blocks about 30 s after a publish. 0 applies whatever the first read returns.
+    "VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS": 120,
     # .. toggle_name: VE_EDU_VAULT_AUTO_SYNC_ENABLED
     # .. toggle_implementation: DjangoSetting
     # .. toggle_default: True

@@ -1,22 +1,20 @@
 """
-Production settings for the LMS and Studio.
+Production settings for the LMS and Studio: the plugin's defaults, nothing read from ``ENV_TOKENS``.
 
-Tutor writes the vault's settings as Python in the LMS/CMS settings patches, after the plugins'
-settings run, so nothing is needed for it here. Operators of YAML-configured deployments can set
-``VE_EDU_VAULT_*`` keys in the environment tokens (``ENV_TOKENS``), which win over the defaults.
+TLDR: current edx-platform turns every key of the YAML file (``LMS_CFG``/``CMS_CFG``) into a Django
+setting *before* the plugins' settings run (lms/envs/production.py: ``vars().update(_YAML_TOKENS)``,
+then ``add_plugins(__name__, ProjectType.LMS, SettingsType.PRODUCTION)``); ``ENV_TOKENS`` is kept there
+"solely for backwards compatibility with existing plugins" and must not gain new readers. So a
+``VE_EDU_VAULT_*`` key in the YAML, or in Tutor's settings patches, is already a setting here, and the
+defaults below never overwrite a value that is set.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ve_edu_vault.settings.common import DEFAULTS
 from ve_edu_vault.settings.common import plugin_settings as common_plugin_settings
 
 
 def plugin_settings(settings: Any) -> None:
     common_plugin_settings(settings)
-    env_tokens = getattr(settings, "ENV_TOKENS", None) or {}
-    for name in DEFAULTS:
-        if name in env_tokens:
-            setattr(settings, name, env_tokens[name])

@@ -176,8 +176,11 @@ class AttemptRepository(abc.ABC):
         """For each question the learner was shown in these assessments, when it was last shown."""
 
     @abc.abstractmethod
-    def delete_user_attempts(self, user_id: int) -> int:
-        """Retirement: delete every attempt (and response) of a learner; returns how many attempts."""
+    def retire_learner(self, user_id: int) -> tuple[int, int]:
+        """
+        Retirement: keep the learner's attempts and responses (item statistics) and drop their queued
+        grade reports; returns (attempts kept, reports dropped). docs/decisions/0013-learner-retirement.rst.
+        """
 
 
 def check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:

@@ -238,9 +238,9 @@ class DjangoAttemptRepository(AttemptRepository):
                 seen[question_id] = shown
         return seen
 
-    def delete_user_attempts(self, user_id: int) -> int:
+    def retire_learner(self, user_id: int) -> tuple[int, int]:
         attempts = Attempt.objects.filter(user_id=user_id)
-        count = attempts.count()
-        Response.objects.filter(attempt__user_id=user_id).delete()
-        attempts.delete()
-        return count
+        dropped = attempts.filter(report_due_at__isnull=False).update(
+            report_due_at=None, report_tries=0, report_error=""
+        )
+        return attempts.count(), dropped

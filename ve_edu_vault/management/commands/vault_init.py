@@ -1,8 +1,9 @@
 """
 ``vault_init [--demo]``: the vault's own start-up work, safe to run again (Tutor's init task runs it).
 
-Today: check the configuration and, with ``--demo``, load the demo course and users. Storage
-backends that need set-up (MongoDB indexes) hook in here when they arrive.
+Today: check the configuration and, with ``--demo``, load the demo users, enrollments, questions and
+assessments into the demo course, which the platform must have imported first (``ve_edu_vault.demo``).
+Storage backends that need set-up (MongoDB indexes) hook in here when they arrive.
 """
 
 from __future__ import annotations
@@ -28,14 +29,12 @@ class Command(BaseCommand):
             f"storage {conf.get('VE_EDU_VAULT_STORAGE_BACKEND')}"
         )
         if options["demo"]:
-            if platform.backend_name() != "standalone":
-                raise CommandError(
-                    "--demo needs the standalone platform backend (the hosts); in Open edX, "
-                    "create a course in Studio and enroll users there."
-                )
-            from ve_edu_vault.demo import DEMO_PASSWORD, load_demo_data
+            from ve_edu_vault.demo import DEMO_PASSWORD, DemoCourseMissing, load_demo_data
 
-            summary = load_demo_data()
+            try:
+                summary = load_demo_data()
+            except DemoCourseMissing as exc:
+                raise CommandError(exc.message) from exc
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo course {summary.course_key} ({summary.sync_status}); logins: "

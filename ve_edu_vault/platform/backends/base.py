@@ -2,11 +2,15 @@
 What every platform backend module provides.
 
 A backend is a module (not a class) so that an edx-platform release is one new file with plain
-functions; ``PlatformBackend`` is the structural type mypy checks the modules against.
+functions; ``PlatformBackend`` is the structural type mypy checks the modules against (a module
+assigned to a ``PlatformBackend`` variable must define every function with a compatible signature:
+``backends/typecheck.py`` for the edx-platform backends, ``hosts/standalone_platform/typecheck.py``
+for the hosts' backend). Only ``platform/api.py`` calls a backend.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -30,8 +34,18 @@ class PlatformBackend(Protocol):
 
     def course_published_signal(self) -> Signal: ...
 
+    def user_retirement_signals(self) -> Sequence[Signal]:
+        """``(USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC)``, in this order."""
+        ...
+
     def read_published_outline(self, course_key: CourseKey) -> CourseOutline: ...
 
     def course_exists(self, course_key: CourseKey) -> bool: ...
+
+    def course_tab_base_class(self) -> type: ...
+
+    def enroll(self, user: AnyUser, course_key: CourseKey) -> None: ...
+
+    def grant_course_staff(self, user: AnyUser, course_key: CourseKey) -> None: ...
 
     def publish_grade(self, user: AnyUser, usage_key: UsageKey, *, value: float, max_value: float) -> None: ...

@@ -4,6 +4,10 @@ The edx-platform backend for the Verawood release (and the releases it still mat
 TLDR: this module is the only place that imports edx-platform, and only inside functions, so the
 plugin imports cleanly where edx-platform is absent. A platform release that changes one of these
 imports gets a new module named after it, not an edit here.
+
+Every name imported here was read in openedx-platform (master, 2026) at the path in the comment
+next to it; tests/edx_platform_standins/ holds stand-ins with the same module paths and
+signatures, against which tests/platform/test_edx_platform_backend.py runs this module for real.
 """
 
 from __future__ import annotations
@@ -13,19 +17,26 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.dispatch import Signal
     from opaque_keys.edx.keys import CourseKey, UsageKey
 
     from ve_edu_vault.course_sync.data import CourseOutline
 
 
+NAME = "edx_platform"
+
+
 def is_enrolled(user: Any, course_key: CourseKey) -> bool:
+    # common/djangoapps/student/models/course_enrollment.py: CourseEnrollment.is_enrolled(cls, user, course_key)
     from common.djangoapps.student.models import CourseEnrollment
 
     return bool(CourseEnrollment.is_enrolled(user, course_key))
 
 
 def is_course_staff(user: Any, course_key: CourseKey) -> bool:
+    # common/djangoapps/student/roles.py: CourseStaffRole(course_key).has_user(user, check_user_activation=True)
     from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole
 
     return bool(CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user))
@@ -38,16 +49,58 @@ def get_user(username: str) -> Any:
 
 
 def course_exists(course_key: CourseKey) -> bool:
+    # xmodule/modulestore/mixed.py: MixedModuleStore.has_course(course_id, ignore_case=False, **kwargs)
     from xmodule.modulestore.django import modulestore
 
     return bool(modulestore().has_course(course_key))
 
 
 def course_published_signal() -> Signal:
-    from xmodule.modulestore.django import COURSE_PUBLISHED
+    """
+    ``SignalHandler.course_published`` (xmodule/modulestore/django.py), as edx-platform's own receivers use it.
 
-    signal: Signal = COURSE_PUBLISHED
+    Not the module-level ``COURSE_PUBLISHED``: that alias is made at run time by
+    ``globals().update(...)`` and exists for old callers only. The modulestore sends the signal with
+    ``sender=<modulestore class>`` and ``course_key=<course key without branch>`` after a publish's bulk
+    operation ends (xmodule/modulestore/__init__.py, ``send_bulk_published_signal``).
+    """
+    from xmodule.modulestore.django import SignalHandler
+
+    signal: Signal = SignalHandler.course_published
     return signal
+
+
+def user_retirement_signals() -> Sequence[Signal]:
+    """
+    The platform's retirement signals (openedx/core/djangoapps/user_api/accounts/signals.py).
+
+    ``USER_RETIRE_LMS_MISC`` is sent by ``LMSAccountRetirementView`` (``retire_misc``) with ``user``;
+    ``USER_RETIRE_LMS_CRITICAL`` by ``AccountRetirementView`` (``retire``) with ``user``,
+    ``retired_username`` and ``retired_email``, before the user's username and email are replaced
+    (openedx/core/djangoapps/user_api/accounts/views.py).
+    """
+    from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC
+
+    return (USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC)
+
+
+def enroll(user: Any, course_key: CourseKey) -> None:
+    """
+    ``CourseEnrollment.enroll`` (common/djangoapps/student/models/course_enrollment.py).
+
+    Signature upstream: ``enroll(cls, user, course_key, mode=None, check_access=False, can_upgrade=False,
+    enterprise_uuid=None)``; the course's default mode is used.
+    """
+    from common.djangoapps.student.models import CourseEnrollment
+
+    CourseEnrollment.enroll(user, course_key)
+
+
+def grant_course_staff(user: Any, course_key: CourseKey) -> None:
+    """``CourseStaffRole(course_key).add_users(user)`` (common/djangoapps/student/roles.py)."""
+    from common.djangoapps.student.roles import CourseStaffRole
+
+    CourseStaffRole(course_key).add_users(user)
 
 
 def read_published_outline(course_key: CourseKey) -> CourseOutline:
@@ -58,6 +111,8 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
     code as the Blocks API source, so both sources agree. Usage keys are mapped back into the
     version-less course key (the published branch returns keys with version info attached).
     """
+    # xmodule/modulestore/__init__.py: ModuleStoreEnum.Branch.published_only; xmodule/modulestore/mixed.py:
+    # branch_setting(branch_setting, course_id=None) and get_course(course_key, depth=0, **kwargs).
     from xmodule.modulestore import ModuleStoreEnum
     from xmodule.modulestore.django import modulestore
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from opaque_keys.edx.keys import CourseKey
@@ -142,17 +143,31 @@ class AttemptsView(AssessmentScopedView):
 
 
 class CurrentAttemptView(AssessmentScopedView):
+    """
+    The learner's attempt in progress, or ``null``.
+
+    No attempt in progress is the normal state of an assessment page, not a missing resource: the answer
+    is 200 with a ``null`` body, so that a page asking on every load logs no error (404s are for an
+    unknown assessment or course).
+    """
+
     @document(
         tags=TAG,
-        summary="The attempt in progress (404 when there is none).",
+        summary="The attempt in progress, or null when there is none.",
         parameters=[COURSE, ASSESSMENT, USERNAME],
-        responses={200: s.AttemptViewSerializer, **ERRORS},
+        responses={
+            200: OpenApiResponse(
+                response=s.AttemptViewSerializer,
+                description="The attempt in progress, or the JSON literal null when there is none.",
+            ),
+            **ERRORS,
+        },
     )
-    def get(self, request: Request, course_key: str, assessment_id: int) -> Response:
+    def get(self, request: Request, course_key: str, assessment_id: int) -> Response | JsonResponse:
         learner, _ = self.learner()
         attempt = api.get_current_attempt(self._assessment_id(), learner)
         if attempt is None:
-            raise NotFoundError("No attempt in progress.")
+            return JsonResponse(None, safe=False)  # the JSON literal null (DRF renders None as an empty body)
         return Response(s.render(s.AttemptViewSerializer, attempt))
 
 

@@ -438,12 +438,13 @@
     });
     document.addEventListener("visibilitychange", function () { if (document.hidden) { save(); } });
     request("GET", base).then(function (data) { renderHistory(data.results || []); }).catch(function () { return null; });
-    request("GET", base + "current/")
+    request("GET", base + "current/")  // 200 with null when no attempt is in progress
       .then(function (view) {
+        if (view === null) { return; }
         if (view.seconds_left !== null && view.seconds_left <= 0) { attempt = view; return finish(true); }
         renderAttempt(view);
       })
-      .catch(function (error) { if (error.status !== 404) { showError(error); } });
+      .catch(showError);
   }
 
   init();

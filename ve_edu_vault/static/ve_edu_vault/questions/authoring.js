@@ -80,7 +80,7 @@
     row.dataset.fixed = item.fixed ? "1" : "";
     var box = el("fieldset", { "class": "row-box" }, [el("legend", { text: noun })]);
     row.dataset.noun = noun;
-    box.appendChild(templ(control("text", "Text", { value: item.text || "", name: "text", cls: "wide" }),
+    box.appendChild(templ(control("text", "Text", { value: item.text || "", name: "text", cls: "wide", placeholder: "e.g. 3/4" }),
       P + "config." + lname + "[{i}].text"));
     var correct = el("input", { type: type === "multi_select" ? "checkbox" : "radio", name: groupName, id: F.newId("correct") });
     correct.checked = !!isCorrect;
@@ -347,8 +347,8 @@
     state.jsonOnly = false;
     var part = (original.parts && original.parts[0]) || {};
     var basics = fieldset("Question");
-    basics.appendChild(control("text", "Title", { id: "q-title", value: original.title || "", field: "content.title", cls: "wide" }));
-    basics.appendChild(control("textarea", "Prompt (HTML)", { id: "q-prompt", rows: 4, value: original.prompt || "", field: "content.prompt", cls: "wide" }));
+    basics.appendChild(control("text", "Title", { id: "q-title", value: original.title || "", field: "content.title", cls: "wide", placeholder: "e.g. Adding fractions" }));
+    basics.appendChild(control("textarea", "Prompt (HTML)", { id: "q-prompt", rows: 4, value: original.prompt || "", field: "content.prompt", cls: "wide", placeholder: "e.g. <p>What is 1/2 + 1/4?</p>" }));
     body.appendChild(basics);
     var answer = el("div", { id: "q-answer" });
     body.appendChild(answer);

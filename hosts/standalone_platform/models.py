@@ -1,8 +1,10 @@
 """
-Tables of the standalone platform backend: enrollments, course roles and published outlines.
+Tables of the hosts' standalone platform backend: enrollments, course roles, published outlines, grades.
 
-TLDR: these stand in for edx-platform's student and modulestore data in the hosts, the demo and
-the tests. Inside the LMS and Studio the edx_platform backend is used and these stay empty.
+TLDR: these stand in for edx-platform's student, modulestore and gradebook data in the hosts, the
+demo and the tests. They belong to the hosts, not to the plugin: a production LMS never gets them
+(docs/decisions/0012-platform-adapter-proven.rst). A host database made before the move gets its
+rows copied over by this app's first migration.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ class StandaloneEnrollment(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        app_label = "ve_edu_vault"
-        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="vault_standalone_enrollment_uniq")]
+        app_label = "standalone_platform"
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="host_standalone_enrollment_uniq")]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_key}"
@@ -48,10 +50,8 @@ class StandaloneCourseRole(models.Model):
     role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=STAFF)
 
     class Meta:
-        app_label = "ve_edu_vault"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course_key", "role"], name="vault_standalone_role_uniq")
-        ]
+        app_label = "standalone_platform"
+        constraints = [models.UniqueConstraint(fields=["user", "course_key", "role"], name="host_standalone_role_uniq")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} of {self.course_key}"
@@ -70,7 +70,7 @@ class StandalonePublishedOutline(models.Model):
     outline = models.JSONField()
 
     class Meta:
-        app_label = "ve_edu_vault"
+        app_label = "standalone_platform"
 
     def __str__(self) -> str:
         return f"{self.course_key}@{self.version}"
@@ -94,8 +94,8 @@ class StandaloneGrade(models.Model):
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
-        app_label = "ve_edu_vault"
-        constraints = [models.UniqueConstraint(fields=["user", "usage_key"], name="vault_standalone_grade_uniq")]
+        app_label = "standalone_platform"
+        constraints = [models.UniqueConstraint(fields=["user", "usage_key"], name="host_standalone_grade_uniq")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.earned}/{self.possible} on {self.usage_key}"

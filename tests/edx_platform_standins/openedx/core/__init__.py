@@ -1,0 +1,1 @@
+"""Stand-in package (tests/edx_platform_standins/README.rst)."""
