@@ -172,3 +172,32 @@ def test_retirement_signals_are_the_platforms(edx_platform: Any) -> None:
     from openedx.core.djangoapps.user_api.accounts import signals
 
     assert list(platform.user_retirement_signals()) == [signals.USER_RETIRE_LMS_CRITICAL, signals.USER_RETIRE_LMS_MISC]
+
+
+def test_publish_grade_loads_the_block_for_the_learner_and_sends_score_published(
+    edx_platform: Any, make_user: Any
+) -> None:
+    """``platform.publish_grade`` through the real backend: the grades app's SCORE_PUBLISHED, raw points, once."""
+    from crum import get_current_user
+    from lms.djangoapps.courseware import block_render
+    from lms.djangoapps.grades.api import signals
+
+    learner, other = make_user("edx-graded"), make_user("edx-denied")
+    block_key = COURSE.make_usage_key("ve_vault_assessment", "quiz-block")
+    edx_platform.add_block(block_key, display_name="Quiz block")
+    received: list[dict[str, Any]] = []
+    signals.SCORE_PUBLISHED.connect(lambda sender, **kwargs: received.append(kwargs), weak=False)
+
+    platform.publish_grade(learner, block_key, value=2.5, max_value=4)
+    [score] = received
+    assert score["user"] == learner and score["block"].scope_ids.user_id == learner.pk
+    assert str(score["block"].scope_ids.usage_id) == str(block_key)
+    assert (score["raw_earned"], score["raw_possible"]) == (2.5, 4.0)
+    assert get_current_user() is None  # the impersonation ended with the publication
+
+    block_render.DENIED.add((other.pk, block_key))  # has_access(user, "load", block) refuses
+    with pytest.raises(PermissionError):
+        platform.publish_grade(other, block_key, value=1, max_value=4)
+    with pytest.raises(ValueError):  # the facade refuses impossible points before the platform sees them
+        platform.publish_grade(learner, block_key, value=1, max_value=0)
+    assert len(received) == 1
