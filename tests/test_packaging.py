@@ -45,3 +45,16 @@ def test_make_demo_installs_only_what_the_demo_runs() -> None:
     # CI still installs everything: the development requirements and the system packages.
     full = subprocess.run(["make", "-n", "requirements"], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert "requirements/dev.txt" in full and "system-packages" in full and "npm ci" in full
+
+
+def test_the_demo_requirements_pin_everything_the_package_needs() -> None:
+    """requirements/demo.txt is base.txt plus the hosts' DATABASE_URL reader: a new runtime pin must reach it."""
+
+    def pins(name: str) -> set[str]:
+        lines = (REPO / "requirements" / name).read_text(encoding="utf-8").splitlines()
+        return {line.strip() for line in lines if line.strip() and not line.lstrip().startswith(("#", "-"))}
+
+    assert pins("demo.txt") - pins("base.txt") == {
+        next(line for line in pins("test.txt") if line.startswith("dj-database-url=="))
+    }
+    assert pins("base.txt") <= pins("demo.txt")

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from hostile_archives import COURSE_MEMBERS, course_members, gnu_long_name, pax_header, write_stream
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]

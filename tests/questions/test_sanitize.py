@@ -256,7 +256,7 @@ def assert_clean_strings(text: str) -> None:
 @pytest.mark.cms
 @pytest.mark.django_db
 def test_rest_create_stores_clean_content(make_user: Any, jwt_client: Any) -> None:
-    from ve_edu_vault.platform.backends.standalone import grant_course_role
+    from hosts.standalone_platform.backend import grant_course_role
 
     user = make_user("author")
     grant_course_role(user, COURSE)
@@ -270,7 +270,7 @@ def test_rest_create_stores_clean_content(make_user: Any, jwt_client: Any) -> No
 @pytest.mark.cms
 @pytest.mark.django_db
 def test_studio_form_stores_clean_content(client: Any, make_user: Any) -> None:
-    from ve_edu_vault.platform.backends.standalone import grant_course_role
+    from hosts.standalone_platform.backend import grant_course_role
     from ve_edu_vault.questions import api
 
     user = make_user("author")
@@ -284,7 +284,7 @@ def test_studio_form_stores_clean_content(client: Any, make_user: Any) -> None:
 @pytest.mark.cms
 @pytest.mark.django_db
 def test_xml_export_may_run_nothing_in_a_browser(make_user: Any, jwt_client: Any) -> None:
-    from ve_edu_vault.platform.backends.standalone import grant_course_role
+    from hosts.standalone_platform.backend import grant_course_role
     from ve_edu_vault.questions import api
 
     user = make_user("author")

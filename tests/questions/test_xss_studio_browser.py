@@ -18,7 +18,7 @@ import pytest
 from opaque_keys.edx.keys import CourseKey
 from xss_payloads import assert_nothing_ran, browser_page, chromium, hostile_course
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.cms, pytest.mark.django_db(transaction=True)]
 COURSE = CourseKey.from_string("course-v1:TestX+Studio+1")

@@ -12,7 +12,7 @@ import pytest
 from interchange_files import FILES, data
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms]

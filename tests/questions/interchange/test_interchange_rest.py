@@ -12,7 +12,7 @@ import pytest
 from interchange_files import data, zip_folder
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.platform.backends.standalone import grant_course_role
+from hosts.standalone_platform.backend import grant_course_role
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
