@@ -11,6 +11,8 @@ a course with three questions, an assessment and ``--learners`` enrolled learner
 - submit:   every learner gets one attempt with saved answers on each of ``--per-client`` assessments (set up
   outside the timing), then all clients POST ``attempts/<id>/submit/`` for theirs, one after the other
   (grading, scoring, mastery and the grade hand-off included).
+- autosave (with ``--autosave``): before the submit phase, all clients PUT ``attempts/<id>/answers/`` for the
+  same attempts, changing every saved answer (answer validation and one write per response included).
 
 Each client sends several requests per phase so that a phase lasts long enough (about a second) for its
 start and its tail, when fewer requests than workers are left, to weigh little.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -80,9 +83,10 @@ def _env(database_url: str, data_dir: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "hosts.lms.settings",
             "DJANGO_DEBUG": "0",
             "PYTHONPATH": str(ROOT),
-            # As an LMS runs: Redis for the cache (throttling) and the Celery broker (grade reports).
-            "CACHE_REDIS_URL": "redis://127.0.0.1:6379/12",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
+            # As an LMS runs: Redis for the cache (throttling) and the Celery broker (grade reports). Two runs at
+            # once (two checkouts) need their own databases: BENCH_CACHE_REDIS_URL and BENCH_BROKER_URL.
+            "CACHE_REDIS_URL": os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12"),
+            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13"),
         }
     )
     return env
@@ -249,30 +253,40 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
     return created, people, tokens
 
 
-def _prepare_attempts(assessments: list[Any], people: list[Any]) -> dict[int, list[int]]:
-    """One attempt with saved answers per learner on each assessment (not timed): ``{user id: [attempt ids]}``."""
+def _prepare_attempts(assessments: list[Any], people: list[Any]) -> dict[int, list[tuple[int, list[int]]]]:
+    """
+    One attempt with saved answers per learner on each assessment (not timed):
+    ``{user id: [(attempt id, its response ids)]}``.
+    """
     from ve_edu_vault.assessments import api
 
-    attempts: dict[int, list[int]] = {}
+    attempts: dict[int, list[tuple[int, list[int]]]] = {}
     for user in people:
         for assessment in assessments:
             view = api.start_attempt(assessment.id, user)
             api.save_answers(view.id, user=user, answers={str(q.response_id): {"p0": "a"} for q in view.questions})
-            attempts.setdefault(user.pk, []).append(view.id)
+            attempts.setdefault(user.pk, []).append((view.id, [q.response_id for q in view.questions]))
     return attempts
 
 
-async def _request(method: str, url: str, token: str, timeout: float = 60.0) -> int:
+def _answers_body(response_ids: list[int]) -> bytes:
+    """An autosave body changing every saved answer of ``_prepare_attempts`` (``"a"`` becomes ``"b"``)."""
+    return json.dumps({"answers": {str(response_id): {"p0": "b"} for response_id in response_ids}}).encode()
+
+
+async def _request(method: str, url: str, token: str, body: bytes = b"", timeout: float = 60.0) -> int:
     """One HTTP/1.1 request on its own connection (gunicorn's sync workers close it anyway); the status code."""
     parts = urlparse(url)
     reader, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, parts.port), timeout)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
+        content_type = "Content-Type: application/json\r\n" if body else ""
         writer.write(
             (
                 f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: JWT {token}\r\n"
-                "Accept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                f"Accept: application/json\r\n{content_type}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
             ).encode()
+            + body
         )
         await writer.drain()
         response = await asyncio.wait_for(reader.read(), timeout)  # until the server closes: the whole response
@@ -282,9 +296,10 @@ async def _request(method: str, url: str, token: str, timeout: float = 60.0) -> 
     return int(status_line[1]) if len(status_line) > 1 else 0
 
 
-def _concurrent(name: str, jobs: list[tuple[str, list[str], str]]) -> Phase:
+def _concurrent(name: str, jobs: list[tuple[str, list[tuple[str, bytes]], str]]) -> Phase:
     """
-    Run one client per (method, urls, token) job, each sending its requests in turn, clients released together.
+    Run one client per (method, [(url, body)], token) job, each sending its requests in turn, clients released
+    together.
 
     The clients are coroutines on one asyncio loop speaking plain HTTP/1.1 (a few tens of microseconds
     of CPU per request): the load generator shares the machine's cores with the server, and a heavy
@@ -297,13 +312,13 @@ def _concurrent(name: str, jobs: list[tuple[str, list[str], str]]) -> Phase:
         errors = 0
         start = asyncio.Event()
 
-        async def client(method: str, urls: list[str], token: str) -> None:
+        async def client(method: str, requests: list[tuple[str, bytes]], token: str) -> None:
             nonlocal errors
             await start.wait()
-            for url in urls:
+            for url, body in requests:
                 began = time.perf_counter()
                 try:
-                    ok = await _request(method, url, token) == 200
+                    ok = await _request(method, url, token, body) == 200
                 except (TimeoutError, OSError):
                     ok = False
                 latencies.append(time.perf_counter() - began)
@@ -341,6 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--no-fail", action="store_true")
     parser.add_argument(
+        "--autosave",
+        action="store_true",
+        help="also time an autosave phase (PUT answers/ changing every answer) before each submit phase",
+    )
+    parser.add_argument(
         "--no-mirror",
         action="store_true",
         help="attach the assessment and questions to no course node (no mastery update, no grade report)",
@@ -368,14 +388,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_ready(base, proc)
         access_url = f"{base}{API}courses/{COURSE}/access/"
-        access_jobs = [("GET", [access_url] * per_client, tokens[u.pk]) for u in people]
-        access_phases, submit_phases = [], []
+        access_jobs = [("GET", [(access_url, b"")] * per_client, tokens[u.pk]) for u in people]
+        access_phases, submit_phases, autosave_phases = [], [], []
         # Interleaved rounds under the same conditions: all clients call access once, then all submit once.
         for index in range(rounds + 1):  # round 0 warms every worker up and is not counted
             access = _concurrent("access", access_jobs)
             attempts = _prepare_attempts(assessments, people)
+            if args.autosave:
+                save_jobs = [
+                    (
+                        "PUT",
+                        [
+                            (f"{base}{API}attempts/{attempt}/answers/", _answers_body(ids))
+                            for attempt, ids in attempts[u.pk]
+                        ],
+                        tokens[u.pk],
+                    )
+                    for u in people
+                ]
+                autosave = _concurrent("autosave", save_jobs)
+                if index:
+                    autosave_phases.append(autosave)
             jobs = [
-                ("POST", [f"{base}{API}attempts/{attempt}/submit/" for attempt in attempts[u.pk]], tokens[u.pk])
+                (
+                    "POST",
+                    [(f"{base}{API}attempts/{attempt}/submit/", b"") for attempt, _ in attempts[u.pk]],
+                    tokens[u.pk],
+                )
                 for u in people
             ]
             submit = _concurrent("submit", jobs)
@@ -384,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                 submit_phases.append(submit)
         baseline = _merge("access", access_phases)
         submit = _merge("submit", submit_phases)
+        autosave_all = _merge("autosave", autosave_phases) if autosave_phases else None
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -398,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"submit pipeline: {pipeline}")
     print(baseline.line())
     print(submit.line())
+    if autosave_all is not None:
+        print(autosave_all.line())
+        saved = autosave_all.throughput / baseline.throughput if baseline.throughput else 0.0
+        print(f"autosave throughput = {saved:.2f} x access (figure only, no target; errors: {autosave_all.errors})")
     ratio = submit.throughput / baseline.throughput if baseline.throughput else 0.0
     ok = ratio >= 0.5 and submit.errors == 0 and baseline.errors == 0
     print(f"submit throughput = {ratio:.2f} x access (target >= 0.50, no errors): {'PASS' if ok else 'FAIL'}")
