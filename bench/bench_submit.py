@@ -202,10 +202,6 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from edx_rest_framework_extensions.auth.jwt.tests.utils import (
-        generate_asymmetric_jwt_token,
-        generate_latest_version_payload,
-    )
     from opaque_keys.edx.keys import CourseKey
 
     from hosts.standalone_platform.backend import enroll, grant_course_role
@@ -243,14 +239,24 @@ def _setup(learners: int, *, mirror: bool = True, assessments: int = 1) -> tuple
         for index in range(assessments)
     ]
     people = []
-    tokens: dict[int, str] = {}
     for index in range(learners):
         user = users.create_user(username=f"bench_{stamp}_{index}", email=f"b{stamp}{index}@example.com", password="x")
         enroll(user, course_key)
         people.append(user)
-        # Signed with the host's private key (RS512), as the LMS signs the JWT cookies of the MFEs.
-        tokens[user.pk] = generate_asymmetric_jwt_token(generate_latest_version_payload(user))
-    return created, people, tokens
+    return created, people, _tokens(people)
+
+
+def _tokens(people: list[Any]) -> dict[int, str]:
+    """
+    A fresh JWT per learner, signed with the host's private key (RS512) as the LMS signs the JWT cookies of the
+    MFEs. They live 10 minutes: a long run on a busy machine renews them each round.
+    """
+    from edx_rest_framework_extensions.auth.jwt.tests.utils import (
+        generate_asymmetric_jwt_token,
+        generate_latest_version_payload,
+    )
+
+    return {user.pk: generate_asymmetric_jwt_token(generate_latest_version_payload(user)) for user in people}
 
 
 def _prepare_attempts(assessments: list[Any], people: list[Any]) -> dict[int, list[tuple[int, list[int]]]]:
@@ -388,10 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_ready(base, proc)
         access_url = f"{base}{API}courses/{COURSE}/access/"
-        access_jobs = [("GET", [(access_url, b"")] * per_client, tokens[u.pk]) for u in people]
         access_phases, submit_phases, autosave_phases = [], [], []
         # Interleaved rounds under the same conditions: all clients call access once, then all submit once.
         for index in range(rounds + 1):  # round 0 warms every worker up and is not counted
+            tokens = _tokens(people)
+            access_jobs = [("GET", [(access_url, b"")] * per_client, tokens[u.pk]) for u in people]
             access = _concurrent("access", access_jobs)
             attempts = _prepare_attempts(assessments, people)
             if args.autosave:
