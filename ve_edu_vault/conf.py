@@ -79,6 +79,16 @@ def import_max_bytes() -> int:
     return int(get("VE_EDU_VAULT_IMPORT_MAX_BYTES"))
 
 
+def answer_max_part_bytes() -> int:
+    """Largest stored answer to one part of a question (compact JSON, UTF-8)."""
+    return int(get("VE_EDU_VAULT_ANSWER_MAX_PART_BYTES"))
+
+
+def answer_max_request_bytes() -> int:
+    """Largest total of the answers saved by one request."""
+    return int(get("VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES"))
+
+
 def _fail(name: str, problem: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"ve-edu-vault: setting {name} {problem}")
 
@@ -158,3 +168,8 @@ def validate_settings() -> None:
     debounce = get("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS")
     if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:
         raise _fail("VE_EDU_VAULT_SYNC_DEBOUNCE_SECONDS", f"must be a whole number of seconds >= 0, not {debounce!r}.")
+
+    for name in ("VE_EDU_VAULT_ANSWER_MAX_PART_BYTES", "VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES"):
+        limit = get(name)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 64:
+            raise _fail(name, f"must be a whole number of bytes >= 64, not {limit!r}.")

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from ve_edu_vault.domain_errors import shorten
 
 __all__ = [
+    "AnswerTooLargeError",
     "AssessmentClosedError",
     "AttemptClosedError",
     "AttemptLimitReachedError",
     "CheckNotAllowedError",
     "ConflictError",
+    "InvalidAnswerError",
     "NoHintsLeftError",
     "NoTriesLeftError",
     "NotFoundError",
@@ -57,6 +59,20 @@ class ValidationError(VaultError):
     code = "invalid"
     http_status = 400
     default_message = _("The input is not valid.")
+
+
+class InvalidAnswerError(ValidationError):
+    """A learner's answer does not fit its question (wrong shape, unknown choice): refused before it is stored."""
+
+    code = "invalid_answer"
+    default_message = _("This answer does not fit its question.")
+
+
+class AnswerTooLargeError(InvalidAnswerError):
+    """A learner's answer is over a size limit (``VE_EDU_VAULT_ANSWER_MAX_*_BYTES``): refused before it is stored."""
+
+    code = "answer_too_large"
+    default_message = _("This answer is too large.")
 
 
 class NotFoundError(VaultError):

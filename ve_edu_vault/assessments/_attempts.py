@@ -29,7 +29,7 @@ from ve_edu_vault.errors import (
     NoTriesLeftError,
     ValidationError,
 )
-from ve_edu_vault.questions.data import QuestionContent
+from ve_edu_vault.questions import api as questions
 
 from . import _render, timing
 from ._context import AssessmentContext, VersionCache, context_for, load_context, versions_for
@@ -145,18 +145,6 @@ def get_attempt(
     return _render.attempt_view(ctx, attempt, now=now_or(now), versions=versions_for(attempt_id, access))
 
 
-def _check_shape(response_id: str, content: QuestionContent, answer: Any) -> None:
-    """Loose shape check: ``None`` or an object keyed by the question's part ids."""
-    if answer is None:
-        return
-    if not isinstance(answer, Mapping):
-        raise ValidationError("An answer must be an object keyed by part id.", field=f"answers.{response_id}")
-    part_ids = {part.id for part in content.parts}
-    for part_id in answer:
-        if part_id not in part_ids:
-            raise ValidationError(f"This question has no part {part_id!r}.", field=f"answers.{response_id}")
-
-
 def _locked(ctx: AssessmentContext, item: ResponseRecord) -> bool:
     """A checked answer with no tries left can no longer change."""
     left = _render.tries_left(ctx, item.tries_used)
@@ -182,18 +170,25 @@ def save_answers(
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff)
         ctx = context_for(attempt.assessment_id, access)
         _writable(ctx, attempt, now)
-        changes: list[tuple[ResponseRecord, Any]] = []
+        sent: list[tuple[ResponseRecord, Any]] = []
         for key, answer in answers.items():
             try:
                 item = attempt.response(int(key))
             except (TypeError, ValueError):
                 item = None
             if item is None:
-                raise ValidationError(f"No response {key} in this attempt.", field=f"answers.{key}")
-            _check_shape(str(key), versions.content(item.question_version_id), answer)
+                shown = str(key)[:40]  # never echo unbounded input
+                raise ValidationError(f"No response {shown} in this attempt.", field=f"answers.{shown}")
+            sent.append((item, answer))
+        # Every answer is checked against its question's types (and the size limits) before any is stored.
+        questions.validate_answers(
+            (str(item.id), versions.content(item.question_version_id), answer) for item, answer in sent
+        )
+        changes: list[tuple[ResponseRecord, Any]] = []
+        for item, answer in sent:
             if answer != item.answer:
                 if _locked(ctx, item):
-                    raise NoTriesLeftError(field=f"answers.{key}")
+                    raise NoTriesLeftError(field=f"answers.{item.id}")
                 changes.append((item, answer))
         for item, answer in changes:
             # A changed answer is no longer the one that was checked: it is graded again at submission.
@@ -246,7 +241,7 @@ def check_answer(
         if _render.tries_left(ctx, item.tries_used) == 0:
             raise NoTriesLeftError()
         content = versions.content(item.question_version_id)
-        _check_shape(str(response_id), content, answer)
+        questions.validate_answers([(str(item.id), content, answer)])
         context = hook_context(ctx, user_id=attempt.user_id, question_id=item.question_id)
         raw, correct, grader_feedback = grade_answer(content, answer, context=context)
         if "error" in grader_feedback:  # unreadable: tell the learner, do not use up a try

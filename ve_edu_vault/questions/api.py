@@ -18,10 +18,13 @@ from typing import Any
 from django.db import transaction
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault import conf
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
-from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.errors import AnswerTooLargeError, InvalidAnswerError, NotFoundError, ValidationError
 
+from . import errors as question_errors
+from .answers import check_answer
 from .data import QuestionContent
 from .data_api import (
     ImportJobData,
@@ -84,6 +87,8 @@ __all__ = [
     "restore_question",
     "run_import_job",
     "start_import_job",
+    "validate_answer",
+    "validate_answers",
     "vault_identifier",
     "version_with_node_from_values",
     "versions_with_nodes",
@@ -113,6 +118,35 @@ def parse_content(content: Mapping[str, Any] | QuestionContent) -> QuestionConte
         parsed = sanitize_content(parsed)
         validate_content(parsed)
     return parsed
+
+
+def validate_answer(content: QuestionContent, answer: Any, *, field: str = "answer") -> int:
+    """
+    Check a learner's answer to one question before it is stored (``questions/answers.py``): the shape of each
+    part's answer against its type's schema, and the per-part size limit (``VE_EDU_VAULT_ANSWER_MAX_PART_BYTES``).
+    Returns its size in bytes; raises :class:`InvalidAnswerError` or :class:`AnswerTooLargeError` (400s) whose
+    field starts with ``field`` and names the part (``answers.17.p0``). Pure: reads nothing, stores nothing.
+    """
+    try:
+        return check_answer(content, answer, max_part_bytes=conf.answer_max_part_bytes())
+    except question_errors.InvalidAnswerError as error:
+        where = f"{field}.{error.field}" if error.field else field
+        klass = AnswerTooLargeError if isinstance(error, question_errors.AnswerTooLargeError) else InvalidAnswerError
+        raise klass(error.message, field=where) from None
+
+
+def validate_answers(answers: Iterable[tuple[str, QuestionContent, Any]], *, field: str = "answers") -> int:
+    """
+    :func:`validate_answer` for each ``(key, content, answer)`` of one request (fields ``answers.<key>...``),
+    and their total against ``VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES`` (field ``answers``). Returns the total.
+    """
+    limit = conf.answer_max_request_bytes()
+    total = 0
+    for key, content, answer in answers:
+        total += validate_answer(content, answer, field=f"{field}.{key}")
+        if total > limit:
+            raise AnswerTooLargeError(f"These answers are too large together (at most {limit} bytes).", field=field)
+    return total
 
 
 def _author_id(author: Any) -> int | None:
@@ -270,8 +304,10 @@ def preview_grade(
         if stored is None:
             raise NotFoundError(f"Question {question_id} has no version {version}.")
     assert stored is not None  # both branches above raise otherwise
+    content = stored.to_content()
+    validate_answer(content, answers, field="answers")
     with _question_errors("answers"):
-        return grade_question(stored.to_content(), answers).to_dict()
+        return grade_question(content, answers).to_dict()
 
 
 def export_olx(question_id: int | None = None, *, course_key: CourseKey | None = None) -> str:

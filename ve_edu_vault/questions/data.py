@@ -94,6 +94,8 @@ class QuestionPart:
     weight: float = 1.0
     # Per-part cache a grader may fill with precomputed tables (see types/_base.py). Not content.
     _compiled: Any = field(default=None, init=False, repr=False, compare=False)
+    # Per-part cache of the compiled answer validator (see questions/answers.py). Not content.
+    _answer_check: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", freeze(self.config))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ve_edu_vault.domain_errors import DomainError
 
 __all__ = [
+    "AnswerTooLargeError",
     "InvalidAnswerError",
     "InvalidQuestionConfigError",
     "QuestionError",
@@ -40,6 +41,12 @@ class InvalidAnswerError(QuestionError):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message, field=field)
+
+
+class AnswerTooLargeError(InvalidAnswerError):
+    """A learner's answer is over the size limit of one part (or of one request): refused, never stored."""
+
+    code = "answer_too_large"
 
 
 class UnknownQuestionTypeError(QuestionError):

@@ -5,16 +5,20 @@ Built-in types are registered up front. Third-party packages add types through t
 ``ve_edu_vault.question_types`` (the entry point names a ``QuestionType`` value, or a callable returning one);
 they are loaded lazily, once, on first need. A plugin that fails to import or returns something unusable is
 logged and skipped: one broken package must not take grading down. Built-in names cannot be overridden by a
-plugin (an explicit ``register(..., replace=True)`` can, e.g. in tests).
+plugin (an explicit ``register(..., replace=True)`` can, e.g. in tests). A type's static ``answer_schema`` must be
+valid JSON Schema, or the type is refused (a plugin: skipped and logged).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from .data import GradeResult, QuestionPart
 from .errors import UnknownQuestionTypeError
@@ -52,6 +56,7 @@ class GraderRegistry:
         missing = [attr for attr in _REQUIRED if not hasattr(qtype, attr)]
         if missing:
             raise TypeError(f"A question type needs {', '.join(missing)}.")
+        _check_answer_schema(qtype)
         if qtype.name in self._types and not replace:
             raise ValueError(f"Question type {qtype.name!r} is already registered.")
         self._types[qtype.name] = qtype
@@ -102,6 +107,19 @@ class GraderRegistry:
     def grade(self, part: QuestionPart, answer: Any) -> GradeResult:
         """Grade one part with its type's grader."""
         return self.get(part.type).grade(part, answer)
+
+
+def _check_answer_schema(qtype: QuestionType) -> None:
+    """A static answer schema must be valid JSON Schema (a plugin with a broken one is skipped, not half-loaded)."""
+    schema = getattr(qtype, "answer_schema", None)
+    if schema is None or callable(schema):
+        return
+    if not isinstance(schema, Mapping):
+        raise TypeError(f"The answer_schema of {qtype.name!r} must be a mapping, a callable or None.")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        raise TypeError(f"The answer_schema of {qtype.name!r} is not valid JSON Schema: {error.message}") from None
 
 
 _registry: GraderRegistry | None = None

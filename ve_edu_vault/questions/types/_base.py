@@ -40,6 +40,11 @@ class QuestionType:
       0; a malformed answer raises :class:`InvalidAnswerError`.
     - ``public_view(part, seed=None)`` returns the learner-safe config (no keys, no feedback); ``seed`` fixes the
       order of shuffled choices for one attempt.
+    - ``answer_schema`` is the JSON Schema (draft 2020-12) of one part's non-null answer, checked on save before
+      anything is stored (``questions/answers.py``): a mapping, or a callable ``(part) -> mapping`` for a shape that
+      depends on the part (an ``enum`` of its choice ids). ``None`` (types written before the hook) checks only that
+      the answer is plain JSON data of bounded size and depth.
+    - ``json_schema`` is free metadata about the type's config; the vault does not read it.
     """
 
     name: str
@@ -49,6 +54,7 @@ class QuestionType:
     public_view: Callable[..., dict[str, Any]]
     json_schema: Mapping[str, Any] | None = None
     description: str = ""
+    answer_schema: Mapping[str, Any] | Callable[[QuestionPart], Mapping[str, Any]] | None = None
 
 
 def compiled(part: QuestionPart, build: Callable[[QuestionPart], Any]) -> Any:

@@ -79,6 +79,10 @@ class SingleChoice:
 
         return grade
 
+    def answer_schema(self, part: QuestionPart) -> dict[str, Any]:
+        """The answer is the id of one of the part's items."""
+        return {"enum": [item["id"] for item in part.config[self.list_name]]}
+
     def public_view(self, part: QuestionPart, seed: Any = None) -> dict[str, Any]:
         shuffle = bool(part.config.get("shuffle", False))
         items = order_items(part.config[self.list_name], shuffle=shuffle, seed=seed)

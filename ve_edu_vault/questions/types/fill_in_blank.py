@@ -12,14 +12,27 @@ Matching: both sides are Unicode-normalised (NFC), trimmed and have runs of whit
 ``case_sensitive: false`` compares case-folded text; ``ignore_accents`` strips combining marks (NFKD). With
 ``regexp: true`` every accepted answer is a pattern that must match the WHOLE answer (as capa anchors it).
 
-Safety: patterns run on the ``regex`` module with a time limit (:data:`REGEX_TIMEOUT` seconds), are limited to
-:data:`MAX_PATTERN_LENGTH` characters, and answers to :data:`MAX_ANSWER_LENGTH`; a pattern that times out counts
-as a wrong answer (feedback key ``"<blank>:timeout"``), so a catastrophic pattern can never hang a worker.
+Safety against regular-expression denial of service (author patterns are untrusted input):
+
+- on save, a pattern longer than :data:`MAX_PATTERN_LENGTH` characters, one that does not compile, one in verbose
+  or version 1 syntax, or a blank whose patterns would compile to more than :data:`MAX_PATTERN_WEIGHT` (counted
+  repeats are unrolled by the compiler, which no time limit stops: ``_pattern_cost.py``) is refused, naming it;
+- answers are at most :data:`MAX_ANSWER_LENGTH` characters (refused on save by the answer schema);
+- matching runs on the ``regex`` module with a time limit: :data:`REGEX_TIMEOUT` seconds a blank, and at most
+  :data:`PART_TIME_BUDGET` seconds for all the blanks of a part (one answer), so a pattern that backtracks
+  catastrophically (``(a|aa)+$`` against ``aaaa...!``) costs a bounded time, not a worker;
+- a match that runs out of time counts as a wrong answer (feedback key ``"<blank>:timeout"``) and logs a
+  warning naming the part and blank (not the answer), for the author to fix the pattern; a regrade with a
+  corrected pattern then gives the learner the credit. Content stored before these checks gets the same
+  treatment: a blank whose patterns are over the weight is graded as timed out, never compiled.
+
 The score is the fraction of blanks answered correctly.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,13 +43,30 @@ import regex
 from ..data import UNANSWERED, GradeResult, QuestionPart
 from ..errors import InvalidAnswerError, InvalidQuestionConfigError
 from ._base import QuestionType, compiled, optional_bool, require_mapping, require_text
+from ._pattern_cost import PatternRefused, pattern_weight
 
-__all__ = ["MAX_ANSWER_LENGTH", "MAX_PATTERN_LENGTH", "NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
+__all__ = [
+    "MAX_ANSWER_LENGTH",
+    "MAX_PATTERN_LENGTH",
+    "MAX_PATTERN_WEIGHT",
+    "NAME",
+    "PART_TIME_BUDGET",
+    "QUESTION_TYPE",
+    "REGEX_TIMEOUT",
+    "answer_schema",
+    "grade",
+    "public_view",
+    "validate",
+]
 
 NAME = "fill_in_blank"
 MAX_PATTERN_LENGTH = 500
 MAX_ANSWER_LENGTH = 2000
+MAX_PATTERN_WEIGHT = 5000
 REGEX_TIMEOUT = 0.05
+PART_TIME_BUDGET = 0.2
+
+log = logging.getLogger(__name__)
 
 
 def normalize(text: str, *, case_sensitive: bool, ignore_accents: bool) -> str:
@@ -48,11 +78,24 @@ def normalize(text: str, *, case_sensitive: bool, ignore_accents: bool) -> str:
     return text if case_sensitive else text.casefold()
 
 
-def _compile_pattern(patterns: list[str], *, case_sensitive: bool, ignore_accents: bool) -> regex.Pattern[str]:
-    flags = regex.UNICODE | regex.V0 | (0 if case_sensitive else regex.IGNORECASE | regex.FULLCASE)
+def _pattern_source(patterns: list[str], *, ignore_accents: bool) -> str:
+    """The text compiled for a blank: its patterns as alternatives (normalised like answers with ``ignore_accents``)."""
     if ignore_accents:
         patterns = [normalize(p, case_sensitive=True, ignore_accents=True) for p in patterns]
-    return regex.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _compile_pattern(patterns: list[str], *, case_sensitive: bool, ignore_accents: bool) -> regex.Pattern[str]:
+    """Compile a blank's patterns; ``PatternRefused`` when they would cost too much to compile (never compiled)."""
+    source = _pattern_source(patterns, ignore_accents=ignore_accents)
+    weight = pattern_weight(source)
+    if weight > MAX_PATTERN_WEIGHT:
+        raise PatternRefused(
+            f"The pattern repeats too much to compile safely (it would unroll to about {weight} steps; "
+            f"at most {MAX_PATTERN_WEIGHT})."
+        )
+    flags = regex.UNICODE | regex.V0 | (0 if case_sensitive else regex.IGNORECASE | regex.FULLCASE)
+    return regex.compile(source, flags)
 
 
 def validate(config: Mapping[str, Any], answer_key: Mapping[str, Any]) -> None:
@@ -96,10 +139,17 @@ def validate(config: Mapping[str, Any], answer_key: Mapping[str, Any]) -> None:
                     )
                 try:
                     _compile_pattern([text], case_sensitive=case_sensitive, ignore_accents=ignore_accents)
+                except PatternRefused as error:
+                    raise InvalidQuestionConfigError(field=f"{where}.answers[{index}]", message=str(error)) from None
                 except regex.error as error:
                     raise InvalidQuestionConfigError(
                         field=f"{where}.answers[{index}]", message=f"Not a valid regular expression: {error}."
                     ) from None
+        if is_regexp:
+            try:  # each pattern passed alone; together (one compiled alternation) they must stay bounded too
+                _compile_pattern(list(answers), case_sensitive=case_sensitive, ignore_accents=ignore_accents)
+            except (PatternRefused, regex.error) as error:
+                raise InvalidQuestionConfigError(field=f"{where}.answers", message=str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +159,8 @@ class _Blank:
     ignore_accents: bool
     accepted: frozenset[str]
     pattern: regex.Pattern[str] | None
+    #: Patterns stored before they were checked on save and over the weight: never compiled, graded as timed out.
+    refused: bool = False
 
 
 def _build(part: QuestionPart) -> tuple[_Blank, ...]:
@@ -118,27 +170,37 @@ def _build(part: QuestionPart) -> tuple[_Blank, ...]:
         case_sensitive = bool(key.get("case_sensitive", False))
         ignore_accents = bool(key.get("ignore_accents", False))
         answers = list(key["answers"])
+        pattern, refused, accepted = None, False, frozenset[str]()
         if key.get("regexp", False):
-            pattern = _compile_pattern(answers, case_sensitive=case_sensitive, ignore_accents=ignore_accents)
-            accepted: frozenset[str] = frozenset()
+            try:
+                pattern = _compile_pattern(answers, case_sensitive=case_sensitive, ignore_accents=ignore_accents)
+            except PatternRefused:
+                log.warning(
+                    "Fill-in-the-blank part %s, blank %s: its patterns are refused; never matched.",
+                    part.id,
+                    blank["id"],
+                )
+                refused = True
         else:
-            pattern = None
             accepted = frozenset(
                 normalize(a, case_sensitive=case_sensitive, ignore_accents=ignore_accents) for a in answers
             )
-        blanks.append(_Blank(blank["id"], case_sensitive, ignore_accents, accepted, pattern))
+        blanks.append(_Blank(blank["id"], case_sensitive, ignore_accents, accepted, pattern, refused))
     return tuple(blanks)
 
 
-def _matches(blank: _Blank, text: str) -> bool | None:
-    """True/False, or None when the pattern ran out of time (counted as wrong)."""
-    if blank.pattern is None:
+def _matches(blank: _Blank, text: str, deadline: float) -> bool | None:
+    """True/False, or None when the pattern ran out of time (or the part's budget is spent): counted as wrong."""
+    if blank.pattern is None and not blank.refused:
         return (
             normalize(text, case_sensitive=blank.case_sensitive, ignore_accents=blank.ignore_accents) in blank.accepted
         )
+    remaining = deadline - time.monotonic()
+    if blank.pattern is None or remaining <= 0:
+        return None
     candidate = normalize(text, case_sensitive=True, ignore_accents=blank.ignore_accents)
     try:
-        return blank.pattern.fullmatch(candidate, timeout=REGEX_TIMEOUT) is not None
+        return blank.pattern.fullmatch(candidate, timeout=min(REGEX_TIMEOUT, remaining)) is not None
     except TimeoutError:
         return None
 
@@ -156,9 +218,11 @@ def grade(part: QuestionPart, answer: Any) -> GradeResult:
     known = {blank.id for blank in blanks}
     for blank_id in answer:
         if blank_id not in known:
-            raise InvalidAnswerError(f"This question has no blank {blank_id!r}.", field=part.id)
+            raise InvalidAnswerError(f"This question has no blank {str(blank_id)[:40]!r}.", field=part.id)
     right = 0
     keys: list[str] = []
+    deadline = time.monotonic() + PART_TIME_BUDGET  # shared by the part's patterns
+    timed_out: list[str] = []
     for blank in blanks:
         text = answer.get(blank.id)
         if text is None:
@@ -170,13 +234,33 @@ def grade(part: QuestionPart, answer: Any) -> GradeResult:
             raise InvalidAnswerError(
                 f"The answer is too long (at most {MAX_ANSWER_LENGTH} characters).", field=f"{part.id}.{blank.id}"
             )
-        outcome = _matches(blank, text)
+        outcome = _matches(blank, text, deadline)
         if outcome:
             right += 1
         elif outcome is None:
             keys.append(f"{blank.id}:timeout")
+            timed_out.append(blank.id)
+    if timed_out:
+        log.warning(
+            "Fill-in-the-blank part %s: the patterns of blank(s) %s ran out of time; counted as wrong "
+            "(simplify the patterns, then regrade).",
+            part.id,
+            ", ".join(timed_out[:10]),
+        )
     score = right / len(blanks)
     return GradeResult(score=score, correct=right == len(blanks), feedback_keys=tuple(keys))
+
+
+def answer_schema(part: QuestionPart) -> dict[str, Any]:
+    """Text per blank id (or plain text when the part has one blank), each at most ``MAX_ANSWER_LENGTH``."""
+    blank_ids = [blank["id"] for blank in part.config["blanks"]]
+    text = {"type": ["string", "null"], "maxLength": MAX_ANSWER_LENGTH}
+    return {
+        "type": ["string", "object"] if len(blank_ids) == 1 else "object",
+        "maxLength": MAX_ANSWER_LENGTH,
+        "properties": dict.fromkeys(blank_ids, text),
+        "additionalProperties": False,
+    }
 
 
 def public_view(part: QuestionPart, seed: Any = None) -> dict[str, Any]:
@@ -189,5 +273,6 @@ QUESTION_TYPE = QuestionType(
     validate=validate,
     grade=grade,
     public_view=public_view,
+    answer_schema=answer_schema,
     description="Text blanks with accepted answers or patterns (capa stringresponse).",
 )

@@ -43,7 +43,7 @@ from ._base import (
     validate_items,
 )
 
-__all__ = ["NAME", "PARTIAL_CREDIT_RULES", "QUESTION_TYPE", "grade", "public_view", "validate"]
+__all__ = ["NAME", "PARTIAL_CREDIT_RULES", "QUESTION_TYPE", "answer_schema", "grade", "public_view", "validate"]
 
 NAME = "multi_select"
 PARTIAL_CREDIT_RULES = ("none", "edc", "halves", "penalty")
@@ -145,6 +145,12 @@ def grade(part: QuestionPart, answer: Any) -> GradeResult:
     return GradeResult(score=score, correct=score == 1.0, feedback_keys=tuple(keys), feedback=MappingProxyType(texts))
 
 
+def answer_schema(part: QuestionPart) -> dict[str, Any]:
+    """The answer lists distinct choice ids of the part."""
+    ids = [choice["id"] for choice in part.config["choices"]]
+    return {"type": "array", "items": {"enum": ids}, "uniqueItems": True, "maxItems": len(ids)}
+
+
 def public_view(part: QuestionPart, seed: Any = None) -> dict[str, Any]:
     items = order_items(part.config["choices"], shuffle=bool(part.config.get("shuffle", False)), seed=seed)
     return {"choices": public_items(items)}
@@ -156,5 +162,6 @@ QUESTION_TYPE = QuestionType(
     validate=validate,
     grade=grade,
     public_view=public_view,
+    answer_schema=answer_schema,
     description="Several correct choices, all-or-nothing or partial credit (capa choiceresponse).",
 )

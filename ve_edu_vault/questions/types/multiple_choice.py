@@ -15,13 +15,14 @@ from __future__ import annotations
 from ._base import QuestionType
 from ._single_choice import SingleChoice
 
-__all__ = ["NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
+__all__ = ["NAME", "QUESTION_TYPE", "answer_schema", "grade", "public_view", "validate"]
 
 NAME = "multiple_choice"
 _impl = SingleChoice("choices", "choice")
 validate = _impl.validate
 grade = _impl.make_grader()
 public_view = _impl.public_view
+answer_schema = _impl.answer_schema
 
 QUESTION_TYPE = QuestionType(
     name=NAME,
@@ -29,5 +30,6 @@ QUESTION_TYPE = QuestionType(
     validate=validate,
     grade=grade,
     public_view=public_view,
+    answer_schema=answer_schema,
     description="One correct choice among several (capa multiplechoiceresponse).",
 )

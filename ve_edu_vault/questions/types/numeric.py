@@ -40,7 +40,16 @@ from ..data import CORRECT, INCORRECT, UNANSWERED, GradeResult, QuestionPart
 from ..errors import InvalidAnswerError, InvalidQuestionConfigError
 from ._base import QuestionType, compiled, optional_bool, optional_number, require_mapping
 
-__all__ = ["DEFAULT_RELATIVE_TOLERANCE", "NAME", "QUESTION_TYPE", "grade", "parse_number", "public_view", "validate"]
+__all__ = [
+    "ANSWER_SCHEMA",
+    "DEFAULT_RELATIVE_TOLERANCE",
+    "NAME",
+    "QUESTION_TYPE",
+    "grade",
+    "parse_number",
+    "public_view",
+    "validate",
+]
 
 NAME = "numeric"
 DEFAULT_RELATIVE_TOLERANCE = Fraction(1, 100_000)  # capa's default_tolerance = '0.001%'
@@ -254,11 +263,17 @@ def public_view(part: QuestionPart, seed: Any = None) -> dict[str, Any]:
     return {}
 
 
+#: Text or a JSON number. Text that is not a number is stored (a learner's typing is never lost) and graded
+#: as unreadable; its length is bounded here.
+ANSWER_SCHEMA = {"type": ["string", "number"], "maxLength": MAX_ANSWER_LENGTH}
+
+
 QUESTION_TYPE = QuestionType(
     name=NAME,
     label="Numeric",
     validate=validate,
     grade=grade,
     public_view=public_view,
+    answer_schema=ANSWER_SCHEMA,
     description="A number within a tolerance or a range (capa numericalresponse).",
 )
