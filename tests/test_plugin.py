@@ -10,6 +10,7 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -147,3 +148,17 @@ def test_only_the_platform_facade_reaches_a_backend() -> None:
             ) or "get_backend" in {getattr(node, "attr", "")}:
                 offenders.append(f"{path.relative_to(REPO)}:{getattr(node, 'lineno', '?')}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("name", ["VE_EDU_VAULT_ANSWER_MAX_PART_BYTES", "VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES"])
+@pytest.mark.parametrize("value", [0, 63, -1, "16k", True, None])
+def test_answer_size_limits_are_checked_at_start_up(name: str, value: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.test import override_settings
+
+    from ve_edu_vault import conf
+
+    conf.validate_settings()  # the defaults are valid
+    assert (conf.answer_max_part_bytes(), conf.answer_max_request_bytes()) == (16384, 262144)
+    with override_settings(**{name: value}), pytest.raises(ImproperlyConfigured, match=f"setting {name} "):
+        conf.validate_settings()

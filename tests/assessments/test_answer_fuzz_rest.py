@@ -1,0 +1,80 @@
+"""
+Fuzzed answers through the learner REST API, over a question of every registered type (issue 18, hostile
+input): autosave answers 200 for a valid answer and stores exactly what was sent, or 400 for any other and
+stores nothing; never a 500. What is valid is written out independently in ``tests/answer_fuzz.py``.
+
+The bodies are raw JSON (lone surrogates travel as ``\\ud800`` escapes). Nesting stays below the JSON
+parser's recursion limit here: a body nested tens of thousands deep fails in DRF's parser before the
+vault sees it (issue 18 item 5, the REST 500s, with its own regression test).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_builders import API, COURSE, learner, staff
+
+from tests.answer_fuzz import SAMPLES, answer_is_valid, question_answers
+from ve_edu_vault.assessments import api
+from ve_edu_vault.questions import api as questions
+
+pytestmark = [pytest.mark.django_db]
+TYPES = sorted(SAMPLES)
+UNTHROTTLED = {"vault_user": "100000/minute", "vault_staff": "100000/minute"}
+
+
+@pytest.fixture
+def setup(make_user: Any, jwt_client: Any) -> tuple[Any, Any, dict[str, Any], dict[str, int]]:
+    author, student = staff(make_user), learner(make_user)
+    ids = [
+        questions.create_question(COURSE, content={"title": name, "parts": [SAMPLES[name][0]]}, author=author).id
+        for name in TYPES
+    ]
+    assessment = api.create_assessment(
+        COURSE,
+        node_usage_key=None,
+        title="Every type",
+        config={"selection": {"mode": "fixed", "question_ids": ids}, "feedback": "after_submission"},
+        author=author,
+    )
+    client = jwt_client(student)
+    attempt = client.post(f"{API}courses/{COURSE}/assessments/{assessment.id}/attempts/").json()
+    response_ids = {q["question"]["title"]: q["response_id"] for q in attempt["questions"]}
+    assert set(response_ids) == set(TYPES)
+    return student, client, attempt, response_ids
+
+
+def stored(student: Any, attempt_id: int) -> dict[int, Any]:
+    return {q.response_id: q.answer for q in api.get_attempt(attempt_id, user=student).questions}
+
+
+@override_settings(VE_EDU_VAULT_API_THROTTLE_RATES=UNTHROTTLED)
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_fuzzed_autosave(setup: Any, data: Any) -> None:
+    student, client, attempt, response_ids = setup
+    type_name = data.draw(st.sampled_from(TYPES))
+    answer = data.draw(question_answers(type_name, max_depth=400))
+    response_id = response_ids[type_name]
+    before = stored(student, attempt["id"])
+    body = json.dumps({"answers": {str(response_id): answer}})
+    response = client.generic("PUT", f"{API}attempts/{attempt['id']}/answers/", body, content_type="application/json")
+    assert response.status_code == (200 if answer_is_valid(type_name, answer) else 400), response.content[:500]
+    after = stored(student, attempt["id"])
+    if response.status_code == 400:
+        error = response.json()
+        assert set(error) == {"error_code", "message", "field"}
+        assert error["field"] and error["field"].startswith("answers"), error
+        assert len(response.content) < 1000
+        assert after == before
+    else:
+        assert after == {**before, response_id: answer}
