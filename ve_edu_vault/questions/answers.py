@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 MAX_DEPTH = 10
 _NULL_SIZE = 4  # len("null")
 _NO_SCHEMA = object()  # the cached "validator" of a type without an answer schema
-_SCALARS = (str, int, float, bool)
 
 
 def _where(part_id: str, path: Any) -> str:
@@ -61,16 +60,13 @@ def _where(part_id: str, path: Any) -> str:
 
 
 def _check_text(text: str, field: str) -> None:
-    if text.isascii():
-        if "\x00" in text:
-            raise InvalidAnswerError("Contains a NUL character, which cannot be stored.", field=field)
-        return
     if "\x00" in text:
         raise InvalidAnswerError("Contains a NUL character, which cannot be stored.", field=field)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidAnswerError("Contains a lone surrogate, which is not text.", field=field) from None
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidAnswerError("Contains a lone surrogate, which is not text.", field=field) from None
 
 
 def _check_plain(answer: Any, part_id: str, max_bytes: int) -> None:
