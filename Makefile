@@ -70,6 +70,7 @@ bench: requirements ## run the benchmarks (figures with same-run baselines; Mari
 	$(BIN)/python bench/bench_diff.py
 	$(BIN)/python bench/bench_apply.py
 	$(BIN)/python bench/bench_graders.py
+	$(BIN)/python bench/bench_answer_check.py
 	$(BIN)/python bench/bench_question_import.py
 	$(BIN)/python bench/bench_question_search.py
 	$(BIN)/python bench/bench_submit.py

@@ -108,9 +108,13 @@ def _check_plain(answer: Any, part_id: str, max_bytes: int) -> None:
             )
 
 
+# Built once: ``json.dumps`` with arguments builds an encoder per call (5 us against 0.5 us for this one).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def _size(answer: Any, part_id: str, max_bytes: int) -> int:
     try:
-        size = len(json.dumps(answer, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"))
+        size = len(_COMPACT.encode(answer).encode("utf-8"))
     except ValueError:  # an integer of thousands of digits (int_max_str_digits)
         raise AnswerTooLargeError(f"Is too large (at most {max_bytes} bytes).", field=part_id) from None
     if size > max_bytes:
@@ -195,11 +199,18 @@ def check_part_answer(
     """Check one part's answer (``None`` is always accepted); its size in bytes. Errors name ``part.id``."""
     if answer is None:
         return _NULL_SIZE
-    _check_plain(answer, part.id, max_bytes)
+    if answer.__class__ is str:  # the usual answer (a choice id, a number typed): no walk
+        if len(answer) > max_bytes:
+            raise AnswerTooLargeError(f"Is too large (at most {max_bytes} bytes).", field=part.id)
+        _check_text(answer, part.id)
+    else:
+        _check_plain(answer, part.id, max_bytes)
     size = _size(answer, part.id, max_bytes)
     validator = _validator(part, (registry or get_registry()).get(part.type))
     if validator is not _NO_SCHEMA:
         try:
+            if validator.is_valid(answer):  # the usual case, twice as fast as collecting errors
+                return size
             error = best_match(validator.iter_errors(answer))
         except Exception:
             log.exception("The answer schema of question type %r failed; only plain data is checked.", part.type)
