@@ -33,7 +33,14 @@ def mc(title: str = "Capital") -> dict[str, Any]:
             {
                 "id": "p0",
                 "type": "multiple_choice",
-                "config": {"choices": [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}], "shuffle": False},
+                "config": {
+                    "choices": [
+                        {"id": "a", "text": "Paris"},
+                        {"id": "b", "text": "Lyon"},
+                        {"id": "c", "text": "Marseille"},  # a third: some tests need another wrong answer
+                    ],
+                    "shuffle": False,
+                },
                 "answer_key": {"correct": "a"},
             }
         ],
