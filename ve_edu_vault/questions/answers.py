@@ -19,9 +19,10 @@ answer is ``None`` (unanswered) or, in this order:
 
 Why JSON Schema (the ``jsonschema`` library) rather than a validator function per type: it is
 declarative, so a plugin type states its answer shape without code, clients can read it, and one
-well-kept library walks it. Its cost (20-50 us an answer) is paid on autosave and check only; a
-submission grades what was saved and checks nothing again. The compiled validator is kept on the
-part, which ``content_memo`` shares between a process's requests. Messages never echo the answer.
+well-kept library walks it. Its cost (4-60 us an answer, ``bench/bench_answer_check.py``) is paid on
+autosave and check; a submission grades what was saved and checks nothing again. The compiled
+validator is kept on the part, which ``content_memo`` shares between a process's requests. Messages
+never echo the answer.
 """
 
 from __future__ import annotations
