@@ -20,8 +20,10 @@ start and its tail, when fewer requests than workers are left, to weigh little.
 The two phases alternate for ``--rounds`` rounds (after one uncounted warm-up round), so both see
 the same machine load.
 
-It prints throughput (requests/s over the wall time of the concurrent phase) and latency
-percentiles for both. Target (PASS/FAIL, non-zero exit on FAIL unless ``--no-fail``): submit
+It prints throughput (requests/s over the wall time of the concurrent phase), latency percentiles,
+and the CPU the server's processes spent per request (gunicorn's master and workers, read with psutil:
+on a machine shared with other work it moves far less than throughput; the database's CPU is not in
+it). Target (PASS/FAIL, non-zero exit on FAIL unless ``--no-fail``): submit
 throughput at least half of the baseline's. Loopback only; every loop is bounded.
 """
 
@@ -37,7 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -57,10 +59,15 @@ class Phase:
     errors: int
     wall: float
     latencies: tuple[float, ...]
+    cpu: float = 0.0  # seconds of CPU the server's processes (gunicorn master and workers) spent in the phase
 
     @property
     def throughput(self) -> float:
         return self.count / self.wall if self.wall else 0.0
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / self.count if self.count else 0.0
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -70,7 +77,8 @@ class Phase:
         return (
             f"{self.name:<9} {self.count:>6} req  {self.errors:>3} err  {self.throughput:>8.1f} req/s  "
             f"p50 {self.pct(0.50):>7.1f} ms  p95 {self.pct(0.95):>7.1f} ms  "
-            f"mean {statistics.fmean(self.latencies) * 1000 if self.latencies else 0:>7.1f} ms"
+            f"mean {statistics.fmean(self.latencies) * 1000 if self.latencies else 0:>7.1f} ms  "
+            f"server CPU {self.cpu_per_request * 1000:>5.2f} ms/req"
         )
 
 
@@ -348,7 +356,31 @@ def _merge(name: str, phases: list[Phase]) -> Phase:
         errors=sum(p.errors for p in phases),
         wall=sum(p.wall for p in phases),
         latencies=tuple(x for p in phases for x in p.latencies),
+        cpu=sum(p.cpu for p in phases),
     )
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master ``pid`` and its workers."""
+    import psutil
+
+    total = 0.0
+    master = psutil.Process(pid)
+    for process in (master, *master.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _measured(pid: int, name: str, jobs: list[tuple[str, list[tuple[str, bytes]], str]]) -> Phase:
+    """``_concurrent`` plus the CPU the server spent on the phase: unlike throughput, it hardly moves with the
+    load other programs put on the machine (the database's CPU is not in it)."""
+    before = _server_cpu(pid)
+    phase = _concurrent(name, jobs)
+    return replace(phase, cpu=_server_cpu(pid) - before)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         for index in range(rounds + 1):  # round 0 warms every worker up and is not counted
             tokens = _tokens(people)
             access_jobs = [("GET", [(access_url, b"")] * per_client, tokens[u.pk]) for u in people]
-            access = _concurrent("access", access_jobs)
+            access = _measured(proc.pid, "access", access_jobs)
             attempts = _prepare_attempts(assessments, people)
             if args.autosave:
                 save_jobs = [
@@ -413,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     for u in people
                 ]
-                autosave = _concurrent("autosave", save_jobs)
+                autosave = _measured(proc.pid, "autosave", save_jobs)
                 if index:
                     autosave_phases.append(autosave)
             jobs = [
@@ -424,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for u in people
             ]
-            submit = _concurrent("submit", jobs)
+            submit = _measured(proc.pid, "submit", jobs)
             if index:
                 access_phases.append(access)
                 submit_phases.append(submit)
@@ -449,6 +481,16 @@ def main(argv: list[str] | None = None) -> int:
         print(autosave_all.line())
         saved = autosave_all.throughput / baseline.throughput if baseline.throughput else 0.0
         print(f"autosave throughput = {saved:.2f} x access (figure only, no target; errors: {autosave_all.errors})")
+    if submit.cpu_per_request:
+        print(
+            f"server CPU per request: submit = {baseline.cpu_per_request / submit.cpu_per_request:.2f} x access"
+            + (
+                f", autosave = {baseline.cpu_per_request / autosave_all.cpu_per_request:.2f} x access"
+                if autosave_all is not None and autosave_all.cpu_per_request
+                else ""
+            )
+            + " (access CPU / CPU: the cost of the plugin's code and the host, the database's not counted)"
+        )
     ratio = submit.throughput / baseline.throughput if baseline.throughput else 0.0
     ok = ratio >= 0.5 and submit.errors == 0 and baseline.errors == 0
     print(f"submit throughput = {ratio:.2f} x access (target >= 0.50, no errors): {'PASS' if ok else 'FAIL'}")
