@@ -42,6 +42,10 @@ SAMPLES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         },
         [{"b0": "paris", "b1": "42"}, {"b0": ""}, {}, {"b0": None, "b1": "\u05e9\u200f"}],
     ),
+    "extended_text": (
+        {"id": "p0", "type": "extended_text", "config": {"expected_lines": 5}, "answer_key": {}},
+        ["An essay.\n\nTwo paragraphs.", "", "x" * 50_000, "\u05e9\u200f" * 100],
+    ),
     "likert": (
         {
             "id": "p0",
@@ -75,6 +79,7 @@ texts = st.one_of(
     st.sampled_from(EDGE_TEXT),
     st.text(alphabet=st.characters(categories=["Cs", "Cc", "Cf", "Mn", "Zs", "Lo"]), max_size=20),
     st.integers(min_value=2_000, max_value=1_100_000).map(lambda n: "x" * n),  # up to over a megabyte
+    st.sampled_from([49_999, 50_001, 204_798, 204_799]).map(lambda n: "y" * n),  # at the essay and part limits
 )
 scalars = st.one_of(
     st.none(),
@@ -122,7 +127,7 @@ def question_answers(type_name: str, *, max_depth: int = 2_000) -> st.SearchStra
 
 # --- the rules, written out independently of the implementation (the oracle of the fuzz tests) --------------------
 
-PART_LIMIT = 16384  # VE_EDU_VAULT_ANSWER_MAX_PART_BYTES's default
+PART_LIMIT = 200 * 1024  # VE_EDU_VAULT_ANSWER_MAX_PART_BYTES's default
 _IDS = {"a", "b", "c"}
 
 
@@ -172,6 +177,8 @@ def part_answer_is_valid(type_name: str, answer: Any) -> bool:
             key in ("b0", "b1") and (text is None or (isinstance(text, str) and len(text) <= 2000))
             for key, text in answer.items()
         )
+    if type_name == "extended_text":
+        return isinstance(answer, str) and len(answer) <= 50_000
     return True  # a type without an answer schema (likert): plain data of bounded size and depth
 
 

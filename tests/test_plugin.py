@@ -159,6 +159,6 @@ def test_answer_size_limits_are_checked_at_start_up(name: str, value: Any) -> No
     from ve_edu_vault import conf
 
     conf.validate_settings()  # the defaults are valid
-    assert (conf.answer_max_part_bytes(), conf.answer_max_request_bytes()) == (16384, 262144)
+    assert (conf.answer_max_part_bytes(), conf.answer_max_request_bytes()) == (204800, 1048576)
     with override_settings(**{name: value}), pytest.raises(ImproperlyConfigured, match=f"setting {name} "):
         conf.validate_settings()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.answer_fuzz import SAMPLES, answer_is_valid, question_answers
+from tests.answer_fuzz import PART_LIMIT, SAMPLES, answer_is_valid, question_answers
 from ve_edu_vault.questions.answers import check_answer
 from ve_edu_vault.questions.data import GradeResult, QuestionContent
 from ve_edu_vault.questions.errors import InvalidAnswerError
@@ -20,7 +20,7 @@ from ve_edu_vault.questions.grading import grade_question, validate_content
 from ve_edu_vault.questions.registry import get_registry
 
 TYPES = sorted(SAMPLES)
-LIMIT = 16384
+LIMIT = PART_LIMIT
 
 
 def content_of(type_name: str) -> QuestionContent:

@@ -120,15 +120,17 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: The largest question file (or package) accepted for import.
     "VE_EDU_VAULT_IMPORT_MAX_BYTES": 64 * 1024 * 1024,
     # .. setting_name: VE_EDU_VAULT_ANSWER_MAX_PART_BYTES
-    # .. setting_default: 16384
+    # .. setting_default: 204800
     # .. setting_description: Largest answer to one part of a question a learner may save (its compact JSON,
-    #   UTF-8); a larger one is refused with a 400 (``answer_too_large``) naming the part.
-    "VE_EDU_VAULT_ANSWER_MAX_PART_BYTES": 16384,
+    #   UTF-8); a larger one is refused with a 400 (``answer_too_large``) naming the part. 200 KiB holds the
+    #   longest essay (extended text: 50,000 characters of up to 4 bytes); each type's schema bounds its
+    #   own answers more tightly (a choice id, 2,000 characters a blank, 400 for a number).
+    "VE_EDU_VAULT_ANSWER_MAX_PART_BYTES": 200 * 1024,
     # .. setting_name: VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES
-    # .. setting_default: 262144
+    # .. setting_default: 1048576
     # .. setting_description: Largest total of the answers one save (autosave or check) may carry; a larger
     #   request is refused with a 400 (``answer_too_large``, field ``answers``) and nothing of it is stored.
-    "VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES": 262144,
+    "VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES": 1024 * 1024,
     # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
     # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
     # .. setting_description: DRF throttle rates of the vault's REST API, per scope.

@@ -22,7 +22,7 @@ from ..data import UNANSWERED, GradeResult, QuestionPart
 from ..errors import InvalidAnswerError, InvalidQuestionConfigError
 from ._base import QuestionType, require_mapping, require_text
 
-__all__ = ["MAX_ANSWER_LENGTH", "NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
+__all__ = ["ANSWER_SCHEMA", "MAX_ANSWER_LENGTH", "NAME", "QUESTION_TYPE", "grade", "public_view", "validate"]
 
 NAME = "extended_text"
 MAX_ANSWER_LENGTH = 50_000
@@ -54,11 +54,16 @@ def public_view(part: QuestionPart, seed: Any = None) -> dict[str, Any]:
     return {"expected_lines": lines} if lines else {}
 
 
+#: Text of at most ``MAX_ANSWER_LENGTH`` characters, checked on save (``questions/answers.py``).
+ANSWER_SCHEMA = {"type": "string", "maxLength": MAX_ANSWER_LENGTH}
+
+
 QUESTION_TYPE = QuestionType(
     name=NAME,
     label="Extended text (ungraded)",
     validate=validate,
     grade=grade,
     public_view=public_view,
+    answer_schema=ANSWER_SCHEMA,
     description="Free text that no grader scores (QTI extendedTextInteraction, Moodle essay).",
 )
