@@ -3,7 +3,10 @@
 #   scripts/test.sh mariadb postgresql     (what `make test` and CI run)
 #   scripts/test.sh sqlite                 (no server needed)
 # Celery tests use a real Redis broker (redis://127.0.0.1:6379/15) and a real worker.
+# VAULT_TEST_DB names the server database (default vault; pytest-django tests in test_<name>),
+# so two checkouts can run the suite on one machine at once.
 set -uo pipefail
+DBNAME="${VAULT_TEST_DB:-vault}"
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 status=0
@@ -24,12 +27,12 @@ for db in "$@"; do
     mariadb)
       need MariaDB "$BIN/python -c 'import MySQLdb; MySQLdb.connect(host=\"127.0.0.1\", user=\"root\")'" \
         'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd'
-      url="mysql://root@127.0.0.1:3306/vault" ;;
+      url="mysql://root@127.0.0.1:3306/$DBNAME" ;;
     postgresql)
       need PostgreSQL "$BIN/python -c 'import psycopg; psycopg.connect(\"host=127.0.0.1 user=postgres dbname=postgres\")'" \
         'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'
-      url="postgres://postgres@127.0.0.1:5432/vault" ;;
-    sqlite) url="sqlite:///$(pwd)/.data/test-run.sqlite3" ;;
+      url="postgres://postgres@127.0.0.1:5432/$DBNAME" ;;
+    sqlite) url="sqlite:///$(pwd)/.data/test-run-$DBNAME.sqlite3" ;;
     *) echo "unknown database $db" >&2; exit 2 ;;
   esac
   for host in lms cms; do
