@@ -42,6 +42,23 @@ def test_first_sync_adds_every_node_and_builds_the_tree() -> None:
     assert tree[0].children[0].attributes["format"] == "Homework"
 
 
+def test_display_names_longer_than_255_characters_sync_and_rename_intact() -> None:
+    # Studio puts no length limit on display_name; a 255-character column failed the sync with a
+    # DataError on MariaDB and PostgreSQL (found by the XSS browser tests).
+    long_name = "Ünïcode section " + "x" * 2000
+    old = small_outline()
+    t1 = old.by_key()[key("chapter", "t1")]
+    first = with_nodes(old, tuple(replace(n, display_name=long_name) if n == t1 else n for n in old.nodes), "v2")
+    assert sync(first).status == "applied"
+    assert mirror()[t1.usage_key].display_name == long_name
+    renamed = with_nodes(
+        first, tuple(replace(n, display_name=long_name + "!") if n.usage_key == t1.usage_key else n for n in first.nodes), "v3"
+    )
+    result = sync(renamed)
+    assert result.counts["rename"] == 1
+    assert mirror()[t1.usage_key].display_name == long_name + "!"
+
+
 def test_same_outline_twice_converges_with_a_heartbeat_only() -> None:
     first = sync(small_outline())
     second = sync(small_outline())

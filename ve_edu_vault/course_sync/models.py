@@ -29,7 +29,8 @@ class CourseNode(models.Model):
     course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255, db_index=True)
     usage_key: UsageKeyField[UsageKey, UsageKey] = UsageKeyField(max_length=255, unique=True)
     kind = models.CharField(max_length=16, choices=KIND_CHOICES)
-    display_name = models.CharField(max_length=255, blank=True)
+    # Studio sets no length limit on display names: a text column keeps every one whole.
+    display_name = models.TextField(blank=True)
     parent_key = UsageKeyField(max_length=255, null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     graded = models.BooleanField(default=False)
