@@ -37,7 +37,7 @@ upgrade: venv ## re-pin requirements/*.txt from requirements/*.in (pip-tools)
 	sed -i '/^django==/d' requirements/test.txt
 
 test: requirements ## run the whole test suite on MariaDB and on PostgreSQL (both hosts)
-	bash scripts/test.sh mariadb postgresql
+	bash scripts/test.sh --parallel mariadb postgresql
 
 test-sqlite: requirements ## run the suite quickly on SQLite (no database server needed)
 	bash scripts/test.sh sqlite
