@@ -13,13 +13,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.rest_api.v1 import serializers as s
 from ve_edu_vault.questions.rest_api.v1.views import _COURSE, _ERRORS, CourseQuestionsView
+from ve_edu_vault.rest_api.parsers import VaultJSONParser
 from ve_edu_vault.rest_api.schema import document
 
 TAG = ["question interchange"]
@@ -89,7 +90,7 @@ class QuestionImportDetailView(CourseQuestionsView):
 
 
 class QuestionImportConfirmView(CourseQuestionsView):
-    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    parser_classes = (VaultJSONParser, FormParser, MultiPartParser)
 
     @document(
         tags=TAG,

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.rest_api.v1 import serializers as s
-from ve_edu_vault.rest_api.pagination import VaultPagination
+from ve_edu_vault.rest_api.pagination import VaultPagination, page_number
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
 from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
@@ -66,10 +66,7 @@ class QuestionListView(CourseQuestionsView):
         params = request.query_params
         paginator = VaultPagination()
         page_size = paginator.get_page_size(request) or VaultPagination.page_size
-        try:
-            number = max(int(params.get("page", "1")), 1)
-        except ValueError:
-            number = 1
+        number = page_number(request)
         page = api.list_questions(
             self.get_course_key(),
             node=params.get("node") or None,
