@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import dj_database_url
 
 from hosts import jwt_keys
+from hosts.sqlite import configure_sqlite
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("VAULT_DATA_DIR", REPO_ROOT / ".data"))
@@ -86,6 +88,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker in another process sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-vault.sqlite3")}
+    # Immediate transactions, a busy timeout and WAL: concurrent writers wait, never 500.
+    configure_sqlite(cast(dict[str, Any], DATABASES["default"]))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}

@@ -52,7 +52,9 @@ def test_display_names_longer_than_255_characters_sync_and_rename_intact() -> No
     assert sync(first).status == "applied"
     assert mirror()[t1.usage_key].display_name == long_name
     renamed = with_nodes(
-        first, tuple(replace(n, display_name=long_name + "!") if n.usage_key == t1.usage_key else n for n in first.nodes), "v3"
+        first,
+        tuple(replace(n, display_name=long_name + "!") if n.usage_key == t1.usage_key else n for n in first.nodes),
+        "v3",
     )
     result = sync(renamed)
     assert result.counts["rename"] == 1

@@ -17,11 +17,11 @@ _PAGE = "ve-edu-vault/courses/<str:course_key>/assessments/"
 lms_urlpatterns: list[URLPattern | URLResolver] = [
     path(API_PREFIX, include("ve_edu_vault.assessments.rest_api.v1.urls_lms")),
     path(_PAGE, views.learner_list, name="assessments-learner-page"),
-    path(f"{_PAGE}<int:assessment_id>/", views.learner_take, name="assessment-take-page"),
+    path(f"{_PAGE}<vault_id:assessment_id>/", views.learner_take, name="assessment-take-page"),
 ]
 
 cms_urlpatterns: list[URLPattern | URLResolver] = [
     path(API_PREFIX, include("ve_edu_vault.assessments.rest_api.v1.urls_cms")),
     path(_PAGE, views.authoring_list, name="assessments-authoring-page"),
-    path(f"{_PAGE}<int:assessment_id>/", views.authoring_edit, name="assessment-edit-page"),
+    path(f"{_PAGE}<vault_id:assessment_id>/", views.authoring_edit, name="assessment-edit-page"),
 ]

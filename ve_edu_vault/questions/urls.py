@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="questions-interchange-page",
     ),
     path(
-        "ve-edu-vault/courses/<str:course_key>/questions/interchange/<int:job_id>/",
+        "ve-edu-vault/courses/<str:course_key>/questions/interchange/<vault_id:job_id>/",
         interchange_views.import_job_page,
         name="question-import-page",
     ),
@@ -30,7 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="questions-export-download",
     ),
     path(
-        "ve-edu-vault/courses/<str:course_key>/questions/<int:question_id>/",
+        "ve-edu-vault/courses/<str:course_key>/questions/<vault_id:question_id>/",
         views.question_edit,
         name="question-edit-page",
     ),

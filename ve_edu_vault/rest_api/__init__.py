@@ -7,3 +7,6 @@ everything is set on our views.
 """
 
 API_PREFIX = "api/ve-edu-vault/v1/"
+
+# Registers the ``vault_id`` path converter every URL module of the plugin uses for ids.
+from ve_edu_vault.rest_api import converters as _converters  # noqa: E402, F401

@@ -11,6 +11,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import BasePagination
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
@@ -19,6 +20,7 @@ from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.rest_api.authentication import VaultJwtAuthentication
 from ve_edu_vault.rest_api.exceptions import vault_exception_handler
 from ve_edu_vault.rest_api.pagination import VaultPagination
+from ve_edu_vault.rest_api.parsers import VaultJSONParser
 from ve_edu_vault.rest_api.throttling import VaultUserRateThrottle
 
 
@@ -47,6 +49,8 @@ class VaultViewMixin:
     permission_classes: Sequence[Any] = (IsAuthenticated,)
     throttle_classes: Sequence[type[BaseThrottle]] = (VaultUserRateThrottle,)
     pagination_class: type[BasePagination] | None = VaultPagination
+    # DRF's default parsers, JSON bounded in depth (a 50,000-deep body is a 400, not RecursionError).
+    parser_classes: Sequence[type[BaseParser]] = (VaultJSONParser, FormParser, MultiPartParser)
     schema: Any = AutoSchema()
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from ve_edu_vault.assessments import urls as assessments_urls
 from ve_edu_vault.regrade import urls as regrade_urls
-from ve_edu_vault.urls.common import common_patterns
+from ve_edu_vault.urls.common import api_not_found_pattern, common_patterns
 
 app_name = "ve_edu_vault"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("ve_edu_vault.questions.urls")),
     path("", include(assessments_urls.cms_urlpatterns)),
     path("", include(regrade_urls.cms_urlpatterns)),
+    api_not_found_pattern(),
 ]

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from ve_edu_vault.assessments import urls as assessments_urls
 from ve_edu_vault.mastery import urls as mastery_urls
-from ve_edu_vault.urls.common import common_patterns
+from ve_edu_vault.urls.common import api_not_found_pattern, common_patterns
 
 app_name = "ve_edu_vault"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *common_patterns("ve_edu_vault.urls.lms"),
     path("", include(assessments_urls.lms_urlpatterns)),
     path("", include(mastery_urls.lms_urlpatterns)),
+    api_not_found_pattern(),
 ]

@@ -23,6 +23,10 @@ SCHEMA_SETTINGS = {
     "DESCRIPTION": "Question bank, assessments and course outline mirror for Open edX.",
     "VERSION": ve_edu_vault.__version__,
     "SCHEMA_PATH_PREFIX": r"/api/ve-edu-vault/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ve_edu_vault.rest_api.schema.add_error_responses",
+    ],
 }
 
 

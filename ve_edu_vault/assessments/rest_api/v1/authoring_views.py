@@ -24,7 +24,7 @@ from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import counted, document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key, parse_usage_key
 
 TAG = ["assessments (authoring)"]
@@ -35,7 +35,7 @@ ERRORS = {
     404: OpenApiResponse(description="No such assessment in this course."),
 }
 COURSE = OpenApiParameter("course_key", str, OpenApiParameter.PATH, description="e.g. course-v1:TestX+Course+1")
-ASSESSMENT = OpenApiParameter("assessment_id", int, OpenApiParameter.PATH, description="Id of an assessment.")
+ASSESSMENT = id_parameter("assessment_id", "Id of an assessment.")
 
 
 def parse_config(raw: dict[str, Any]) -> AssessmentConfig:
@@ -160,7 +160,7 @@ class AccommodationsView(CourseStaffView):
         tags=TAG,
         summary="The assessment's accommodations.",
         parameters=[COURSE, ASSESSMENT],
-        responses={200: s.AccommodationSerializer(many=True), **ERRORS},
+        responses={200: counted("AccommodationList", s.AccommodationSerializer(many=True)), **ERRORS},
     )
     def get(self, request: Request, course_key: str, assessment_id: int) -> Response:
         self.assessment(assessment_id)

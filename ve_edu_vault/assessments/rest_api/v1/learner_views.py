@@ -25,7 +25,7 @@ from ve_edu_vault.assessments.rest_api.v1 import serializers as s
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.permissions import IsEnrolledOrCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import counted, document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["assessments (learner)"]
@@ -37,9 +37,9 @@ ERRORS = {
     409: OpenApiResponse(description="The attempt's state forbids it (submitted, no tries or attempts left...)."),
 }
 COURSE = OpenApiParameter("course_key", str, OpenApiParameter.PATH, description="e.g. course-v1:TestX+Course+1")
-ASSESSMENT = OpenApiParameter("assessment_id", int, OpenApiParameter.PATH, description="Id of an assessment.")
-ATTEMPT = OpenApiParameter("attempt_id", int, OpenApiParameter.PATH, description="Id of an attempt.")
-RESPONSE = OpenApiParameter("response_id", int, OpenApiParameter.PATH, description="Id of a response (a question).")
+ASSESSMENT = id_parameter("assessment_id", "Id of an assessment.")
+ATTEMPT = id_parameter("attempt_id", "Id of an attempt.")
+RESPONSE = id_parameter("response_id", "Id of a response (a question).")
 USERNAME = OpenApiParameter("username", str, description="Course staff only: act for this learner.")
 
 
@@ -99,7 +99,7 @@ class LearnerAssessmentListView(LearnerView):
         tags=TAG,
         summary="The course's open and past assessments for the learner.",
         parameters=[COURSE, USERNAME],
-        responses={200: s.LearnerAssessmentSerializer(many=True), **ERRORS},
+        responses={200: counted("LearnerAssessmentList", s.LearnerAssessmentSerializer(many=True)), **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         learner, _ = self.learner()
@@ -122,7 +122,7 @@ class AttemptsView(AssessmentScopedView):
         tags=TAG,
         summary="The learner's attempts of the assessment (history).",
         parameters=[COURSE, ASSESSMENT, USERNAME],
-        responses={200: s.AttemptSummarySerializer(many=True), **ERRORS},
+        responses={200: counted("AttemptSummaryList", s.AttemptSummarySerializer(many=True)), **ERRORS},
     )
     def get(self, request: Request, course_key: str, assessment_id: int) -> Response:
         learner, _ = self.learner()
@@ -157,7 +157,7 @@ class CurrentAttemptView(AssessmentScopedView):
         parameters=[COURSE, ASSESSMENT, USERNAME],
         responses={
             200: OpenApiResponse(
-                response=s.AttemptViewSerializer,
+                response={"allOf": [{"$ref": "#/components/schemas/AttemptView"}], "nullable": True},
                 description="The attempt in progress, or the JSON literal null when there is none.",
             ),
             **ERRORS,
@@ -212,7 +212,8 @@ class AnswersView(AttemptScopedView):
         tags=TAG,
         summary="Autosave answers (same as PUT).",
         parameters=[ATTEMPT, USERNAME],
-        request=s.AnswersSerializer,
+        # PUT's body, ``answers`` required: drf-spectacular would declare a serializer partial for PATCH.
+        request={"application/json": {"$ref": "#/components/schemas/Answers"}},
         responses={200: s.AttemptViewSerializer, **ERRORS},
     )
     def patch(self, request: Request, attempt_id: int) -> Response:

@@ -16,8 +16,8 @@ urlpatterns: list[URLPattern] = [
         views.CourseSyncSettingsView.as_view(),
         name="course-sync-settings",
     ),
-    path("syncs/<int:sync_id>/", views.SyncDetailView.as_view(), name="sync-detail"),
-    path("syncs/<int:sync_id>/undo/", views.SyncUndoView.as_view(), name="sync-undo"),
-    path("syncs/<int:sync_id>/approve/", views.SyncApproveView.as_view(), name="sync-approve"),
-    path("syncs/<int:sync_id>/reject/", views.SyncRejectView.as_view(), name="sync-reject"),
+    path("syncs/<vault_id:sync_id>/", views.SyncDetailView.as_view(), name="sync-detail"),
+    path("syncs/<vault_id:sync_id>/undo/", views.SyncUndoView.as_view(), name="sync-undo"),
+    path("syncs/<vault_id:sync_id>/approve/", views.SyncApproveView.as_view(), name="sync-approve"),
+    path("syncs/<vault_id:sync_id>/reject/", views.SyncRejectView.as_view(), name="sync-reject"),
 ]

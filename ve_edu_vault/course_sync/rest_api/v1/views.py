@@ -23,7 +23,7 @@ from ve_edu_vault.course_sync.reporting import sync_result_to_dict
 from ve_edu_vault.course_sync.rest_api.v1 import serializers as s
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["course sync"]
@@ -35,7 +35,7 @@ _ERRORS = {
 _COURSE_PARAM = OpenApiParameter(
     "course_key", str, OpenApiParameter.PATH, description="Course key, e.g. course-v1:TestX+Course+1"
 )
-_SYNC_PARAM = OpenApiParameter("sync_id", int, OpenApiParameter.PATH, description="Id of a sync record.")
+_SYNC_PARAM = id_parameter("sync_id", "Id of a sync record.")
 
 
 class CourseSyncView(VaultAPIView):

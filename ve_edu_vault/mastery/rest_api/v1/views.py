@@ -23,7 +23,7 @@ from ve_edu_vault.errors import PermissionDeniedError
 from ve_edu_vault.mastery import api
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.permissions import IsCourseStaff, IsEnrolledOrCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import counted, document
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["mastery"]
@@ -36,18 +36,16 @@ ERRORS = {
 COURSE = OpenApiParameter("course_key", str, OpenApiParameter.PATH, description="e.g. course-v1:TestX+Course+1")
 OBJECTIVE = OpenApiParameter("objective_key", str, OpenApiParameter.PATH, description="Usage key of an objective.")
 USERNAME = OpenApiParameter("username", str, description="Course staff only: this learner.")
-PROGRESS = inline_serializer(
-    "ObjectiveProgress",
-    {
-        "objective_key": serializers.CharField(),
-        "display_name": serializers.CharField(),
-        "mastered": serializers.BooleanField(),
-        "probability": serializers.FloatField(allow_null=True),
-        "evidence_count": serializers.IntegerField(),
-        "policy": serializers.CharField(),
-        "summary": serializers.CharField(),
-    },
-)
+PROGRESS_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+    "objective_key": serializers.CharField(),
+    "display_name": serializers.CharField(),
+    "mastered": serializers.BooleanField(),
+    "probability": serializers.FloatField(allow_null=True),
+    "evidence_count": serializers.IntegerField(),
+    "policy": serializers.CharField(),
+    "summary": serializers.CharField(),
+}
+PROGRESS_LIST = inline_serializer("ObjectiveProgress", dict(PROGRESS_FIELDS), many=True)
 
 
 def _plain(value: Any) -> Any:
@@ -80,7 +78,7 @@ class LearnerMasteryView(MasteryView):
         tags=TAG,
         summary="The learner's progress per objective.",
         parameters=[COURSE, USERNAME],
-        responses={200: PROGRESS, **ERRORS},
+        responses={200: counted("ObjectiveProgressList", PROGRESS_LIST), **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         items = api.get_learner_mastery(self.get_course_key(), self.learner())

@@ -13,17 +13,18 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.rest_api.v1 import serializers as s
 from ve_edu_vault.questions.rest_api.v1.views import _COURSE, _ERRORS, CourseQuestionsView
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.parsers import VaultJSONParser
+from ve_edu_vault.rest_api.schema import document, id_parameter
 
 TAG = ["question interchange"]
-_JOB = OpenApiParameter("job_id", int, OpenApiParameter.PATH, description="Id of an import.")
+_JOB = id_parameter("job_id", "Id of an import.")
 _RUNNING = ("previewing", "importing")
 
 
@@ -89,7 +90,7 @@ class QuestionImportDetailView(CourseQuestionsView):
 
 
 class QuestionImportConfirmView(CourseQuestionsView):
-    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    parser_classes = (VaultJSONParser, FormParser, MultiPartParser)
 
     @document(
         tags=TAG,
@@ -125,7 +126,13 @@ class QuestionsExportView(CourseQuestionsView):
             ),
             OpenApiParameter("node", str, description="Usage key of a course node: only the questions under it."),
         ],
-        responses={(200, "application/octet-stream"): bytes, **_ERRORS},
+        # One content type per format: Moodle XML, GIFT and Aiken text, QTI packages.
+        responses={
+            (200, "application/xml"): bytes,
+            (200, "text/plain"): bytes,
+            (200, "application/zip"): bytes,
+            **_ERRORS,
+        },
     )
     def get(self, request: Request, course_key: str) -> HttpResponse:
         result = api.export_questions(

@@ -13,9 +13,9 @@ import tempfile
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from opaque_keys.edx.keys import CourseKey
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -23,9 +23,9 @@ from rest_framework.response import Response
 
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.rest_api.v1 import serializers as s
-from ve_edu_vault.rest_api.pagination import VaultPagination
+from ve_edu_vault.rest_api.pagination import MAX_PAGE, VaultPagination, page_number
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["questions"]
@@ -36,7 +36,7 @@ _ERRORS = {
     404: OpenApiResponse(description="No such question in this course."),
 }
 _COURSE = OpenApiParameter("course_key", str, OpenApiParameter.PATH, description="e.g. course-v1:TestX+Course+1")
-_ID = OpenApiParameter("question_id", int, OpenApiParameter.PATH, description="Id of a question.")
+_ID = id_parameter("question_id", "Id of a question.")
 
 
 class CourseQuestionsView(VaultAPIView):
@@ -59,17 +59,31 @@ class QuestionListView(CourseQuestionsView):
             OpenApiParameter("tag", str, description="A tag."),
             OpenApiParameter("q", str, description="Text search (title, prompts, choices)."),
             OpenApiParameter("include_archived", bool, description="Include archived questions."),
+            OpenApiParameter("page", {"type": "integer", "maximum": MAX_PAGE}, description="Page number (from 1)."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": VaultPagination.max_page_size},
+                description="Questions per page.",
+            ),
         ],
-        responses={200: s.QuestionSerializer(many=True), **_ERRORS},
+        responses={
+            200: inline_serializer(
+                "QuestionPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "page_size": serializers.IntegerField(),
+                    "results": s.QuestionSerializer(many=True),
+                },
+            ),
+            **_ERRORS,
+        },
     )
     def get(self, request: Request, course_key: str) -> Response:
         params = request.query_params
         paginator = VaultPagination()
         page_size = paginator.get_page_size(request) or VaultPagination.page_size
-        try:
-            number = max(int(params.get("page", "1")), 1)
-        except ValueError:
-            number = 1
+        number = page_number(request)
         page = api.list_questions(
             self.get_course_key(),
             node=params.get("node") or None,
@@ -155,7 +169,8 @@ class QuestionRestoreView(CourseQuestionsView):
 
 class QuestionVersionsView(CourseQuestionsView):
     @document(tags=TAG, summary="Every version of a question, newest first.", parameters=[_COURSE, _ID],
-              responses={200: s.VersionSerializer(many=True), **_ERRORS})  # fmt: skip
+              responses={200: inline_serializer("VersionList", {"results": s.VersionSerializer(many=True)}),
+                         **_ERRORS})  # fmt: skip
     def get(self, request: Request, course_key: str, question_id: int) -> Response:
         versions = api.list_versions(question_id, course_key=self.get_course_key())
         return Response({"results": s.VersionSerializer(versions, many=True).data})

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.regrade import api
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import document
+from ve_edu_vault.rest_api.schema import counted, document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["regrade (authoring)"]
@@ -33,21 +33,21 @@ ERRORS = {
     409: OpenApiResponse(description="The regrade has already finished."),
 }
 COURSE = OpenApiParameter("course_key", str, OpenApiParameter.PATH, description="e.g. course-v1:TestX+Course+1")
-RUN = OpenApiParameter("run_id", int, OpenApiParameter.PATH, description="Id of a regrade run.")
-RUN_BODY = inline_serializer(
-    "RegradeRun",
-    {
-        "id": serializers.IntegerField(),
-        "question_id": serializers.IntegerField(),
-        "to_version_id": serializers.IntegerField(),
-        "from_version_ids": serializers.ListField(child=serializers.IntegerField()),
-        "status": serializers.CharField(),
-        "total": serializers.IntegerField(),
-        "done": serializers.IntegerField(),
-        "changed": serializers.IntegerField(),
-        "report": serializers.JSONField(),
-    },
-)
+RUN = id_parameter("run_id", "Id of a regrade run.")
+RUN_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+    "id": serializers.IntegerField(),
+    "question_id": serializers.IntegerField(),
+    "to_version_id": serializers.IntegerField(),
+    "from_version_ids": serializers.ListField(child=serializers.IntegerField()),
+    "status": serializers.CharField(),
+    "total": serializers.IntegerField(),
+    "done": serializers.IntegerField(),
+    "changed": serializers.IntegerField(),
+    "report": serializers.JSONField(),
+}
+# inline_serializer pops the fields from the dict it is given: a copy each.
+RUN_BODY = inline_serializer("RegradeRun", dict(RUN_FIELDS))
+RUN_LIST = inline_serializer("RegradeRun", dict(RUN_FIELDS), many=True)
 PLAN_BODY = inline_serializer(
     "RegradePlan",
     {"question_id": serializers.IntegerField(), "to_version_id": serializers.IntegerField(required=False)},
@@ -77,7 +77,12 @@ class RegradeStaffView(VaultAPIView):
 
 
 class RegradeListView(RegradeStaffView):
-    @document(tags=TAG, summary="The course's regrades, newest first.", parameters=[COURSE], responses={200: RUN_BODY})
+    @document(
+        tags=TAG,
+        summary="The course's regrades, newest first.",
+        parameters=[COURSE],
+        responses={200: counted("RegradeRunList", RUN_LIST), **ERRORS},
+    )
     def get(self, request: Request, course_key: str) -> Response:
         runs = api.list_runs(self.get_course_key())
         return Response({"count": len(runs), "results": [run_to_dict(run) for run in runs]})
