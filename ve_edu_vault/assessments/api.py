@@ -39,7 +39,8 @@ from ._blocks import (
     course_of,
     create_bound_assessment,
 )
-from ._context import assessment_row, context_of, to_accommodation, to_config
+from ._context import AssessmentContext, assessment_row, context_of, to_accommodation, to_config
+from ._context import load_context as assessment_context
 from ._learner import learner_assessment, list_learner_assessments, preview_assessment
 from ._results import (
     attempt_access,
@@ -50,6 +51,7 @@ from ._results import (
     sweep_expired_attempts,
     timer_due_at,
 )
+from ._submit import grade_answer, penalised
 from .data import Accommodation, AssessmentConfig, SelectionMode
 from .data_api import (
     AccommodationData,
@@ -62,23 +64,28 @@ from .data_api import (
     LearnerAssessmentSummary,
     QuestionView,
 )
-from .grades import GradeReportStatus, grade_report_status
+from .grades import GradeReportStatus, grade_report_status, hand_off_grade
 from .models import Accommodation as AccommodationRow
 from .models import Assessment, Attempt
-from .repositories import get_repository
+from .repositories import AttemptTotalsUpdate, NewGrade, RegradeRow, get_repository
 
 __all__ = [
     "AccommodationData",
+    "AssessmentContext",
     "AssessmentData",
     "AttemptAccess",
     "AttemptResult",
     "AttemptSummary",
+    "AttemptTotalsUpdate",
     "AttemptView",
     "BlockBinding",
     "GradeReportStatus",
     "LearnerAssessmentSummary",
+    "NewGrade",
     "QuestionView",
+    "RegradeRow",
     "archive_assessment",
+    "assessment_context",
     "assessment_points",
     "attempt_access",
     "auto_submit_attempt",
@@ -93,12 +100,16 @@ __all__ = [
     "get_attempt",
     "get_attempt_result",
     "get_current_attempt",
+    "get_repository",
+    "grade_answer",
     "grade_report_status",
+    "hand_off_grade",
     "learner_assessment",
     "list_accommodations",
     "list_assessments",
     "list_attempts",
     "list_learner_assessments",
+    "penalised",
     "preview_assessment",
     "request_hint",
     "retire_learner",

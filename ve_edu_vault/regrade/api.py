@@ -8,7 +8,7 @@ grades, the attempts' totals, one ``RegradeItem`` per response and the run's cur
 mid-batch rolls that batch back; ``start`` again (or the task redelivered) continues after the cursor, and the
 unique (run, response) item makes a second regrade of a response in the same run impossible.
 
-The dry run and the run share every computation (``assessments.regrading``), which is why the dry run predicts
+The dry run and the run share every computation (``grading.py``), which is why the dry run predicts
 exactly what the run does: same rows, same grader, same penalties, same totals.
 
 After the last batch: the platform grade is reported again and mastery is recomputed for every affected learner.
@@ -19,23 +19,21 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.assessments import api as assessments  # noqa: F401  (registers the mastery replay source)
-from ve_edu_vault.assessments import regrading
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data_api import QuestionVersionData
 
-from .models import RegradeItem, RegradeRun
+from . import grading as regrading
+from . import store
+from .data import FAILED, PLANNED, QUEUED, RUNNING, SUCCEEDED, RegradeRunData
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -53,51 +51,6 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 10000
 #: A dry run lists at most this many changed responses (counts stay exact); the report lives in one JSON column.
 REPORT_DETAIL_LIMIT = 20000
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RegradeRunData:
-    """A regrade run as callers see it (the audit record and its progress)."""
-
-    id: int
-    course_key: CourseKey
-    question_id: int
-    to_version_id: int
-    from_version_ids: tuple[int, ...]
-    status: str
-    dry_run: bool
-    batch_size: int
-    total: int
-    done: int
-    changed: int
-    report: dict[str, Any]
-    error: str
-    requested_by_id: int | None
-    created: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-
-def _data(row: RegradeRun) -> RegradeRunData:
-    return RegradeRunData(
-        id=row.pk,
-        course_key=row.course_key,
-        question_id=row.question_id,
-        to_version_id=row.to_version_id,
-        from_version_ids=tuple(row.from_version_ids),
-        status=row.status,
-        dry_run=row.dry_run,
-        batch_size=row.batch_size,
-        total=row.total,
-        done=row.done,
-        changed=row.changed,
-        report=row.report,
-        error=row.error,
-        requested_by_id=row.requested_by_id,
-        created=row.created,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-    )
 
 
 def _parts(version: QuestionVersionData) -> dict[str, dict[str, Any]]:
@@ -139,11 +92,11 @@ def _versions(question_id: int, course_key: CourseKey | None, to_version_id: int
 
 def _username(user_id: int, cache: dict[int, str]) -> str:
     if user_id not in cache:
-        cache[user_id] = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
+        cache[user_id] = store.username(user_id)
     return cache[user_id]
 
 
-def dry_run_report(run: RegradeRun, *, detail_limit: int = REPORT_DETAIL_LIMIT) -> dict[str, Any]:
+def dry_run_report(run: RegradeRunData, *, detail_limit: int = REPORT_DETAIL_LIMIT) -> dict[str, Any]:
     """
     What the run will do, per learner: each changed response and attempt, old and new; the key diff.
 
@@ -241,99 +194,64 @@ def plan(
     question, target, older = _versions(question_id, course_key, to_version_id)
     user_id = getattr(requested_by, "pk", None) if getattr(requested_by, "is_authenticated", False) else None
     with transaction.atomic():
-        run = RegradeRun.objects.create(
+        run = store.create_run(
             course_key=question.course_key,
             question_id=question.id,
             to_version_id=target.id,
             from_version_ids=[version.id for version in older],
-            status=RegradeRun.PLANNED,
-            dry_run=True,
+            status=PLANNED,
             batch_size=batch_size,
             requested_by_id=user_id,
         )
-        run.report = dry_run_report(run)
-        run.total = run.report["total"]
-        run.save(update_fields=["report", "total", "modified"])
-    return _data(run)
+        report = dry_run_report(run.data)
+        store.update_run(run.data.id, report=report, total=report["total"])
+        return store.get_run(run.data.id).data
 
 
 def start(run_id: int, *, course_key: CourseKey | None = None, batch_delay: float = 0.0) -> RegradeRunData:
     """Queue the run (a planned one, or resume one that stopped); a finished run is refused."""
     with transaction.atomic():
-        run = _row(run_id, course_key, lock=True)
-        if run.status == RegradeRun.SUCCEEDED:
+        run = store.get_run(run_id, course_key, lock=True).data
+        if run.status == SUCCEEDED:
             raise ConflictError("This regrade has already finished.")
-        if run.status in (RegradeRun.PLANNED, RegradeRun.FAILED):
-            run.status = RegradeRun.QUEUED
-            run.save(update_fields=["status", "modified"])
+        if run.status in (PLANNED, FAILED):
+            store.update_run(run.id, status=QUEUED)
+            run = store.get_run(run.id).data
         from .tasks import run_regrade
 
         def send() -> None:
             try:
-                run_regrade.delay(run.pk, batch_delay=batch_delay)
+                run_regrade.delay(run.id, batch_delay=batch_delay)
             except Exception:
                 # The run stays queued with its cursor; ``start`` it again when the broker is back.
-                log.exception("Could not queue regrade %s", run.pk)
+                log.exception("Could not queue regrade %s", run.id)
 
         transaction.on_commit(send)
-        return _data(run)
-
-
-def _row(run_id: int, course_key: CourseKey | None = None, *, lock: bool = False) -> RegradeRun:
-    rows = RegradeRun.objects.select_for_update() if lock else RegradeRun.objects.all()
-    run = rows.filter(pk=run_id).first()
-    if run is None or (course_key is not None and run.course_key != course_key):
-        raise NotFoundError(f"No regrade {run_id}.")
-    return run
+        return run
 
 
 def get_run(run_id: int, *, course_key: CourseKey | None = None) -> RegradeRunData:
-    return _data(_row(run_id, course_key))
+    return store.get_run(run_id, course_key).data
 
 
 def list_runs(course_key: CourseKey, *, question_id: int | None = None) -> list[RegradeRunData]:
-    rows = RegradeRun.objects.filter(course_key=course_key).order_by("-created", "-pk")
-    if question_id is not None:
-        rows = rows.filter(question_id=question_id)
-    return [_data(row) for row in rows]
-
-
-def _record_items(run_id: int, rows: list[regrading.RegradeRow], grades: list[regrading.NewGrade]) -> None:
-    """
-    One ``RegradeItem`` per response, written by the database from the response row (``INSERT ... SELECT``).
-
-    Set-based on purpose: building a million model instances (or escaping ten million values) costs more than the
-    whole regrade. One statement per group of identical new grades (a handful per batch). Runs before the
-    responses are updated, so ``old_*`` are the grades the run replaced.
-    """
-    groups: dict[tuple[float, float, bool], list[int]] = {}
-    for grade in grades:
-        groups.setdefault((grade.raw_score, grade.score, grade.correct), []).append(grade.response_id)
-    items, responses = RegradeItem._meta.db_table, regrading.response_table()
-    with connection.cursor() as cursor:
-        for (raw, score, correct), ids in groups.items():
-            marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                f"INSERT INTO {items} (run_id, response_id, attempt_id, from_version_id, old_raw_score, old_score, "  # noqa: S608
-                f"old_correct, new_raw_score, new_score, new_correct) "
-                f"SELECT %s, id, attempt_id, question_version_id, raw_score, score, correct, %s, %s, %s "
-                f"FROM {responses} WHERE id IN ({marks})",
-                [run_id, raw, score, correct, *ids],
-            )
+    return store.list_runs(course_key, question_id=question_id)
 
 
 def _batch(run_id: int, caches: dict[str, Any]) -> bool:
     """Regrade the next batch in one transaction; False when nothing is left."""
     with transaction.atomic():
-        run = _row(run_id, lock=True)  # a second worker on the same run waits here, then sees the new cursor
-        if run.status == RegradeRun.SUCCEEDED:
+        # A second worker on the same run waits here, then sees the new cursor.
+        stored = store.get_run(run_id, lock=True)
+        run = stored.data
+        if run.status == SUCCEEDED:
             return False
-        rows = regrading.affected_rows(run.from_version_ids, after_id=run.cursor, limit=run.batch_size)
+        rows = regrading.affected_rows(run.from_version_ids, after_id=stored.cursor, limit=run.batch_size)
         if not rows:
             return False
         grades = regrading.new_grades(rows, caches["content"], contexts=caches["contexts"], graded=caches["graded"])
         by_id = {row.id: row for row in rows}
-        _record_items(run.pk, rows, grades)
+        store.record_items(run.id, rows, grades)
         moved = [grade for grade in grades if regrading.written(by_id[grade.response_id], grade)]
         regrading.apply_grades(moved)
         owners = {row.attempt_id: (row.assessment_id, row.user_id) for row in rows}
@@ -343,10 +261,7 @@ def _batch(run_id: int, caches: dict[str, Any]) -> bool:
             ),
             contexts=caches["contexts"],
         )
-        run.cursor = rows[-1].id
-        run.done += len(rows)
-        run.changed += len(moved)
-        run.save(update_fields=["cursor", "done", "changed", "modified"])
+        store.update_run(run.id, cursor=rows[-1].id, done=run.done + len(rows), changed=run.changed + len(moved))
         return True
 
 
@@ -360,15 +275,16 @@ def run_batches(
     skips the grade hand-off and mastery replay (the benchmark times the regrade itself).
     """
     with transaction.atomic():
-        run = _row(run_id, lock=True)
-        if run.status == RegradeRun.SUCCEEDED:
-            return _data(run)
-        run.status = RegradeRun.RUNNING
-        run.dry_run = False
-        run.started_at = run.started_at or timezone.now()
-        if not run.total:
-            run.total = regrading.affected_count(run.from_version_ids)
-        run.save(update_fields=["status", "dry_run", "started_at", "total", "modified"])
+        run = store.get_run(run_id, lock=True).data
+        if run.status == SUCCEEDED:
+            return run
+        store.update_run(
+            run_id,
+            status=RUNNING,
+            dry_run=False,
+            started_at=run.started_at or timezone.now(),
+            total=run.total or regrading.affected_count(run.from_version_ids),
+        )
     caches: dict[str, Any] = {
         "content": questions.get_version(run.to_version_id).to_content(),
         "contexts": {},
@@ -383,20 +299,18 @@ def run_batches(
         if follow_up:
             _follow_up(run_id)
     except Exception as error:
-        RegradeRun.objects.filter(pk=run_id).update(status=RegradeRun.FAILED, error=f"{type(error).__name__}: {error}")
+        store.update_run(run_id, status=FAILED, error=f"{type(error).__name__}: {error}")
         raise
     with transaction.atomic():
-        run = _row(run_id, lock=True)
-        run.status, run.finished_at = RegradeRun.SUCCEEDED, timezone.now()
-        run.save(update_fields=["status", "finished_at", "modified"])
-    return _data(run)
+        store.get_run(run_id, lock=True)
+        store.update_run(run_id, status=SUCCEEDED, finished_at=timezone.now())
+        return store.get_run(run_id).data
 
 
 def _follow_up(run_id: int) -> None:
     """Grades to the platform and mastery for every affected learner (both idempotent: safe to repeat)."""
-    run = _row(run_id)
-    attempt_ids = RegradeItem.objects.filter(run_id=run_id).values_list("attempt_id", flat=True)
-    pairs = regrading.learners_of(attempt_ids)
+    run = store.get_run(run_id).data
+    pairs = regrading.learners_of(store.attempt_ids(run_id))
     regrading.hand_off_grades(pairs)
     users = sorted({user_id for _, user_id in pairs})
     if users:

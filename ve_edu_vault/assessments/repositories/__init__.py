@@ -14,18 +14,26 @@ from .base import (
     AttemptInProgressConflict,
     AttemptRecord,
     AttemptRepository,
+    AttemptTotalsUpdate,
     NewAttempt,
+    NewGrade,
     NewResponse,
+    RegradeRow,
     ResponseRecord,
+    ResponseScore,
 )
 
 __all__ = [
     "AttemptInProgressConflict",
     "AttemptRecord",
     "AttemptRepository",
+    "AttemptTotalsUpdate",
     "NewAttempt",
+    "NewGrade",
     "NewResponse",
+    "RegradeRow",
     "ResponseRecord",
+    "ResponseScore",
     "get_repository",
 ]
 

@@ -23,9 +23,13 @@ __all__ = [
     "AttemptInProgressConflict",
     "AttemptRecord",
     "AttemptRepository",
+    "AttemptTotalsUpdate",
     "NewAttempt",
+    "NewGrade",
     "NewResponse",
+    "RegradeRow",
     "ResponseRecord",
+    "ResponseScore",
 ]
 
 # The response fields ``update_response`` may change (everything else is fixed at the draw).
@@ -118,6 +122,58 @@ class AttemptRecord:
         return next((item for item in self.responses if item.id == response_id), None)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RegradeRow:
+    """What a bulk regrade reads of one response in a graded attempt (and of its attempt)."""
+
+    id: int
+    attempt_id: int
+    user_id: int
+    assessment_id: int
+    question_version_id: int
+    answer: Any
+    tries_used: int
+    hints_shown: int
+    raw_score: float | None
+    score: float | None
+    correct: bool | None
+    #: The answer's stored text: rows with the same text share one grading.
+    answer_key: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewGrade:
+    """A response's grade under a corrected answer key."""
+
+    response_id: int
+    raw_score: float
+    score: float
+    correct: bool
+    feedback: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ResponseScore:
+    """One response's score and points (what an attempt's totals are summed from)."""
+
+    id: int
+    attempt_id: int
+    score: float | None
+    points: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AttemptTotalsUpdate:
+    """New totals of a graded attempt; ``report`` also queues its grade publication (the outbox)."""
+
+    attempt_id: int
+    earned: float
+    possible: float
+    score: float
+    passed: bool
+    report: bool
+
+
 class AttemptRepository(abc.ABC):
     """Store and read attempts and their responses. Missing ids raise ``NotFoundError``."""
 
@@ -174,6 +230,37 @@ class AttemptRepository(abc.ABC):
     @abc.abstractmethod
     def seen_questions(self, user_id: int, assessment_ids: Iterable[int]) -> dict[int, datetime]:
         """For each question the learner was shown in these assessments, when it was last shown."""
+
+    # Bulk regrade (``regrade`` applet): set-based, in response id order, over graded attempts only.
+
+    @abc.abstractmethod
+    def regrade_count(self, version_ids: Sequence[int], *, after_id: int = 0) -> int:
+        """How many responses pinned to these versions, in graded attempts, have an id above ``after_id``."""
+
+    @abc.abstractmethod
+    def regrade_rows(
+        self, version_ids: Sequence[int], *, after_id: int, limit: int, decoded: dict[str | None, Any] | None = None
+    ) -> list[RegradeRow]:
+        """
+        The next ``limit`` of those responses after ``after_id``, in id order. ``decoded`` (answer text -> value)
+        may be kept across batches: answers are decoded once per distinct text.
+        """
+
+    @abc.abstractmethod
+    def write_regrades(self, grades: Iterable[NewGrade]) -> int:
+        """Store new grades (raw score, score, correctness, feedback); returns how many responses were written."""
+
+    @abc.abstractmethod
+    def response_scores(self, attempt_ids: Iterable[int]) -> list[ResponseScore]:
+        """The scores and points of every response of these attempts (any order)."""
+
+    @abc.abstractmethod
+    def attempt_owners(self, attempt_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """``{attempt id: (assessment id, user id)}`` of these attempts."""
+
+    @abc.abstractmethod
+    def write_attempt_totals(self, totals: Iterable[AttemptTotalsUpdate]) -> int:
+        """Store attempts' totals (and queue the grade publication of those with ``report``); how many written."""
 
     @abc.abstractmethod
     def retire_learner(self, user_id: int) -> tuple[int, int]:

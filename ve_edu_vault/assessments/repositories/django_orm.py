@@ -23,14 +23,19 @@ from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.prepared_queries import PreparedQuery, update_row, update_rows
 
 from ..models import Attempt, Response
+from . import django_orm_regrade as regrade
 from .base import (
     ATTEMPT_FIELDS,
     RESPONSE_FIELDS,
     AttemptInProgressConflict,
     AttemptRecord,
     AttemptRepository,
+    AttemptTotalsUpdate,
     NewAttempt,
+    NewGrade,
+    RegradeRow,
     ResponseRecord,
+    ResponseScore,
     check_fields,
 )
 
@@ -237,6 +242,26 @@ class DjangoAttemptRepository(AttemptRepository):
             if question_id not in seen or shown > seen[question_id]:
                 seen[question_id] = shown
         return seen
+
+    def regrade_count(self, version_ids: Sequence[int], *, after_id: int = 0) -> int:
+        return regrade.regrade_count(version_ids, after_id=after_id)
+
+    def regrade_rows(
+        self, version_ids: Sequence[int], *, after_id: int, limit: int, decoded: dict[str | None, Any] | None = None
+    ) -> list[RegradeRow]:
+        return regrade.regrade_rows(version_ids, after_id=after_id, limit=limit, decoded=decoded)
+
+    def write_regrades(self, grades: Iterable[NewGrade]) -> int:
+        return regrade.write_regrades(grades)
+
+    def response_scores(self, attempt_ids: Iterable[int]) -> list[ResponseScore]:
+        return regrade.response_scores(attempt_ids)
+
+    def attempt_owners(self, attempt_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        return regrade.attempt_owners(attempt_ids)
+
+    def write_attempt_totals(self, totals: Iterable[AttemptTotalsUpdate]) -> int:
+        return regrade.write_attempt_totals(totals)
 
     def retire_learner(self, user_id: int) -> tuple[int, int]:
         attempts = Attempt.objects.filter(user_id=user_id)

@@ -1,0 +1,104 @@
+"""
+The import-linter contracts fail on a planted violation (they are not vacuous).
+
+Each test copies the package, ``.importlinter`` and ``tools/`` to a temporary directory, plants one import
+that a contract forbids, and runs ``lint-imports`` there: it must fail and name the module and the import.
+The unmodified copy passes, so the failure is the planted import's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("contracts")
+    shutil.copytree(ROOT / "ve_edu_vault", target / "ve_edu_vault", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tools", target / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".importlinter", target / ".importlinter")
+    return target
+
+
+def lint(directory: Path) -> tuple[int, str]:
+    """lint-imports' exit code and its output with whitespace collapsed (it wraps long lines)."""
+    result = subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=directory, capture_output=True, text=True, timeout=300, check=False
+    )
+    return result.returncode, " ".join((result.stdout + result.stderr).split())
+
+
+def plant(directory: Path, module: str, line: str) -> Path:
+    """A copy of ``directory`` with ``line`` appended to ``module`` (a dotted name)."""
+    planted = directory.parent / f"{directory.name}-{module.replace('.', '_')}"
+    if not planted.exists():
+        shutil.copytree(directory, planted)
+    path = planted.joinpath(*module.split(".")).with_suffix(".py")
+    path.write_text(path.read_text() + f"\n{line}\n")
+    return planted
+
+
+def test_the_unmodified_copy_keeps_every_contract(copy: Path) -> None:
+    code, text = lint(copy)
+    assert code == 0, text
+    assert "0 broken" in text
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "expected"),
+    [
+        # A model import outside the applet's door.
+        (
+            "ve_edu_vault.questions.api",
+            "from ve_edu_vault.questions.models import Question  # noqa",
+            "ve_edu_vault.questions.api imports ve_edu_vault.questions.models",
+        ),
+        # Another applet's models (the regrade applet reaches attempts only through the assessments repository).
+        (
+            "ve_edu_vault.regrade.grading",
+            "from ve_edu_vault.assessments.models import Attempt  # noqa",
+            "ve_edu_vault.regrade.grading imports ve_edu_vault.assessments.models",
+        ),
+        # A raw connection: what the built-in contracts cannot see (an import of the external package django).
+        (
+            "ve_edu_vault.regrade.api",
+            "from django.db import connection  # noqa",
+            "ve_edu_vault.regrade.api imports django.db.connection",
+        ),
+        # Prepared queries (Django compiler internals) outside a door.
+        (
+            "ve_edu_vault.questions.interchange_service",
+            "from ve_edu_vault import prepared_queries  # noqa",
+            "ve_edu_vault.questions.interchange_service imports ve_edu_vault.prepared_queries",
+        ),
+    ],
+)
+def test_a_planted_violation_breaks_the_storage_door(copy: Path, module: str, line: str, expected: str) -> None:
+    code, text = lint(plant(copy, module, line))
+    assert code != 0
+    assert expected in text, text
+    assert "Storage has one door per applet" in text and "1 broken" in text
+
+
+def test_a_pending_import_that_was_moved_breaks_the_contract(copy: Path) -> None:
+    """The list of known violations only shrinks: an entry that no longer matches an import is an error."""
+    planted = copy.parent / f"{copy.name}-stale"
+    if not planted.exists():
+        shutil.copytree(copy, planted)
+    config = planted / ".importlinter"
+    config.write_text(
+        config.read_text().replace(
+            "pending =\n", "pending =\n    ve_edu_vault.regrade.api -> ve_edu_vault.regrade.models\n", 1
+        )
+    )
+    code, text = lint(planted)
+    assert code != 0
+    assert "ve_edu_vault.regrade.api->ve_edu_vault.regrade.models, which is no longer imported" in text, text
