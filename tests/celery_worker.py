@@ -26,7 +26,7 @@ def test_database_url() -> str:
     """DATABASE_URL naming the test database pytest-django created (the worker must use it too)."""
     db = connection.settings_dict
     engine = db["ENGINE"].rsplit(".", 1)[-1]
-    if engine == "sqlite3":
+    if engine in ("sqlite3", "sqlite_immediate"):  # hosts.sqlite_immediate: SQLite on Django 4.2
         return f"sqlite:///{db['NAME']}"
     scheme = {"mysql": "mysql", "postgresql": "postgres"}[engine]
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
