@@ -91,3 +91,58 @@ def test_queued_grade_reports_move_onto_attempts_and_back(back_to_the_latest: No
         apps.get_model(APP, "PendingGradeReport").objects.values_list("user_id", "due_at", "tries", "last_error")
     )
     assert rows == sorted([(first.pk, due, 2, "down"), (second.pk, due, 0, "")])
+
+
+def _history() -> list[tuple[str, str]]:
+    """The app's migrations in the order they apply."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(_leaf(), clean_start=True)
+    return [(migration.app_label, migration.name) for migration, _backwards in plan if migration.app_label == APP]
+
+
+def test_every_migration_reverses_and_reapplies_on_its_own(back_to_the_latest: None) -> None:
+    """Each step down and up again from its predecessor, so every reverse is exercised after a forward."""
+    history = _history()
+    assert len(history) >= 12
+    _migrate([(APP, None)])
+    previous: tuple[str, str | None] = (APP, None)
+    for step in history:
+        _migrate([step])
+        tables = set(connection.introspection.table_names())
+        _migrate([previous])
+        _migrate([step])
+        assert set(connection.introspection.table_names()) == tables, f"{step[1]} did not come back the same"
+        previous = step
+
+
+def test_the_audit_log_is_filled_from_the_audit_records_before_it(back_to_the_latest: None, make_user: Any) -> None:
+    teacher, learner = make_user("teacher"), make_user("learner")
+    apps = _migrate([(APP, "0011_course_node_display_name_text")])
+    assessment = apps.get_model(APP, "Assessment").objects.create(
+        course_key="course-v1:VE+Migrate+2026", title="Quiz", config={}
+    )
+    apps.get_model(APP, "Accommodation").objects.create(
+        assessment=assessment, user_id=learner.pk, extra_minutes=15, set_by_id=teacher.pk
+    )
+    apps.get_model(APP, "RetirementRecord").objects.create(
+        user_id=4242, retired_at=datetime(2026, 11, 1, tzinfo=UTC), signals=["USER_RETIRE_LMS_MISC"], counts={}
+    )
+    apps.get_model(APP, "AssessmentBlockChange").objects.create(
+        usage_key="block-v1:VE+Migrate+2026+type@ve_vault_assessment+block@q",
+        action="bound",
+        assessment_id=assessment.pk,
+        changed_by_id=teacher.pk,
+    )
+    apps = _migrate([(APP, "0012_audit_log_and_protected_learner_data")])
+    rows = {
+        row[0]: (str(row[1]) if row[1] is not None else None, *row[2:])
+        for row in apps.get_model(APP, "AuditEntry").objects.values_list(
+            "action", "course_key", "actor_id", "learner_id", "object_type"
+        )
+    }
+    assert rows["accommodation_set"] == ("course-v1:VE+Migrate+2026", teacher.pk, learner.pk, "accommodation")
+    assert rows["learner_retired"] == (None, None, 4242, "user")
+    assert rows["block_bound"] == ("course-v1:VE+Migrate+2026", teacher.pk, None, "block")
+    _migrate([(APP, "0011_course_node_display_name_text")])
+    assert f"{APP}_auditentry" not in connection.introspection.table_names()
+    assert apps.get_model(APP, "Accommodation").objects.count() == 1  # the records it came from are untouched

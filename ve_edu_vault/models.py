@@ -12,6 +12,7 @@ from ve_edu_vault.assessments.models import (
     Attempt,
     Response,
 )
+from ve_edu_vault.audit.models import AuditEntry
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.questions.models import (
@@ -30,6 +31,7 @@ __all__ = [
     "AssessmentBlock",
     "AssessmentBlockChange",
     "Attempt",
+    "AuditEntry",
     "CourseNode",
     "CourseSyncState",
     "MasteryEvent",

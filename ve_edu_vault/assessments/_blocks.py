@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 
 from ._context import assessment_row, context_of
@@ -64,6 +65,19 @@ def bound_blocks(course_key: CourseKey) -> dict[int, UsageKey]:
     return dict(rows)
 
 
+def _audit(
+    action: str, usage_key: UsageKey, course_key: CourseKey, by: Any, assessment_id: int | None, previous: int | None
+) -> None:
+    audit.record(
+        action,
+        object_type="block",
+        object_id=usage_key,
+        course_key=course_key,
+        actor=by,
+        details={"assessment_id": assessment_id, "previous_assessment_id": previous},
+    )
+
+
 def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None) -> BlockBinding | None:
     """
     Bind the block to an assessment of its course (``None`` unbinds it); returns the binding.
@@ -88,6 +102,7 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
                 previous_assessment_id=previous_id,
                 changed_by_id=actor_id,
             )
+            _audit(audit.BLOCK_UNBOUND, usage_key, course_key, by, None, previous_id)
             return None
         try:
             row = assessment_row(int(assessment_id), course_key)
@@ -128,6 +143,7 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
             previous_assessment_id=previous_id,
             changed_by_id=actor_id,
         )
+        _audit(audit.BLOCK_BOUND, usage_key, course_key, by, row.pk, previous_id)
         if context_of(row).config.graded and _queue_existing_grades(row.pk):
             transaction.on_commit(_trigger_drain)
         return _binding(current)

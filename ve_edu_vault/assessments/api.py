@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.questions import api as questions
@@ -249,6 +250,16 @@ def _accommodation_data(row: AccommodationRow) -> AccommodationData:
     )
 
 
+def _accommodation_fields(row: AccommodationRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "extra_minutes": row.extra_minutes,
+        "time_multiplier": row.time_multiplier,
+        "extra_attempts": row.extra_attempts,
+    }
+
+
 def set_accommodation(
     assessment_id: int, *, user: Any, accommodation: dict[str, Any] | Accommodation, set_by: Any = None
 ) -> AccommodationData:
@@ -256,6 +267,7 @@ def set_accommodation(
     parsed = to_accommodation(accommodation)
     with transaction.atomic():
         row = assessment_row(assessment_id)
+        before = AccommodationRow.objects.filter(assessment_id=row.pk, user_id=user.pk).first()
         saved, _ = AccommodationRow.objects.update_or_create(
             assessment_id=row.pk,
             user_id=user.pk,
@@ -275,6 +287,19 @@ def set_accommodation(
             if locked.state == Attempt.IN_PROGRESS and deadline != locked.deadline:
                 repository.update_attempt(locked.id, deadline=deadline)
                 schedule_timer(locked.id, deadline, ctx.config.grace_seconds)
+        audit.record(
+            audit.ACCOMMODATION_SET,
+            object_type="accommodation",
+            object_id=saved.pk,
+            course_key=row.course_key,
+            actor=set_by,
+            learner_id=user.pk,
+            details={
+                "assessment_id": row.pk,
+                "before": _accommodation_fields(before),
+                "after": _accommodation_fields(saved),
+            },
+        )
         return _accommodation_data(AccommodationRow.objects.select_related("user").get(pk=saved.pk))
 
 

@@ -158,7 +158,8 @@ class Attempt(models.Model):
     REASON_CHOICES = [("learner", "Learner"), ("timer", "Timer"), ("sweep", "Sweep"), ("staff", "Staff")]
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="attempts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a learner's attempts are never deleted with their account (retirement keeps them, ADR 0013).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField()
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=IN_PROGRESS)
     # The draw and the shuffles derive from this seed, so the attempt renders the same every time.
@@ -205,7 +206,7 @@ class Response(models.Model):
     .. no_pii: answers to course questions; the learner link is the attempt's.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="responses")
     position = models.PositiveIntegerField()
     question = models.ForeignKey("ve_edu_vault.Question", on_delete=models.PROTECT, related_name="+")
     # The exact version shown and graded: versions are immutable, so the grade stays explainable.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from edx_django_utils.monitoring import set_custom_attribute
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.course_sync import source_registry, sources
 from ve_edu_vault.course_sync.apply import apply_change_set
 from ve_edu_vault.course_sync.bulk import KeyParser, NodeRow, load_rows
@@ -425,6 +426,14 @@ def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
         )
         record.status = SyncRecord.UNDONE
         record.save(update_fields=["status"])
+        audit.record(
+            audit.SYNC_UNDONE,
+            object_type="sync",
+            object_id=sync_id,
+            course_key=course_key,
+            actor=requested_by,
+            details={"undo_sync_id": undo.pk, "counts": inverse.counts()},
+        )
         state = CourseSyncState.objects.get(course_key=course_key)
         state.paused = True
         state.paused_reason = f"sync {sync_id} was undone (sync {undo.pk})"

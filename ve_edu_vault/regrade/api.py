@@ -26,6 +26,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.assessments import api as assessments  # noqa: F401  (registers the mastery replay source)
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.questions import api as questions
@@ -208,12 +209,30 @@ def plan(
         return store.get_run(run.data.id).data
 
 
-def start(run_id: int, *, course_key: CourseKey | None = None, batch_delay: float = 0.0) -> RegradeRunData:
-    """Queue the run (a planned one, or resume one that stopped); a finished run is refused."""
+def start(
+    run_id: int, *, course_key: CourseKey | None = None, batch_delay: float = 0.0, requested_by: Any = None
+) -> RegradeRunData:
+    """Queue the run (a planned one, or resume one that stopped); a finished run is refused. Audited."""
     with transaction.atomic():
         run = store.get_run(run_id, course_key, lock=True).data
         if run.status == SUCCEEDED:
             raise ConflictError("This regrade has already finished.")
+        audit.record(
+            audit.REGRADE_STARTED,
+            object_type="regrade",
+            object_id=run.id,
+            course_key=run.course_key,
+            actor=requested_by,
+            details={
+                "question_id": run.question_id,
+                "to_version_id": run.to_version_id,
+                "from_version_ids": list(run.from_version_ids),
+                "total": run.total,
+                "changed": run.report.get("changed") if isinstance(run.report, dict) else None,
+                "resumed_from": run.done,
+                "status_before": run.status,
+            },
+        )
         if run.status in (PLANNED, FAILED):
             store.update_run(run.id, status=QUEUED)
             run = store.get_run(run.id).data

@@ -77,7 +77,7 @@ class RegradeItem(models.Model):
     """
 
     run = models.ForeignKey(RegradeRun, on_delete=models.CASCADE, related_name="items")
-    response = models.ForeignKey("ve_edu_vault.Response", on_delete=models.CASCADE, related_name="+")
+    response = models.ForeignKey("ve_edu_vault.Response", on_delete=models.PROTECT, related_name="+")
     attempt_id = models.BigIntegerField()
     from_version_id = models.BigIntegerField()  # the version the learner answered (still the response's pin)
     old_raw_score = models.FloatField(null=True, blank=True)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.mastery import api as mastery
 
 from .models import RetirementRecord
@@ -52,6 +53,13 @@ def retire_learner(user_id: int, *, signal: str) -> RetirementData:
             if kept is not None:
                 row.counts["attempts_kept"] = kept
             row.save()
+        audit.record(
+            audit.LEARNER_RETIRED,
+            object_type="user",
+            object_id=user_id,
+            learner_id=user_id,
+            details={"signal": signal, "counts": counts, "first": created},
+        )
     return _data(row)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from ve_edu_vault.assessments import urls as assessments_urls
+from ve_edu_vault.audit import urls as audit_urls
 from ve_edu_vault.regrade import urls as regrade_urls
 from ve_edu_vault.urls.common import api_not_found_pattern, common_patterns
 
@@ -16,5 +17,6 @@ urlpatterns = [
     path("", include("ve_edu_vault.questions.urls")),
     path("", include(assessments_urls.cms_urlpatterns)),
     path("", include(regrade_urls.cms_urlpatterns)),
+    path("", include(audit_urls.cms_urlpatterns)),
     api_not_found_pattern(),
 ]

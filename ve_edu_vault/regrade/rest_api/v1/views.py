@@ -125,5 +125,5 @@ class RegradeStartView(RegradeStaffView):
         responses={202: RUN_BODY, **ERRORS},
     )
     def post(self, request: Request, course_key: str, run_id: int) -> Response:
-        run = api.start(run_id, course_key=self.get_course_key())
+        run = api.start(run_id, course_key=self.get_course_key(), requested_by=request.user)
         return Response(run_to_dict(run), status=status.HTTP_202_ACCEPTED)
