@@ -138,6 +138,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # Uploaded question files not imported within VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS are deleted.
+    "ve-edu-vault-expire-question-uploads": {
+        "task": "ve_edu_vault.questions.tasks.expire_question_uploads",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 

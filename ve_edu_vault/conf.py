@@ -79,6 +79,11 @@ def import_max_bytes() -> int:
     return int(get("VE_EDU_VAULT_IMPORT_MAX_BYTES"))
 
 
+def import_upload_ttl_hours() -> float:
+    """How long an upload that was not imported is kept in the import storage."""
+    return float(get("VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS"))
+
+
 def answer_max_part_bytes() -> int:
     """Largest stored answer to one part of a question (compact JSON, UTF-8)."""
     return int(get("VE_EDU_VAULT_ANSWER_MAX_PART_BYTES"))

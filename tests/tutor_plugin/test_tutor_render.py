@@ -22,8 +22,10 @@ DRAIN = "ve_edu_vault.assessments.tasks.report_pending_grades"
 REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
 IMPORT_PREVIEW = "ve_edu_vault.questions.tasks.preview_question_import"
 IMPORT_RUN = "ve_edu_vault.questions.tasks.run_question_import"
+IMPORT_EXPIRE = "ve_edu_vault.questions.tasks.expire_question_uploads"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
+EXPIRE_ENTRY = "ve-edu-vault-expire-question-uploads"
 SERVICES = ("lms", "cms")
 ENVIRONMENTS = ("production", "development")
 
@@ -197,6 +199,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         SYNC: {"queue": "edx.cms.core.default"},
         IMPORT_PREVIEW: {"queue": "edx.cms.core.default"},  # question uploads wait in Studio's import storage
         IMPORT_RUN: {"queue": "edx.cms.core.default"},
+        IMPORT_EXPIRE: {"queue": "edx.cms.core.default"},
         AUTO_SUBMIT: {"queue": "edx.lms.core.default"},
         SWEEP: {"queue": "edx.lms.core.default"},
         REPORT: {"queue": "edx.lms.core.default"},
@@ -209,7 +212,7 @@ def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
     settings = exec_settings(vault_settings_code(custom_root, "cms"))
     assert settings["EXPLICIT_QUEUES"] == {
         task: {"queue": "edx.lms.core.high"}
-        for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE, IMPORT_PREVIEW, IMPORT_RUN)
+        for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE, IMPORT_PREVIEW, IMPORT_RUN, IMPORT_EXPIRE)
     }
 
 
@@ -227,6 +230,7 @@ def test_beat_schedule_is_in_the_lms_settings(default_root: Path, environment: s
         "other-entry": {"task": "x", "schedule": 5.0},
         SWEEP_ENTRY: {"task": SWEEP, "schedule": 60.0, "options": {"expires": 60.0}},
         DRAIN_ENTRY: {"task": DRAIN, "schedule": 60.0, "options": {"expires": 60.0}},
+        EXPIRE_ENTRY: {"task": IMPORT_EXPIRE, "schedule": 3600.0, "options": {"expires": 3600.0}},
     }
 
 

@@ -42,6 +42,7 @@ from .import_olx import import_olx_course
 from .interchange_jobs import (
     check_upload_size,
     confirm_import_job,
+    expire_uploads,
     get_import_job,
     preview_import_job,
     run_import_job,
@@ -68,6 +69,7 @@ __all__ = [
     "connect",
     "create_question",
     "edit_question",
+    "expire_uploads",
     "export_olx",
     "export_questions",
     "get_import_job",

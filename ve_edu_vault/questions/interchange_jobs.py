@@ -7,7 +7,8 @@ keeps its tarball in ``COURSE_IMPORT_EXPORT_STORAGE``), show its preview (a dry 
 updated, unchanged and refused), and import it when the author confirms, with or without "import what can
 be imported". Files up to ``VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES`` are handled in the request; larger ones
 by ``questions.tasks``. The job row is also the audit record of the import (who, when, which file, outcome);
-the stored file is deleted once the import is done.
+the stored file is deleted once the import is done, and by ``expire_uploads`` (a periodic task) when the
+import has not happened ``VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS`` after the job last changed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
@@ -32,6 +35,7 @@ from .repositories import get_repository
 __all__ = [
     "check_upload_size",
     "confirm_import_job",
+    "expire_uploads",
     "get_import_job",
     "preview_import_job",
     "run_import_job",
@@ -137,6 +141,8 @@ def preview_import_job(job_id: int) -> ImportJobData:
     """The dry run of a job's file (the preview); a file that cannot be read fails the job with the reason."""
     repository = get_repository()
     job = repository.get_import_job(job_id)
+    if not job.storage_name:
+        return job  # the upload expired (a task delivered after ``expire_uploads``): nothing to read
     repository.update_import_job(job_id, status=PREVIEWING)
     try:
         report = import_questions(
@@ -182,8 +188,8 @@ def run_import_job(job_id: int) -> ImportJobData:
     """Import the job's file for real; the stored file is removed once it is imported."""
     repository = get_repository()
     job = repository.get_import_job(job_id)
-    if job.status == IMPORTED:
-        return job  # a redelivered task: the import already happened
+    if job.status == IMPORTED or not job.storage_name:
+        return job  # a redelivered task (the import already happened), or an upload that expired
     author = _Author(job.created_by_id)
     try:
         report = import_questions(
@@ -206,6 +212,38 @@ def run_import_job(job_id: int) -> ImportJobData:
         except Exception:  # the import is done; a file left behind is only disk space
             log.exception("Could not delete the upload of question import %s", job_id)
     return job
+
+
+def expire_uploads(*, batch: int = 500) -> int:
+    """
+    Delete uploads that were not imported within ``VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS``; returns how many.
+
+    Previews never confirmed, refused or failed imports, and jobs whose task was lost keep their file in the
+    import storage (on S3 in production) until then. Each job stays as the audit record, marked failed with the
+    reason; confirming it afterwards is a 409 and a late task finds no file and does nothing.
+    """
+    hours = conf.import_upload_ttl_hours()
+    before = timezone.now() - timedelta(hours=hours)
+    repository = get_repository()
+    storage = conf.import_storage()
+    expired = 0
+    kept: set[int] = set()  # files that could not be deleted: retried on the next run
+    while jobs := repository.stale_import_jobs(before, batch, exclude=kept):
+        for job in jobs:
+            try:
+                storage.delete(job.storage_name)
+            except Exception:
+                log.exception("Could not delete the upload of question import %s", job.id)
+                kept.add(job.id)
+                continue
+            was = job.status
+            reason = f"The upload was removed: it was not imported within {hours:g} hours (it was {was})."
+            repository.update_import_job(job.id, status=FAILED, storage_name="", error=reason)
+            log.info("Question import %s: upload expired (was %s)", job.id, was)
+            expired += 1
+        if len(jobs) < batch:
+            break
+    return expired
 
 
 class _Author:

@@ -119,6 +119,13 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: 67108864
     # .. setting_description: The largest question file (or package) accepted for import.
     "VE_EDU_VAULT_IMPORT_MAX_BYTES": 64 * 1024 * 1024,
+    # .. setting_name: VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS
+    # .. setting_default: 24
+    # .. setting_description: An uploaded question file that is not imported within this many hours (never
+    #   confirmed, refused, failed, or left by a lost task) is deleted from the import storage by the
+    #   periodic ``expire_question_uploads`` task; its job is kept as the audit record, marked failed with
+    #   the reason, and the author uploads the file again to import it.
+    "VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS": 24,
     # .. setting_name: VE_EDU_VAULT_ANSWER_MAX_PART_BYTES
     # .. setting_default: 204800
     # .. setting_description: Largest answer to one part of a question a learner may save (its compact JSON,

@@ -9,7 +9,8 @@ The contract is pinned by ``tests/questions/test_repository_contract.py``; a new
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -168,3 +169,9 @@ class QuestionRepository(abc.ABC):
 
     @abc.abstractmethod
     def update_import_job(self, job_id: int, **fields: object) -> ImportJobData: ...
+
+    @abc.abstractmethod
+    def stale_import_jobs(
+        self, modified_before: datetime, limit: int, *, exclude: Collection[int] = ()
+    ) -> Sequence[ImportJobData]:
+        """Jobs not imported that still keep a stored file and have not changed since ``modified_before``."""

@@ -10,7 +10,8 @@ the current, still open transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from django.db import connection
@@ -402,6 +403,18 @@ class DjangoQuestionRepository(QuestionRepository):
         if not QuestionImportJob.objects.filter(pk=job_id).update(**fields, modified=timezone.now()):
             raise NotFoundError(f"No question import {job_id}.")
         return self.get_import_job(job_id)
+
+    def stale_import_jobs(
+        self, modified_before: datetime, limit: int, *, exclude: Collection[int] = ()
+    ) -> Sequence[ImportJobData]:
+        rows = (
+            QuestionImportJob.objects.filter(modified__lt=modified_before)
+            .exclude(status=QuestionImportJob.IMPORTED)
+            .exclude(storage_name="")
+            .exclude(pk__in=list(exclude))
+            .order_by("modified", "pk")[:limit]
+        )
+        return [_job_data(row) for row in rows]
 
 
 def _job_data(row: QuestionImportJob) -> ImportJobData:
