@@ -34,6 +34,7 @@ ALLOWED_DELETES: dict[tuple[str, str], str] = {
     ("mastery/api.py", "recompute"): "mastery states without evidence after a regrade (derived, rebuilt)",
     ("assessments/_blocks.py", "bind_block"): "an XBlock binding (authoring, not learner data), audited",
     ("questions/interchange_jobs.py", "run_import_job"): "the uploaded question file in storage, once imported",
+    ("questions/interchange_jobs.py", "expire_uploads"): "an uploaded question file never imported (the job stays)",
 }
 SQL_DELETE = re.compile(r"\bDELETE\s+FROM\b", re.IGNORECASE)
 
