@@ -23,6 +23,9 @@ requirements: venv ## install the pinned development requirements and the packag
 	$(BIN)/pip install -q -e .
 	$(BIN)/pip install -q -e tutor_plugin
 	$(BIN)/pip install -q ./tests/packages/vault-likert-type
+	# Open edX's LTI 1.3 platform (lti-consumer-xblock) for the LTI tests' platform server, outside site-packages:
+	# its lms.djangoapp entry point would load it into the hosts, which lack edx-platform's settings.
+	$(BIN)/pip install -q --no-deps --upgrade --target $(VENV)/lti-platform lti-consumer-xblock==11.4.4
 	# esbuild and React, pinned by package-lock.json: the Tutor plugin tests compile and render the MFE widget.
 	npm ci --prefix tests/tutor_plugin/mfe_harness --no-audit --no-fund --loglevel=error
 

@@ -19,6 +19,7 @@ from hosts.standalone_platform.backend import (  # noqa: F401 - the rest of the 
     course_exists,
     course_published_signal,
     course_tab_base_class,
+    create_user,
     enroll,
     get_user,
     grant_course_staff,

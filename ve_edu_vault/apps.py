@@ -95,6 +95,9 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault.retirement import receivers as retirement_receivers
 
         retirement_receivers.connect_platform_receivers()  # the platform's learner-retirement signals
+        from ve_edu_vault.lti import handlers as lti_handlers
+
+        lti_handlers.connect_platform_receivers()  # a retired learner's LTI links go
         from ve_edu_vault.questions import api as questions_api
 
         questions_api.connect()  # archiving a node with questions counts as destructive

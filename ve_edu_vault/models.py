@@ -14,6 +14,7 @@ from ve_edu_vault.assessments.models import (
 )
 from ve_edu_vault.audit.models import AuditEntry
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
+from ve_edu_vault.lti.models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiToolKey, LtiUserLink
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.questions.models import (
     Question,
@@ -34,6 +35,11 @@ __all__ = [
     "AuditEntry",
     "CourseNode",
     "CourseSyncState",
+    "LtiDeployment",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiToolKey",
+    "LtiUserLink",
     "MasteryEvent",
     "MasteryState",
     "Question",

@@ -97,6 +97,13 @@ def enroll(user: Any, course_key: CourseKey) -> None:
     StandaloneEnrollment.objects.update_or_create(user=user, course_key=course_key, defaults={"is_active": True})
 
 
+def create_user(username: str, *, email: str, name: str) -> Any:
+    first, _space, last = name.partition(" ")
+    return get_user_model().objects.create_user(
+        username=username, email=email, password=None, first_name=first[:150], last_name=last[:150]
+    )
+
+
 def grant_course_staff(user: Any, course_key: CourseKey) -> None:
     StandaloneCourseRole.objects.get_or_create(user=user, course_key=course_key, role=StandaloneCourseRole.STAFF)
 

@@ -31,6 +31,7 @@ __all__ = [
     "course_exists",
     "course_published_signal",
     "course_tab_base_class",
+    "create_user",
     "enroll",
     "get_user",
     "grant_course_staff",
@@ -120,6 +121,11 @@ def enroll(user: Any, course_key: CourseKey) -> None:
 def grant_course_staff(user: Any, course_key: CourseKey) -> None:
     """Make a user staff of a course through the platform (the demo data uses it)."""
     _get_backend().grant_course_staff(user, course_key)
+
+
+def create_user(username: str, *, email: str, name: str) -> Any:
+    """Create an account with an unusable password (LTI users, first launch); the platform adds its profile."""
+    return _get_backend().create_user(username, email=email, name=name)
 
 
 def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:

@@ -13,6 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.rest_api.lti_launch import LaunchGrant
 
 
 def _course_key(view: Any) -> CourseKey | None:
@@ -28,11 +29,16 @@ def _course_key(view: Any) -> CourseKey | None:
     return parse_course_key(raw)
 
 
+def _outside_launch(request: Request, course_key: CourseKey) -> bool:
+    """A request authenticated by an LTI launch token may reach only the launch's course."""
+    return isinstance(request.auth, LaunchGrant) and request.auth.course_key != str(course_key)
+
+
 class IsGlobalStaff(BasePermission):
     message = "Only global staff may do this."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return platform.is_global_staff(request.user)
+        return not isinstance(request.auth, LaunchGrant) and platform.is_global_staff(request.user)
 
 
 class IsCourseStaff(BasePermission):
@@ -42,7 +48,9 @@ class IsCourseStaff(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         course_key = _course_key(view)
-        return course_key is not None and platform.is_course_staff(request.user, course_key)
+        if course_key is None or _outside_launch(request, course_key):
+            return False
+        return platform.is_course_staff(request.user, course_key)
 
 
 class IsEnrolledOrCourseStaff(BasePermission):
@@ -52,6 +60,6 @@ class IsEnrolledOrCourseStaff(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         course_key = _course_key(view)
-        if course_key is None:
+        if course_key is None or _outside_launch(request, course_key):
             return False
         return platform.is_enrolled(request.user, course_key) or platform.is_course_staff(request.user, course_key)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.rest_api.authentication import VaultJwtAuthentication
 from ve_edu_vault.rest_api.exceptions import vault_exception_handler
+from ve_edu_vault.rest_api.lti_launch import LtiLaunchAuthentication
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.parsers import VaultJSONParser
 from ve_edu_vault.rest_api.throttling import VaultUserRateThrottle
@@ -42,7 +43,9 @@ class VaultViewMixin:
     """Authentication (Open edX JWT, JWT cookies, session), throttling, errors and schema for our views."""
 
     # JWTs as edx-drf-extensions authenticates them, refused while no public signing key is configured.
+    # An LTI launch token (Authorization: VaultLTI ...) only from a page launched in a platform's iframe.
     authentication_classes: Sequence[type[BaseAuthentication]] = (
+        LtiLaunchAuthentication,
         VaultJwtAuthentication,
         SessionAuthenticationAllowInactiveUser,
     )

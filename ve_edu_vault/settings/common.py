@@ -67,10 +67,20 @@ DEFAULTS: dict[str, Any] = {
     # .. toggle_name: VE_EDU_VAULT_LTI_ENABLED
     # .. toggle_implementation: DjangoSetting
     # .. toggle_default: False
-    # .. toggle_description: Serves the LTI 1.3 tool endpoints.
+    # .. toggle_description: Serves the LTI 1.3 tool endpoints (login, launch, JWKS, configuration) in the LMS.
     # .. toggle_use_cases: open_edx
     # .. toggle_creation_date: 2026-11-25
     "VE_EDU_VAULT_LTI_ENABLED": False,
+    # .. setting_name: VE_EDU_VAULT_LTI_BASE_URL
+    # .. setting_default: None
+    # .. setting_description: The LMS's public root URL in the tool's URLs (login, launch, JWKS) as platforms
+    #   see them; None uses LMS_ROOT_URL.
+    "VE_EDU_VAULT_LTI_BASE_URL": None,
+    # .. setting_name: VE_EDU_VAULT_LTI_LAUNCH_TOKEN_SECONDS
+    # .. setting_default: 14400
+    # .. setting_description: How long the learner page of one LTI launch may call the API with its launch
+    #   token (docs/decisions/0020-lti-tool.rst); the longest timed assessment should fit.
+    "VE_EDU_VAULT_LTI_LAUNCH_TOKEN_SECONDS": 4 * 3600,
     # .. setting_name: VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET
     # .. setting_default: ""
     # .. setting_description: Secret used to sign outbound webhook deliveries (Tutor generates one per site).

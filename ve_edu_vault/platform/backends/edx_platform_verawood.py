@@ -103,6 +103,19 @@ def grant_course_staff(user: Any, course_key: CourseKey) -> None:
     CourseStaffRole(course_key).add_users(user)
 
 
+def create_user(username: str, *, email: str, name: str) -> Any:
+    """
+    An account with an unusable password and its profile, as edx-platform's LTI provider creates one
+    (lms/djangoapps/lti_provider/users.py: ``User.objects.create_user`` then ``UserProfile(user=..., name=...)``).
+    """
+    from common.djangoapps.student.models import UserProfile
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=username, email=email, password=None)
+    UserProfile.objects.create(user=user, name=name)
+    return user
+
+
 def read_published_outline(course_key: CourseKey) -> CourseOutline:
     """
     Read the published branch, as edx-platform's own ``get_outline_from_modulestore`` does.

@@ -49,6 +49,11 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf },
     };
+    // Inside an LTI launch (a platform's iframe, maybe without cookies): the launch token instead.
+    if (config.authorization) {
+      options.credentials = "omit";
+      options.headers = { "Accept": "application/json", "Authorization": config.authorization };
+    }
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);

@@ -1,0 +1,329 @@
+"""
+A real LTI 1.3 platform for the tool's end-to-end tests: Open edX's ``LtiAdvantageConsumer`` behind a small HTTP server.
+
+TLDR: run as its own process (``python tests/lti/platform_server.py --port 0 ...``; it prints its port). The
+LTI work is lti-consumer-xblock's (``lti_consumer/lti_1p3/consumer.py``, installed by ``make requirements`` into
+``.venv/lti-platform`` so its ``lms.djangoapp`` entry point never loads into the hosts): preparing the OIDC
+login initiation (``prepare_preflight_url``), answering the tool's authorization request with a signed id_token
+(``generate_launch_request``, which checks the redirect URI and client id), its JWKS (``get_public_keyset``),
+client-credentials access tokens (``access_token``, which verifies the tool's signed assertion against the
+tool's JWKS) and AGS scope checks (``check_token``), and deep linking responses
+(``check_and_decode_deep_linking_token``). What this file adds is HTTP plumbing lti-consumer-xblock keeps in
+its XBlock and Django views, in-memory line items, scores and a roster, and ``/control/`` endpoints the tests
+use (start a launch, sign tampered claims with the platform's key, rotate the key, read what arrived).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / ".venv" / "lti-platform"))
+
+import django
+from django.conf import settings
+
+settings.configure(
+    PLATFORM_NAME="Test platform (lti-consumer-xblock)",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    INSTALLED_APPS=[],
+    USE_TZ=True,
+)
+django.setup()
+
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from lti_consumer.data import Lti1p3LaunchData  # noqa: E402
+from lti_consumer.lti_1p3.consumer import LtiAdvantageConsumer  # noqa: E402
+from lti_consumer.lti_1p3.key_handlers import PlatformKeyHandler  # noqa: E402
+
+AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+
+def new_key() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return "platform-" + uuid.uuid4().hex[:12], pem
+
+
+class Platform:
+    def __init__(self, *, base: str, issuer: str, client_id: str, deployment_id: str, tool_base: str) -> None:
+        self.base = base
+        self.issuer = issuer
+        self.client_id = client_id
+        self.deployment_id = deployment_id
+        self.tool_base = tool_base.rstrip("/")
+        self.keys: list[tuple[str, str]] = [new_key()]
+        self.rogue = new_key()
+        self.lock = threading.Lock()
+        self.lineitems: dict[str, dict[str, Any]] = {}
+        self.scores: list[dict[str, Any]] = []
+        self.deep_link_items: list[Any] = []
+        self.token_requests = 0
+        self.jwks_fetches = 0
+        self.fail_scores = 0  # the next N score posts answer 503
+        self.roster: list[dict[str, Any]] = []
+
+    def consumer(self, *, kid_pem: tuple[str, str] | None = None) -> LtiAdvantageConsumer:
+        kid, pem = kid_pem or self.keys[-1]
+        return LtiAdvantageConsumer(
+            iss=self.issuer,
+            lti_oidc_url=self.tool_base + "/ve-edu-vault/lti/login/",
+            lti_launch_url=self.tool_base + "/ve-edu-vault/lti/launch/",
+            client_id=self.client_id,
+            deployment_id=self.deployment_id,
+            rsa_key=pem,
+            rsa_key_id=kid,
+            redirect_uris=[self.tool_base + "/ve-edu-vault/lti/launch/"],
+            tool_keyset_url=self.tool_base + "/ve-edu-vault/lti/jwks/",
+        )
+
+    def jwks(self) -> dict[str, Any]:
+        keys = []
+        for kid, pem in self.keys:
+            keys.extend(PlatformKeyHandler(pem, kid).get_public_jwk()["keys"])
+        return {"keys": keys}
+
+    def lineitem_url(self, resource_link_id: str) -> str:
+        item_id = "li-" + resource_link_id
+        self.lineitems.setdefault(
+            item_id,
+            {
+                "id": f"{self.base}/lineitems/{item_id}",
+                "scoreMaximum": 100,
+                "label": resource_link_id,
+                "resourceLinkId": resource_link_id,
+            },
+        )
+        return f"{self.base}/lineitems/{item_id}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    platform: Platform
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write("platform: " + format % args + "\n")
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _send(self, status: int, body: Any, content_type: str = "application/json") -> None:
+        data = (json.dumps(body) if content_type.endswith("json") else body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _form(self) -> dict[str, str]:
+        return {key: values[0] for key, values in parse_qs(self._body().decode()).items()}
+
+    def _bearer_ok(self, scopes: list[str]) -> bool:
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return False
+        try:
+            return bool(self.platform.consumer().check_token(header[7:], allowed_scopes=scopes))
+        except Exception:
+            return False
+
+    # -- routes ----------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        p = self.platform
+        if parts.path == "/jwks":
+            with p.lock:
+                p.jwks_fetches += 1
+            return self._send(200, p.jwks())
+        if parts.path == "/auth":
+            return self._authorize(query)
+        if parts.path == "/control/scores":
+            return self._send(
+                200,
+                {
+                    "scores": p.scores,
+                    "token_requests": p.token_requests,
+                    "lineitems": p.lineitems,
+                    "jwks_fetches": p.jwks_fetches,
+                },
+            )
+        if parts.path == "/control/deep-link-items":
+            return self._send(200, {"items": p.deep_link_items})
+        if parts.path == "/lineitems":
+            if not self._bearer_ok([AGS_LINEITEM, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"]):
+                return self._send(401, {"error": "invalid token"})
+            items = list(p.lineitems.values())
+            if "resource_link_id" in query:
+                items = [item for item in items if item.get("resourceLinkId") == query["resource_link_id"]]
+            return self._send(200, items, "application/vnd.ims.lis.v2.lineitemcontainer+json")
+        if parts.path.startswith("/memberships"):
+            if not self._bearer_ok([NRPS_SCOPE]):
+                return self._send(401, {"error": "invalid token"})
+            body = {"id": f"{p.base}{parts.path}", "context": {"id": "ctx"}, "members": p.roster}
+            return self._send(200, body, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+        return self._send(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        parts = urlsplit(self.path)
+        p = self.platform
+        if parts.path == "/auth":  # form_post of the authorization request
+            return self._authorize(self._form())
+        if parts.path == "/token":
+            form = self._form()
+            with p.lock:
+                p.token_requests += 1
+            try:
+                return self._send(200, p.consumer().access_token(form))
+            except Exception as exc:
+                return self._send(400, {"error": "invalid_grant", "error_description": type(exc).__name__})
+        if parts.path == "/dl-return":
+            form = self._form()
+            try:
+                items = p.consumer().check_and_decode_deep_linking_token(form.get("JWT", ""))
+            except Exception as exc:
+                return self._send(400, {"error": type(exc).__name__}, "application/json")
+            p.deep_link_items.extend(items)
+            return self._send(200, "<p id='done'>Deep linking received.</p>", "text/html")
+        if parts.path == "/lineitems":
+            if not self._bearer_ok([AGS_LINEITEM]):
+                return self._send(401, {"error": "invalid token"})
+            item = json.loads(self._body())
+            item_id = "li-" + uuid.uuid4().hex[:8]
+            item["id"] = f"{p.base}/lineitems/{item_id}"
+            p.lineitems[item_id] = item
+            return self._send(201, item, "application/vnd.ims.lis.v2.lineitem+json")
+        if parts.path.startswith("/lineitems/") and parts.path.endswith("/scores"):
+            if not self._bearer_ok([AGS_SCORE]):
+                return self._send(401, {"error": "invalid token"})
+            with p.lock:
+                if p.fail_scores > 0:
+                    p.fail_scores -= 1
+                    return self._send(503, {"error": "try later"})
+                score = json.loads(self._body())
+                score["_lineitem"] = p.base + parts.path[: -len("/scores")]
+                score["_content_type"] = self.headers.get("Content-Type", "")
+                p.scores.append(score)
+            return self._send(200, {})
+        if parts.path.startswith("/control/"):
+            return self._control(parts.path, json.loads(self._body() or b"{}"))
+        return self._send(404, {"error": "not found"})
+
+    def _control(self, path: str, body: dict[str, Any]) -> None:
+        p = self.platform
+        if path == "/control/login":
+            launch = Lti1p3LaunchData(
+                user_id=body.get("user_id", "learner-1"),
+                user_role=body.get("role", "student"),
+                config_id=body.get("config_id", "cfg-1"),
+                resource_link_id=body.get("resource_link_id", "rl-1"),
+                name=body.get("name"),
+                email=body.get("email"),
+                context_id=body.get("context_id", "ctx-1"),
+                message_type=body.get("message_type", "LtiResourceLinkRequest"),
+                custom_parameters=body.get("custom", {}),
+            )
+            p.pending = {**getattr(p, "pending", {}), launch.config_id: body}  # type: ignore[attr-defined]
+            url = p.consumer().prepare_preflight_url(launch)
+            return self._send(200, {"url": url})
+        if path == "/control/sign":
+            kid_pem = p.rogue if body.get("key") == "rogue" else p.keys[-1]
+            if body.get("kid"):
+                kid_pem = (body["kid"], kid_pem[1])
+            token = PlatformKeyHandler(kid_pem[1], kid_pem[0]).encode_and_sign(body["claims"])
+            return self._send(200, {"token": token})
+        if path == "/control/rotate":
+            p.keys.append(new_key())
+            if body.get("drop_old"):
+                p.keys = p.keys[-1:]
+            return self._send(200, {"kid": p.keys[-1][0]})
+        if path == "/control/fail-scores":
+            p.fail_scores = int(body.get("count", 1))
+            return self._send(200, {})
+        if path == "/control/roster":
+            p.roster = body.get("members", [])
+            return self._send(200, {})
+        return self._send(404, {"error": "no such control"})
+
+    def _authorize(self, params: dict[str, str]) -> None:
+        """The platform's OIDC authorization endpoint: the tool's redirect lands here; answer with the launch."""
+        p = self.platform
+        from lti_consumer.utils import get_data_from_cache
+
+        launch_data = get_data_from_cache(params.get("lti_message_hint", ""))
+        if launch_data is None:
+            return self._send(400, {"error": "unknown lti_message_hint"})
+        body = getattr(p, "pending", {}).get(launch_data.config_id, {})
+        consumer = p.consumer()
+        consumer.set_user_data(
+            launch_data.user_id, launch_data.user_role, full_name=launch_data.name, email_address=launch_data.email
+        )
+        consumer.set_resource_link_claim(launch_data.resource_link_id, title=body.get("title"))
+        consumer.set_context_claim(launch_data.context_id, context_title="Platform course")
+        consumer.set_launch_presentation_claim(document_target="iframe")
+        if body.get("ags", True):
+            consumer.enable_ags(
+                lineitems_url=f"{p.base}/lineitems",
+                lineitem_url=None if body.get("no_lineitem") else p.lineitem_url(launch_data.resource_link_id),
+                allow_programmatic_grade_interaction=True,
+            )
+        if body.get("nrps", True):
+            consumer.enable_nrps(f"{p.base}/memberships/{launch_data.context_id}")
+        if launch_data.message_type == "LtiDeepLinkingRequest":
+            consumer.enable_deep_linking(p.tool_base + "/ve-edu-vault/lti/deep-linking/", f"{p.base}/dl-return")
+        try:
+            launch = consumer.generate_launch_request(params)
+        except Exception as exc:
+            return self._send(400, {"error": type(exc).__name__})
+        target = params.get("redirect_uri", "")
+        if "application/json" in self.headers.get("Accept", ""):
+            return self._send(200, {**launch, "action": target})
+        fields = "".join(
+            f'<input type="hidden" name="{name}" value="{html.escape(value)}">' for name, value in launch.items()
+        )
+        page = (
+            f'<form id="launch" method="post" action="{html.escape(target)}">{fields}</form>'
+            '<script>document.getElementById("launch").submit();</script>'
+        )
+        return self._send(200, page, "text/html")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--issuer", default="https://platform.example")
+    parser.add_argument("--client-id", default="vault-tool")
+    parser.add_argument("--deployment-id", default="dep-1")
+    parser.add_argument("--tool-base", required=True)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    base = f"http://{args.host}:{server.server_address[1]}"
+    Handler.platform = Platform(
+        base=base,
+        issuer=args.issuer,
+        client_id=args.client_id,
+        deployment_id=args.deployment_id,
+        tool_base=args.tool_base,
+    )
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""
+LTI 1.3 endpoints in the LMS: OIDC login initiation, launch, the tool's JWKS and its configuration JSON.
+
+TLDR: thin: ``lti.api`` does the work. Login and launch are cross-site requests from the platform, so they
+are CSRF-exempt (their protection is the state, the nonce and the signed id_token); the launch answer is
+framed by the platform (X-Frame-Options exempt) and renders the learner page with a launch token, so it
+needs no cookie (docs/decisions/0020-lti-tool.rst). A refused launch is a plain page naming the failing
+check (4xx, never a traceback) and one line on the ``ve_edu_vault.lti.audit`` logger.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.assessments.take_page import take_config, take_strings
+
+from . import api
+from .data import LaunchRefused
+
+
+def _enabled() -> None:
+    if not api.enabled():
+        raise Http404("The LTI tool is not enabled.")
+
+
+def _refused(request: HttpRequest, exc: LaunchRefused, *, stage: str) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    api.audit(
+        "refused",
+        stage=stage,
+        check=exc.check,
+        reason=exc.message,
+        iss=params.get("iss", ""),
+        client_id=params.get("client_id", ""),
+        remote=request.META.get("REMOTE_ADDR", ""),
+    )
+    return render(
+        request, "ve_edu_vault/lti/refused.html", {"message": exc.message, "check": exc.check}, status=exc.status
+    )
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    """OIDC third-party initiated login (GET or POST, LTI 1.3 core 5.1.1)."""
+    _enabled()
+    try:
+        response: HttpResponse = api.begin_login(request)
+    except LaunchRefused as exc:
+        return _refused(request, exc, stage="login")
+    return response
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch(request: HttpRequest) -> HttpResponse:
+    """The OIDC redirect URI: a resource link launch renders the learner page; deep linking continues there."""
+    _enabled()
+    try:
+        result, _message = api.complete_launch(request)
+        if result is None:
+            raise LaunchRefused("message_type", "Deep linking is not offered by this tool yet.", status=400)
+    except LaunchRefused as exc:
+        return _refused(request, exc, stage="launch")
+    assessment = assessments.get_assessment(result.assessment_id)
+    summary = _summary(result.assessment_id, result.user_id)
+    page_config = take_config(assessment.course_key, assessment.id, assessment.config, list_url=None)
+    page_config["authorization"] = f"VaultLTI {api.issue_launch_token(result)}"
+    context = {"summary": summary, "page_config": page_config, "strings": take_strings(), "role": result.role.value}
+    response = render(request, "ve_edu_vault/lti/launch.html", context)
+    response["Cache-Control"] = "no-store"  # the page holds the launch token
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _summary(assessment_id: int, user_id: int) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=user_id)
+    return assessments.learner_assessment(assessment_id, user)
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The tool's public keys (every unretired key of every registration)."""
+    _enabled()
+    response = JsonResponse(api.jwks())
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_GET
+def config(request: HttpRequest) -> JsonResponse:
+    """The tool's configuration as JSON, for a platform admin to copy."""
+    _enabled()
+    return JsonResponse(api.tool_configuration())
