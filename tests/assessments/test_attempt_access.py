@@ -101,9 +101,10 @@ def test_the_access_read_loads_the_pinned_versions_and_their_objectives(make_use
     with CaptureQueriesContext(connection) as queries:
         access = api.attempt_access(view.id)
     assert len(queries.captured_queries) == 1  # the attempt, its assessment and its versions in one read
-    assert sorted(access.versions.contents) == sorted({item.question_version_id for item in _responses(view.id)})
+    assert sorted(v.id for v in access.versions) == sorted({item.question_version_id for item in _responses(view.id)})
+    assert access.assessment.id == assessment.id and access.course_key == assessment.course_key
     # Two questions on objective A and one on B (api_builders.make_questions), by question id.
-    assert sorted(node.usage_key for node in access.versions.nodes.values()) == [OBJECTIVE_A, OBJECTIVE_A, OBJECTIVE_B]
+    assert sorted(node.usage_key for node in access.nodes.values()) == [OBJECTIVE_A, OBJECTIVE_A, OBJECTIVE_B]
 
 
 def test_without_an_access_the_versions_are_read(make_user: Any) -> None:

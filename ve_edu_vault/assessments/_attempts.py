@@ -35,9 +35,8 @@ from . import _render, timing
 from ._context import AssessmentContext, VersionCache, context_for, load_context, versions_for
 from ._draw import draw_responses
 from ._submit import finish_attempt, grade_answer, hook_context, penalised
-from .data import QuestionBehaviour
+from .data import AttemptState, QuestionBehaviour
 from .data_api import AttemptAccess, AttemptView, QuestionView
-from .models import Attempt
 from .repositories import AttemptInProgressConflict, AttemptRecord, NewAttempt, ResponseRecord, get_repository
 
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ def schedule_timer(attempt_id: int, deadline: datetime | None, grace_seconds: in
 
 
 def _writable(ctx: AssessmentContext, attempt: AttemptRecord, now: datetime) -> None:
-    if attempt.state != Attempt.IN_PROGRESS or not timing.accepts_answers(
+    if attempt.state != AttemptState.IN_PROGRESS or not timing.accepts_answers(
         now, attempt.deadline, ctx.config.grace_seconds
     ):
         raise AttemptClosedError()
@@ -89,7 +88,7 @@ def start_attempt(assessment_id: int, user: Any, *, now: datetime | None = None)
         if current is not None and not timing.accepts_answers(now, current.deadline, ctx.config.grace_seconds):
             # Its time is up and the timer has not run yet: submit what was saved, then start afresh.
             locked = repository.get_attempt(current.id, lock=True)
-            if locked.state == Attempt.IN_PROGRESS:
+            if locked.state == AttemptState.IN_PROGRESS:
                 finish_attempt(ctx, locked, reason="timer", now=now, versions=VersionCache())
             current = None
         if current is not None:

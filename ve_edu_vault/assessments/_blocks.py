@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -23,7 +23,8 @@ from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 from ._context import assessment_row, context_of
 from ._draw import draw_responses
 from .data_api import AssessmentData, BlockBinding
-from .models import AssessmentBlock, AssessmentBlockChange, Attempt
+from .data_records import BindingRecord
+from .repositories import get_assessment_repository, get_repository
 
 #: A new assessment made from a block's editor: the listed questions, one attempt, results after submission.
 BLOCK_DEFAULT_CONFIG: dict[str, Any] = {
@@ -43,7 +44,7 @@ def course_of(usage_key: UsageKey) -> CourseKey:
     return course_key
 
 
-def _binding(row: AssessmentBlock) -> BlockBinding:
+def _binding(row: BindingRecord) -> BlockBinding:
     return BlockBinding(
         usage_key=row.usage_key,
         course_key=row.course_key,
@@ -55,14 +56,13 @@ def _binding(row: AssessmentBlock) -> BlockBinding:
 
 def block_binding(usage_key: UsageKey) -> BlockBinding | None:
     """The assessment bound to this block, or None (a new, duplicated, imported or re-run block)."""
-    row = AssessmentBlock.objects.filter(usage_key=usage_key).first()
+    row = get_assessment_repository().get_binding(usage_key)
     return _binding(row) if row is not None else None
 
 
 def bound_blocks(course_key: CourseKey) -> dict[int, UsageKey]:
     """``{assessment id: block usage key}`` of the course's bound assessments (for pickers and lists)."""
-    rows = AssessmentBlock.objects.filter(course_key=course_key).values_list("assessment_id", "usage_key")
-    return dict(rows)
+    return get_assessment_repository().bindings(course_key)
 
 
 def _audit(
@@ -88,19 +88,16 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
     """
     course_key = course_of(usage_key)
     actor_id = getattr(by, "pk", None) if getattr(by, "is_authenticated", False) else None
+    repository = get_assessment_repository()
     with transaction.atomic():
-        current = AssessmentBlock.objects.select_for_update().filter(usage_key=usage_key).first()
+        current = repository.get_binding(usage_key, lock=True)
         previous_id = current.assessment_id if current is not None else None
         if assessment_id is None:
             if current is None:
                 return None
-            current.delete()
-            AssessmentBlockChange.objects.create(
-                usage_key=usage_key,
-                action=AssessmentBlockChange.UNBOUND,
-                assessment_id=None,
-                previous_assessment_id=previous_id,
-                changed_by_id=actor_id,
+            repository.unbind(usage_key)
+            repository.record_binding_change(
+                usage_key, bound=False, assessment_id=None, previous_assessment_id=previous_id, changed_by_id=actor_id
             )
             _audit(audit.BLOCK_UNBOUND, usage_key, course_key, by, None, previous_id)
             return None
@@ -112,10 +109,10 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
             ) from exc
         if row.archived:
             raise ValidationError(_("This assessment is archived."), field="assessment_id")
-        if previous_id == row.pk:
+        if previous_id == row.id:
             assert current is not None
             return _binding(current)
-        elsewhere = AssessmentBlock.objects.filter(assessment_id=row.pk).exclude(usage_key=usage_key).first()
+        elsewhere = repository.binding_elsewhere(row.id, usage_key)
         if elsewhere is not None:
             raise ConflictError(
                 _("This assessment is already used by another component ({usage_key}).").format(
@@ -124,36 +121,23 @@ def bind_block(usage_key: UsageKey, *, assessment_id: int | None, by: Any = None
                 field="assessment_id",
             )
         try:
-            with transaction.atomic():
-                if current is None:
-                    current = AssessmentBlock.objects.create(
-                        usage_key=usage_key, course_key=course_key, assessment_id=row.pk, bound_by_id=actor_id
-                    )
-                else:
-                    current.assessment_id, current.bound_by_id = row.pk, actor_id
-                    current.save(update_fields=["assessment", "bound_by", "modified"])
-        except IntegrityError as exc:  # a concurrent binding of the same assessment won
+            current = repository.bind(usage_key, course_key=course_key, assessment_id=row.id, bound_by_id=actor_id)
+        except ConflictError as exc:  # a concurrent binding of the same assessment won
             raise ConflictError(
                 _("This assessment is already used by another component."), field="assessment_id"
             ) from exc
-        AssessmentBlockChange.objects.create(
-            usage_key=usage_key,
-            action=AssessmentBlockChange.BOUND,
-            assessment_id=row.pk,
-            previous_assessment_id=previous_id,
-            changed_by_id=actor_id,
+        repository.record_binding_change(
+            usage_key, bound=True, assessment_id=row.id, previous_assessment_id=previous_id, changed_by_id=actor_id
         )
-        _audit(audit.BLOCK_BOUND, usage_key, course_key, by, row.pk, previous_id)
-        if context_of(row).config.graded and _queue_existing_grades(row.pk):
+        _audit(audit.BLOCK_BOUND, usage_key, course_key, by, row.id, previous_id)
+        if context_of(row).config.graded and _queue_existing_grades(row.id):
             transaction.on_commit(_trigger_drain)
         return _binding(current)
 
 
 def _queue_existing_grades(assessment_id: int) -> int:
     """Mark the graded attempts of the assessment for publication (the drain publishes each learner once)."""
-    return Attempt.objects.filter(assessment_id=assessment_id, state=Attempt.GRADED, report_due_at__isnull=True).update(
-        report_due_at=timezone.now()
-    )
+    return get_repository().queue_reports(assessment_id, timezone.now())
 
 
 def _trigger_drain() -> None:

@@ -12,16 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
-from ve_edu_vault.prepared_queries import PreparedQuery
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.data_api import QuestionVersionData
@@ -29,8 +26,9 @@ from ve_edu_vault.questions.data_api import QuestionVersionData
 from . import timing
 from .config_parsing import parse_accommodation, parse_config
 from .data import Accommodation, AssessmentConfig, InvalidAssessmentConfig
-from .models import Accommodation as AccommodationRow
-from .models import Assessment, AssessmentBlock
+from .data_api import AttemptAccess
+from .data_records import AssessmentRecord
+from .repositories import get_assessment_repository
 
 
 def to_config(config: dict[str, Any] | AssessmentConfig) -> AssessmentConfig:
@@ -55,77 +53,38 @@ def to_accommodation(accommodation: dict[str, Any] | Accommodation) -> Accommoda
         raise ValidationError(error.message, field=f"accommodation.{error.field}") from error
 
 
-_NODE_MODEL: type[Model] = Assessment._meta.get_field("node").related_model  # type: ignore[assignment]
-_ASSESSMENT_FIELDS = tuple(item.attname for item in Assessment._meta.concrete_fields)
-_NODE_FIELDS = tuple(item.attname for item in _NODE_MODEL._meta.concrete_fields)
-#: The columns ``assessment_from_values`` takes: the assessment's, then its node's, then its XBlock's usage key.
-ASSESSMENT_COLUMNS = (*_ASSESSMENT_FIELDS, *(f"node__{name}" for name in _NODE_FIELDS), "block__usage_key")
-#: Set on a row read with ``ASSESSMENT_COLUMNS``: the usage key of the XBlock it is bound to, or None.
-_BLOCK_KEY = "_vault_block_usage_key"
-# The assessment and its mirror node in one read, compiled once per connection (every attempt request runs it).
-_ASSESSMENT_WITH_NODE = PreparedQuery(
-    lambda assessment_id: Assessment.objects.filter(pk=assessment_id).values_list(*ASSESSMENT_COLUMNS)
-)
-
-
-def assessment_from_values(values: tuple[Any, ...]) -> Assessment:
-    """An assessment read as ``ASSESSMENT_COLUMNS`` values, with its node loaded."""
-    split = len(_ASSESSMENT_FIELDS)
-    node_end = split + len(_NODE_FIELDS)
-    row = Assessment.from_db(DEFAULT_DB_ALIAS, _ASSESSMENT_FIELDS, values[:split])
-    if row.node_id is not None:
-        row.node = cast(Any, _NODE_MODEL.from_db(DEFAULT_DB_ALIAS, _NODE_FIELDS, values[split:node_end]))
-    block_key = values[node_end]
-    setattr(row, _BLOCK_KEY, str(block_key) if block_key is not None else None)
-    return row
-
-
-def block_key_of(row: Assessment) -> str | None:
-    """The usage key of the XBlock ``row`` is bound to (read with the row when it came from ``assessment_row``)."""
-    if hasattr(row, _BLOCK_KEY):
-        value: str | None = getattr(row, _BLOCK_KEY)
-        return value
-    found = AssessmentBlock.objects.filter(assessment_id=row.pk).values_list("usage_key", flat=True).first()
-    setattr(row, _BLOCK_KEY, str(found) if found is not None else None)
-    return block_key_of(row)
-
-
-def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> Assessment:
-    """The assessment with its node loaded (as ``select_related("node")``); a 404 if absent or of another course."""
-    found = _ASSESSMENT_WITH_NODE.first(assessment_id=assessment_id)
-    row = assessment_from_values(found) if found is not None else None
+def assessment_row(assessment_id: int, course_key: CourseKey | None = None) -> AssessmentRecord:
+    """The assessment with its node's key and dates and its block's key; a 404 if absent or of another course."""
+    row = get_assessment_repository().get_assessment(assessment_id)
     if row is None or (course_key is not None and row.course_key != course_key):
         raise NotFoundError(f"No assessment {assessment_id}" + (f" in {course_key}." if course_key else "."))
     return row
 
 
-def _node_date(row: Assessment, name: str) -> datetime | None:
-    value = getattr(row.node, name, None) if row.node is not None else None
-    if isinstance(value, str):
-        return parse_datetime(value)
-    return value
+def _date(value: datetime | str | None) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AssessmentContext:
-    row: Assessment
+    row: AssessmentRecord
     config: AssessmentConfig
     opens_at: datetime | None
     closes_at: datetime | None
 
     @property
     def id(self) -> int:
-        return self.row.pk
+        return self.row.id
 
     @property
     def usage_key(self) -> str | None:
         """The usage key of the mirror node the assessment belongs to (a topic, subtopic or objective)."""
-        return str(self.row.node.usage_key) if self.row.node is not None else None
+        return str(self.row.node_usage_key) if self.row.node_usage_key is not None else None
 
     @property
     def block_usage_key(self) -> str | None:
         """The usage key of the vault XBlock the assessment is bound to: where its grades reach the LMS."""
-        return block_key_of(self.row)
+        return self.row.block_usage_key
 
     @property
     def reports_grades(self) -> bool:
@@ -133,7 +92,7 @@ class AssessmentContext:
         return self.config.graded and self.block_usage_key is not None
 
     def accommodation(self, user_id: int) -> Accommodation:
-        row = AccommodationRow.objects.filter(assessment_id=self.row.pk, user_id=user_id).first()
+        row = get_assessment_repository().get_accommodation(self.row.id, user_id)
         if row is None:
             return Accommodation()
         return Accommodation(
@@ -161,10 +120,10 @@ class AssessmentContext:
         return None if limit is None else limit + accommodation.extra_attempts
 
 
-def context_of(row: Assessment) -> AssessmentContext:
-    config = to_config(row.config)
+def context_of(row: AssessmentRecord) -> AssessmentContext:
+    config = to_config(dict(row.config))
     opens_at, closes_at = timing.effective_window(
-        config, course_start=_node_date(row, "start"), course_due=_node_date(row, "due")
+        config, course_start=_date(row.node_start), course_due=_date(row.node_due)
     )
     return AssessmentContext(row=row, config=config, opens_at=opens_at, closes_at=closes_at)
 
@@ -173,23 +132,22 @@ def load_context(assessment_id: int, course_key: CourseKey | None = None) -> Ass
     return context_of(assessment_row(assessment_id, course_key))
 
 
-def context_for(assessment_id: int, access: Any = None) -> AssessmentContext:
+def context_for(assessment_id: int, access: AttemptAccess | None = None) -> AssessmentContext:
     """
-    The assessment's context: the one ``access`` (the same request's ``attempt_access``) loaded, when it is
-    this assessment's, or else a read. The views of ``attempts/<id>/`` pass it so a request reads it once.
+    The assessment's context: from the assessment ``access`` (the same request's ``attempt_access``) read, when it
+    is this assessment's, or else a read. The views of ``attempts/<id>/`` pass it so a request reads it once.
     """
-    context = getattr(access, "context", None)
-    if isinstance(context, AssessmentContext) and context.row.pk == assessment_id:
-        return context
+    if access is not None and access.assessment.id == assessment_id:
+        return context_of(access.assessment)
     return load_context(assessment_id)
 
 
-def versions_for(attempt_id: int, access: Any = None) -> VersionCache:
-    """The versions ``access`` (the same request's ``attempt_access`` of this attempt) loaded, or an empty cache."""
-    versions = getattr(access, "versions", None)
-    if isinstance(versions, VersionCache) and getattr(access, "attempt_id", None) == attempt_id:
-        return versions
-    return VersionCache()
+def versions_for(attempt_id: int, access: AttemptAccess | None = None) -> VersionCache:
+    """The versions ``access`` (the same request's ``attempt_access`` of this attempt) read, or an empty cache."""
+    cache = VersionCache()
+    if access is not None and access.attempt_id == attempt_id:
+        cache.fill(access.versions, dict(access.nodes))
+    return cache
 
 
 @dataclass(kw_only=True, slots=True)

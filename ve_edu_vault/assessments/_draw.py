@@ -23,8 +23,7 @@ from ve_edu_vault.questions.data_api import QuestionData
 from . import selection
 from ._context import AssessmentContext
 from .data import SelectionMode
-from .models import Assessment
-from .repositories import NewResponse, get_repository
+from .repositories import NewResponse, get_assessment_repository, get_repository
 
 
 def _subtree_keys(ctx: AssessmentContext, pool_node: str) -> set[str]:
@@ -62,9 +61,9 @@ def _seen(ctx: AssessmentContext, user_id: int) -> dict[int, datetime]:
     rule = ctx.config.selection
     if not (rule.avoid_seen or rule.avoid_seen_in_course):
         return {}
-    ids = [ctx.row.pk]
+    ids = [ctx.row.id]
     if rule.avoid_seen_in_course:
-        ids = list(Assessment.objects.filter(course_key=ctx.row.course_key).values_list("pk", flat=True))
+        ids = get_assessment_repository().assessment_ids(ctx.row.course_key)
     return get_repository().seen_questions(user_id, ids)
 
 

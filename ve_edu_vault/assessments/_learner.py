@@ -19,8 +19,8 @@ from ._context import AssessmentContext, VersionCache, assessment_row, context_o
 from ._draw import draw_responses
 from .data import Accommodation, AttemptState
 from .data_api import AttemptView, LearnerAssessmentSummary
-from .models import Assessment, Attempt
-from .repositories import get_repository
+from .data_records import AssessmentRecord
+from .repositories import get_assessment_repository, get_repository
 
 
 def preview_assessment(assessment_id: int, *, seed: int | None = None, now: datetime | None = None) -> AttemptView:
@@ -56,12 +56,16 @@ def preview_assessment(assessment_id: int, *, seed: int | None = None, now: date
     )
 
 
+def _by_id(row: AssessmentRecord) -> int:
+    return row.id
+
+
 def list_learner_assessments(
     course_key: CourseKey, user: Any, *, now: datetime | None = None
 ) -> list[LearnerAssessmentSummary]:
     """A learner's view of the course's (active) assessments: window, limits, attempts and released score."""
     now = now or timezone.now()
-    rows = Assessment.objects.filter(course_key=course_key, archived=False).select_related("node").order_by("pk")
+    rows = sorted(get_assessment_repository().list_assessments(course_key, include_archived=False), key=_by_id)
     return [_summary(context_of(row), user, now) for row in rows]
 
 
@@ -73,15 +77,17 @@ def learner_assessment(assessment_id: int, user: Any, *, now: datetime | None = 
 def _summary(ctx: AssessmentContext, user: Any, now: datetime) -> LearnerAssessmentSummary:
     row = ctx.row
     accommodation = ctx.accommodation(user.pk)
-    attempts = get_repository().list_attempts(row.pk, user.pk)
+    attempts = get_repository().list_attempts(row.id, user.pk)
     released = [
         attempt
         for attempt in attempts
-        if attempt.state == Attempt.GRADED and attempt.score is not None and _render.score_released(ctx, attempt, now)
+        if attempt.state == AttemptState.GRADED
+        and attempt.score is not None
+        and _render.score_released(ctx, attempt, now)
     ]
     score = scoring.combine_attempts(ctx.config.scoring, [attempt.score or 0.0 for attempt in released])
     return LearnerAssessmentSummary(
-        id=row.pk,
+        id=row.id,
         title=row.title,
         node_usage_key=ctx.usage_key,
         opens_at=ctx.opens_at,
@@ -90,7 +96,7 @@ def _summary(ctx: AssessmentContext, user: Any, now: datetime) -> LearnerAssessm
         time_limit_minutes=ctx.time_limit_minutes(accommodation),
         attempts_used=len(attempts),
         attempts_allowed=ctx.attempts_allowed(accommodation),
-        in_progress_attempt_id=next((a.id for a in attempts if a.state == Attempt.IN_PROGRESS), None),
+        in_progress_attempt_id=next((a.id for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
         score=score,
         passed=scoring.passed(score, ctx.config.pass_threshold) if score is not None else None,
     )

@@ -134,7 +134,7 @@ def filtered_views(
     if not views or not QuestionsRenderStarted.get_pipeline_configuration()[0]:
         return views  # no pipeline step configured: nothing to hand over
     known = {view.response_id: view for view in views}
-    context = {"course_key": str(ctx.row.course_key), "assessment_id": ctx.row.pk, "user_id": user_id}
+    context = {"course_key": str(ctx.row.course_key), "assessment_id": ctx.row.id, "user_id": user_id}
     result = QuestionsRenderStarted.run_filter([asdict(view) for view in views], context)
     shown: list[QuestionView] = []
     for data in result:

@@ -16,39 +16,18 @@ from typing import Any
 from django.db import transaction
 
 from ve_edu_vault.errors import NotFoundError, ValidationError
-from ve_edu_vault.prepared_queries import PreparedQuery
-from ve_edu_vault.questions import api as questions
 
 from . import _render
 from ._attempts import load_attempt, now_or
-from ._context import (
-    ASSESSMENT_COLUMNS,
-    VersionCache,
-    assessment_from_values,
-    context_for,
-    context_of,
-    load_context,
-    versions_for,
-)
+from ._context import VersionCache, context_for, load_context, versions_for
 from ._submit import finish_attempt
+from .data import AttemptState
 from .data_api import AttemptAccess, AttemptResult, AttemptSummary
-from .models import Attempt
 from .repositories import get_repository
 
 log = logging.getLogger(__name__)
 
 SUBMIT_REASONS = ("learner", "timer", "sweep", "staff")
-
-
-_ACCESS_HEAD = ("assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_COLUMNS))
-# The attempt, its assessment, and each response's pinned version with its question's node: one row per response
-# (the attempt's columns repeated, converted once). Every attempts/<id>/ request runs it first.
-_ACCESS = PreparedQuery(
-    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
-        *_ACCESS_HEAD, *(f"responses__question_version__{name}" for name in questions.VERSION_WITH_NODE_COLUMNS)
-    ),
-    shared_prefix=len(_ACCESS_HEAD),
-)
 
 
 def attempt_access(attempt_id: int) -> AttemptAccess:
@@ -57,30 +36,18 @@ def attempt_access(attempt_id: int) -> AttemptAccess:
     attempt). The read also loads its assessment and its pinned question versions (with the nodes their questions
     are on), which the api functions taking ``access=`` then use instead of reading them again.
     """
-    rows = _ACCESS.rows(attempt_id=attempt_id)
-    if not rows:
+    found = get_repository().attempt_access(attempt_id)
+    if found is None:
         raise NotFoundError(f"No attempt {attempt_id}.")
-    head = len(_ACCESS_HEAD)
-    assessment_id, user_id, deadline = rows[0][:3]
-    ctx = context_of(assessment_from_values(rows[0][3:head]))
-    versions, nodes = [], {}
-    for row in rows:
-        if row[head] is None:  # an attempt without responses (the outer join's one row)
-            continue
-        version, node = questions.version_with_node_from_values(row[head:])
-        versions.append(version)
-        if node is not None:
-            nodes[version.question_id] = node
-    cache = VersionCache()
-    cache.fill(versions, nodes)
     return AttemptAccess(
         attempt_id=attempt_id,
-        assessment_id=assessment_id,
-        course_key=ctx.row.course_key,
-        user_id=user_id,
-        deadline=deadline,
-        context=ctx,
-        versions=cache,
+        assessment_id=found.assessment_id,
+        course_key=found.assessment.course_key,
+        user_id=found.user_id,
+        deadline=found.deadline,
+        assessment=found.assessment,
+        versions=found.versions,
+        nodes=found.nodes,
     )
 
 
@@ -106,7 +73,7 @@ def submit_attempt(
     with transaction.atomic():
         attempt = load_attempt(attempt_id, user, lock=True, acting_as_staff=acting_as_staff or user is None)
         ctx = context_for(attempt.assessment_id, access)
-        if attempt.state == Attempt.IN_PROGRESS:
+        if attempt.state == AttemptState.IN_PROGRESS:
             attempt = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
         return _render.attempt_result(ctx, attempt, now=now, versions=versions)
 
@@ -138,7 +105,7 @@ def list_attempts(assessment_id: int, *, user: Any, now: datetime | None = None)
 def timer_due_at(attempt_id: int) -> datetime | None:
     """When the timer should submit this attempt (deadline + grace), or None if it is not in progress or untimed."""
     attempt = get_repository().get_attempt(attempt_id)
-    if attempt.state != Attempt.IN_PROGRESS or attempt.deadline is None:
+    if attempt.state != AttemptState.IN_PROGRESS or attempt.deadline is None:
         return None
     return attempt.deadline + timedelta(seconds=load_context(attempt.assessment_id).config.grace_seconds)
 
@@ -149,7 +116,7 @@ def auto_submit_attempt(attempt_id: int, *, now: datetime | None = None, reason:
     versions = VersionCache()
     with transaction.atomic():
         attempt = get_repository().get_attempt(attempt_id, lock=True)
-        if attempt.state != Attempt.IN_PROGRESS or attempt.deadline is None:
+        if attempt.state != AttemptState.IN_PROGRESS or attempt.deadline is None:
             return None
         ctx = load_context(attempt.assessment_id)
         if now < attempt.deadline + timedelta(seconds=ctx.config.grace_seconds):

@@ -46,8 +46,7 @@ from ve_edu_vault.questions.grading import grade_question
 
 from . import feedback, scoring
 from ._context import AssessmentContext, VersionCache
-from .data import QuestionBehaviour
-from .models import Attempt, Response
+from .data import AttemptState, QuestionBehaviour
 from .repositories import AttemptRecord, ResponseRecord, get_repository
 
 log = logging.getLogger(__name__)
@@ -90,7 +89,7 @@ def hook_context(ctx: AssessmentContext, *, user_id: int, question_id: int) -> d
     """The plain-data context every filter of the grading pipeline receives."""
     return {
         "course_key": str(ctx.row.course_key),
-        "assessment_id": ctx.row.pk,
+        "assessment_id": ctx.row.id,
         "user_id": user_id,
         "question_id": question_id,
     }
@@ -162,7 +161,7 @@ def finish_attempt(
     finished = repository.close_attempt(
         attempt,
         graded,
-        state=Attempt.GRADED,
+        state=AttemptState.GRADED.value,
         submitted_at=now,
         graded_at=now,
         earned=earned,
@@ -227,29 +226,20 @@ def graded_observations(course_key: Any, user_ids: list[int] | None = None) -> d
     The mastery applet's replay source (``mastery.api.recompute``): ordered by the attempt's grading time, then by
     position in the attempt (the order ``_record_mastery`` fed them in), so a replay gives the states recorded live.
     """
-    rows = Response.objects.filter(
-        attempt__assessment__course_key=course_key, attempt__state=Attempt.GRADED, score__isnull=False
-    )
-    if user_ids is not None:
-        rows = rows.filter(attempt__user_id__in=user_ids)
-    values = list(
-        rows.order_by("attempt__graded_at", "attempt_id", "position").values_list(
-            "id", "attempt__user_id", "question_id", "correct", "score", "attempt__graded_at"
-        )
-    )
-    node_of, _objectives = objectives_of(course_key, {row[2] for row in values})
+    values = get_repository().graded_responses(course_key, user_ids)
+    node_of, _objectives = objectives_of(course_key, {row.question_id for row in values})
     result: dict[tuple[int, int], list[Observation]] = {}
-    for response_id, user_id, question_id, correct, score, graded_at in values:
-        node_id = node_of.get(question_id)
+    for row in values:
+        node_id = node_of.get(row.question_id)
         if node_id is None:
             continue
-        result.setdefault((user_id, node_id), []).append(
+        result.setdefault((row.user_id, node_id), []).append(
             Observation(
-                response_id=response_id,
-                correct=bool(correct),
-                score=float(score or 0.0),
-                at=graded_at or timezone.now(),
-                question_id=question_id,
+                response_id=row.id,
+                correct=bool(row.correct),
+                score=float(row.score or 0.0),
+                at=row.graded_at or timezone.now(),
+                question_id=row.question_id,
             )
         )
     return result
@@ -272,7 +262,7 @@ def _after_grading(attempt: AttemptRecord, *, course_key: Any, report: bool) -> 
     from .signals import ATTEMPT_GRADED
 
     ATTEMPT_GRADED.send_robust(
-        sender=Attempt,
+        sender=AttemptRecord,
         attempt_id=attempt.id,
         user_id=attempt.user_id,
         course_key=course_key,

@@ -53,7 +53,7 @@ from ._results import (
     timer_due_at,
 )
 from ._submit import grade_answer, penalised
-from .data import Accommodation, AssessmentConfig, SelectionMode
+from .data import Accommodation, AssessmentConfig, AttemptState, SelectionMode
 from .data_api import (
     AccommodationData,
     AssessmentData,
@@ -65,10 +65,9 @@ from .data_api import (
     LearnerAssessmentSummary,
     QuestionView,
 )
+from .data_records import AccommodationRecord, AssessmentRecord
 from .grades import GradeReportStatus, grade_report_status, hand_off_grade
-from .models import Accommodation as AccommodationRow
-from .models import Assessment, Attempt
-from .repositories import AttemptTotalsUpdate, NewGrade, RegradeRow, get_repository
+from .repositories import AttemptTotalsUpdate, NewGrade, RegradeRow, get_assessment_repository, get_repository
 
 __all__ = [
     "AccommodationData",
@@ -124,13 +123,13 @@ __all__ = [
 ]
 
 
-def _data(row: Assessment) -> AssessmentData:
+def _data(row: AssessmentRecord) -> AssessmentData:
     return AssessmentData(
-        id=row.pk,
+        id=row.id,
         course_key=row.course_key,
-        node_usage_key=str(row.node.usage_key) if row.node is not None else None,
+        node_usage_key=str(row.node_usage_key) if row.node_usage_key is not None else None,
         title=row.title,
-        config=to_config(row.config),
+        config=to_config(dict(row.config)),
         archived=row.archived,
         created=row.created,
         modified=row.modified,
@@ -187,14 +186,14 @@ def create_assessment(
     """A new assessment of ``course_key`` attached to a node of its mirror."""
     parsed = _checked_config(course_key, config)
     with transaction.atomic():
-        row = Assessment.objects.create(
+        created = get_assessment_repository().create_assessment(
             course_key=course_key,
             node_id=_node_id(course_key, node_usage_key),
             title=_title(title),
             config=parsed.to_dict(),
             created_by_id=getattr(author, "pk", None) if getattr(author, "is_authenticated", False) else None,
         )
-        return _data(assessment_row(row.pk))
+        return _data(assessment_row(created))
 
 
 def update_assessment(
@@ -205,15 +204,17 @@ def update_assessment(
     config: dict[str, Any] | AssessmentConfig | None = None,
 ) -> AssessmentData:
     """Change the title or config; attempts already started keep their questions and deadline."""
+    repository = get_assessment_repository()
     with transaction.atomic():
         row = assessment_row(assessment_id, course_key)
-        Assessment.objects.select_for_update().filter(pk=row.pk).values_list("pk").first()
+        repository.lock_assessment(row.id)
+        changes: dict[str, Any] = {}
         if title is not None:
-            row.title = _title(title)
+            changes["title"] = _title(title)
         if config is not None:
-            row.config = _checked_config(course_key, config).to_dict()
-        row.save()
-        return _data(row)
+            changes["config"] = _checked_config(course_key, config).to_dict()
+        repository.update_assessment(row.id, **changes)
+        return _data(assessment_row(row.id))
 
 
 def get_assessment(assessment_id: int, *, course_key: CourseKey | None = None) -> AssessmentData:
@@ -221,9 +222,7 @@ def get_assessment(assessment_id: int, *, course_key: CourseKey | None = None) -
 
 
 def list_assessments(course_key: CourseKey, *, include_archived: bool = False) -> list[AssessmentData]:
-    rows = Assessment.objects.filter(course_key=course_key).select_related("node").order_by("created", "pk")
-    if not include_archived:
-        rows = rows.filter(archived=False)
+    rows = get_assessment_repository().list_assessments(course_key, include_archived=include_archived)
     return [_data(row) for row in rows]
 
 
@@ -232,16 +231,16 @@ def archive_assessment(assessment_id: int, *, course_key: CourseKey) -> Assessme
     with transaction.atomic():
         row = assessment_row(assessment_id, course_key)
         if not row.archived:
-            row.archived, row.archived_at = True, timezone.now()
-            row.save(update_fields=["archived", "archived_at", "modified"])
+            get_assessment_repository().update_assessment(row.id, archived=True, archived_at=timezone.now())
+            row = assessment_row(row.id)
         return _data(row)
 
 
-def _accommodation_data(row: AccommodationRow) -> AccommodationData:
+def _accommodation_data(row: AccommodationRecord) -> AccommodationData:
     return AccommodationData(
         assessment_id=row.assessment_id,
         user_id=row.user_id,
-        username=row.user.username,
+        username=row.username,
         accommodation=Accommodation(
             extra_minutes=row.extra_minutes, time_multiplier=row.time_multiplier, extra_attempts=row.extra_attempts
         ),
@@ -250,7 +249,7 @@ def _accommodation_data(row: AccommodationRow) -> AccommodationData:
     )
 
 
-def _accommodation_fields(row: AccommodationRow | None) -> dict[str, Any] | None:
+def _accommodation_fields(row: AccommodationRecord | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {
@@ -267,40 +266,38 @@ def set_accommodation(
     parsed = to_accommodation(accommodation)
     with transaction.atomic():
         row = assessment_row(assessment_id)
-        before = AccommodationRow.objects.filter(assessment_id=row.pk, user_id=user.pk).first()
-        saved, _ = AccommodationRow.objects.update_or_create(
-            assessment_id=row.pk,
-            user_id=user.pk,
-            defaults={
-                "extra_minutes": parsed.extra_minutes,
-                "time_multiplier": parsed.time_multiplier,
-                "extra_attempts": parsed.extra_attempts,
-                "set_by_id": getattr(set_by, "pk", None),
-            },
+        before = get_assessment_repository().get_accommodation(row.id, user.pk)
+        saved = get_assessment_repository().set_accommodation(
+            row.id,
+            user.pk,
+            extra_minutes=parsed.extra_minutes,
+            time_multiplier=parsed.time_multiplier,
+            extra_attempts=parsed.extra_attempts,
+            set_by_id=getattr(set_by, "pk", None),
         )
         repository = get_repository()
-        current = repository.get_in_progress(row.pk, user.pk)
+        current = repository.get_in_progress(row.id, user.pk)
         if current is not None:
             ctx = context_of(row)
             locked = repository.get_attempt(current.id, lock=True)
             deadline = ctx.deadline(locked.started_at, parsed)
-            if locked.state == Attempt.IN_PROGRESS and deadline != locked.deadline:
+            if locked.state == AttemptState.IN_PROGRESS and deadline != locked.deadline:
                 repository.update_attempt(locked.id, deadline=deadline)
                 schedule_timer(locked.id, deadline, ctx.config.grace_seconds)
         audit.record(
             audit.ACCOMMODATION_SET,
             object_type="accommodation",
-            object_id=saved.pk,
+            object_id=saved.id,
             course_key=row.course_key,
             actor=set_by,
             learner_id=user.pk,
             details={
-                "assessment_id": row.pk,
+                "assessment_id": row.id,
                 "before": _accommodation_fields(before),
                 "after": _accommodation_fields(saved),
             },
         )
-        return _accommodation_data(AccommodationRow.objects.select_related("user").get(pk=saved.pk))
+        return _accommodation_data(saved)
 
 
 def retire_learner(user_id: int) -> dict[str, int]:
@@ -309,11 +306,10 @@ def retire_learner(user_id: int) -> dict[str, int]:
     and queued grade reports; keep their attempts and responses, which item statistics are made of.
     """
     with transaction.atomic():
-        accommodations, _ = AccommodationRow.objects.filter(user_id=user_id).delete()
+        accommodations = get_assessment_repository().delete_accommodations(user_id)
         attempts, reports = get_repository().retire_learner(user_id)
     return {"accommodations_removed": accommodations, "grade_reports_dropped": reports, "attempts_kept": attempts}
 
 
 def list_accommodations(assessment_id: int) -> list[AccommodationData]:
-    rows = AccommodationRow.objects.filter(assessment_id=assessment_id).select_related("user").order_by("user_id")
-    return [_accommodation_data(row) for row in rows]
+    return [_accommodation_data(row) for row in get_assessment_repository().list_accommodations(assessment_id)]

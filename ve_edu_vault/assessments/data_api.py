@@ -8,6 +8,7 @@ nothing in them is secret at the moment they are built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,9 @@ from typing import Any
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.assessments.data import Accommodation, AssessmentConfig, AttemptState
+from ve_edu_vault.assessments.data_records import AssessmentRecord
+from ve_edu_vault.course_sync.data_api import CourseNodeData
+from ve_edu_vault.questions.data_api import QuestionVersionData
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -144,9 +148,9 @@ class AttemptAccess:
     """
     What a permission check needs of an attempt (its course, learner and deadline), from one read.
 
-    The read also loads the attempt's assessment and pinned question versions: hand this back to the
-    api (``submit_attempt(access=...)`` and the other attempt functions) and it uses them instead of
-    reading them again (same request, same data; versions are immutable).
+    The read also loads the attempt's assessment and pinned question versions (with their questions' nodes): hand
+    this back to the api (``submit_attempt(access=...)`` and the other attempt functions) and it uses them instead
+    of reading them again (same request, same data; versions are immutable).
     """
 
     attempt_id: int
@@ -154,5 +158,6 @@ class AttemptAccess:
     course_key: CourseKey
     user_id: int
     deadline: datetime | None
-    context: Any = field(default=None, compare=False, repr=False)
-    versions: Any = field(default=None, compare=False, repr=False)
+    assessment: AssessmentRecord = field(compare=False, repr=False)
+    versions: tuple[QuestionVersionData, ...] = field(default=(), compare=False, repr=False)
+    nodes: Mapping[int, CourseNodeData] = field(default_factory=dict, compare=False, repr=False)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -42,7 +42,7 @@ from ve_edu_vault.platform import api as platform
 
 from . import scoring
 from ._context import load_context
-from .models import Attempt
+from .data import AttemptState
 from .repositories import get_repository
 
 __all__ = [
@@ -76,7 +76,7 @@ def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
     graded = [
         attempt
         for attempt in get_repository().list_attempts(assessment_id, user_id)
-        if attempt.state == Attempt.GRADED and attempt.score is not None and attempt.graded_at is not None
+        if attempt.state == AttemptState.GRADED and attempt.score is not None and attempt.graded_at is not None
     ]
     if not graded:
         return None
@@ -162,27 +162,21 @@ def report_pending_grades(
     """
     now = now or timezone.now()
     reported = failed = 0
+    repository = get_repository()
     with transaction.atomic():
-        rows = Attempt.objects.filter(report_due_at__lte=now)
-        if assessment_id is not None and user_id is not None:
-            rows = rows.filter(assessment_id=assessment_id, user_id=user_id)
-        skip_locked = connection.features.has_select_for_update_skip_locked
-        locked = rows.select_for_update(skip_locked=skip_locked).order_by("report_due_at", "id")
-        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for pk, assessment, user, tries in locked.values_list("id", "assessment_id", "user_id", "report_tries")[:limit]:
-            groups.setdefault((assessment, user), []).append((pk, tries))
-        for (assessment, user), items in groups.items():
-            ids = [pk for pk, _tries in items]
+        for due in repository.due_reports(now, assessment_id=assessment_id, user_id=user_id, limit=limit):
+            assessment, user = due.assessment_id, due.user_id
             try:
                 with transaction.atomic():  # a savepoint: one failing report leaves the others
                     publish_grade_now(assessment, user)
             except Exception as error:
-                tries = max(tries for _pk, tries in items) + 1
+                tries = due.tries + 1
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (tries - 1))
-                Attempt.objects.filter(pk__in=ids).update(
-                    report_tries=tries,
-                    report_due_at=now + timedelta(seconds=delay),
-                    report_error=f"{type(error).__name__}: {error}"[:2000],
+                repository.defer_reports(
+                    due.attempt_ids,
+                    tries=tries,
+                    due_at=now + timedelta(seconds=delay),
+                    error=f"{type(error).__name__}: {error}"[:2000],
                 )
                 log.warning(
                     "Grade report for assessment %s, user %s failed (try %s); retrying in %s s",
@@ -194,7 +188,7 @@ def report_pending_grades(
                 )
                 failed += 1
             else:
-                Attempt.objects.filter(pk__in=ids).update(report_due_at=None, report_tries=0, report_error="")
+                repository.clear_reports(due.attempt_ids)
                 reported += 1
     return reported, failed
 
@@ -211,9 +205,7 @@ class GradeReportStatus:
 
 def grade_report_status(assessment_id: int) -> GradeReportStatus:
     """The grade-publication outbox of one assessment, for its staff (the block's staff view, the authoring page)."""
-    rows = Attempt.objects.filter(assessment_id=assessment_id, report_due_at__isnull=False)
-    queued = rows.count()
-    failing_rows = rows.filter(report_tries__gt=0)
-    last = failing_rows.order_by("-modified").values_list("report_error", flat=True).first()
-    first = rows.order_by("report_due_at").values_list("report_due_at", flat=True).first()
-    return GradeReportStatus(queued=queued, failing=failing_rows.count(), last_error=last or "", next_try_at=first)
+    found = get_repository().report_status(assessment_id)
+    return GradeReportStatus(
+        queued=found.queued, failing=found.failing, last_error=found.last_error, next_try_at=found.next_try_at
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from .assessment_base import AssessmentRepository
 from .base import (
     AttemptInProgressConflict,
     AttemptRecord,
@@ -24,6 +25,7 @@ from .base import (
 )
 
 __all__ = [
+    "AssessmentRepository",
     "AttemptInProgressConflict",
     "AttemptRecord",
     "AttemptRepository",
@@ -34,6 +36,7 @@ __all__ = [
     "RegradeRow",
     "ResponseRecord",
     "ResponseScore",
+    "get_assessment_repository",
     "get_repository",
 ]
 
@@ -50,3 +53,10 @@ def get_repository(name: str | None = None) -> AttemptRepository:
             "VE_EDU_VAULT_STORAGE_BACKEND='mongodb' is not available in this release of ve-edu-vault; use 'django'."
         )
     raise ImproperlyConfigured(f"Unknown VE_EDU_VAULT_STORAGE_BACKEND {backend!r}; expected 'django'.")
+
+
+def get_assessment_repository() -> AssessmentRepository:
+    """The repository of assessments, accommodations and block bindings (the ORM: assessment definitions are few)."""
+    from .django_orm_assessments import DjangoAssessmentRepository
+
+    return DjangoAssessmentRepository()

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from opaque_keys.edx.keys import CourseKey
+
 from ve_edu_vault.errors import ConflictError
+
+from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
 
 __all__ = [
     "AttemptInProgressConflict",
@@ -230,6 +234,46 @@ class AttemptRepository(abc.ABC):
     @abc.abstractmethod
     def seen_questions(self, user_id: int, assessment_ids: Iterable[int]) -> dict[int, datetime]:
         """For each question the learner was shown in these assessments, when it was last shown."""
+
+    @abc.abstractmethod
+    def attempt_access(self, attempt_id: int) -> AccessRecord | None:
+        """
+        The attempt's owner and deadline, its assessment, and its pinned versions with their questions' nodes: what
+        every ``attempts/<id>/`` request needs first, in one read where the backend can. None if absent.
+        """
+
+    @abc.abstractmethod
+    def graded_responses(self, course_key: CourseKey, user_ids: Sequence[int] | None = None) -> list[GradedResponse]:
+        """
+        The scored responses of the course's graded attempts (of ``user_ids``, or everyone's), ordered by the
+        attempt's grading time, then attempt, then position: the order mastery observed them live.
+        """
+
+    # The grade-publication outbox (``grades.py``): attempts marked ``report_due_at``, drained after commit.
+
+    @abc.abstractmethod
+    def queue_reports(self, assessment_id: int, now: datetime) -> int:
+        """Queue the publication of the assessment's graded attempts not queued yet; how many."""
+
+    @abc.abstractmethod
+    def due_reports(
+        self, now: datetime, *, assessment_id: int | None = None, user_id: int | None = None, limit: int
+    ) -> list[DueReport]:
+        """
+        Queued publications due at ``now`` (at most ``limit`` attempts, oldest due first), one per learner and
+        assessment, locked until the transaction ends; attempts another drain holds are skipped where possible.
+        """
+
+    @abc.abstractmethod
+    def clear_reports(self, attempt_ids: Sequence[int]) -> None:
+        """The publication succeeded: unmark these attempts."""
+
+    @abc.abstractmethod
+    def defer_reports(self, attempt_ids: Sequence[int], *, tries: int, due_at: datetime, error: str) -> None:
+        """The publication failed: try again at ``due_at``."""
+
+    @abc.abstractmethod
+    def report_status(self, assessment_id: int) -> ReportStatus: ...
 
     # Bulk regrade (``regrade`` applet): set-based, in response id order, over graded attempts only.
 

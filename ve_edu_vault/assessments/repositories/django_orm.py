@@ -18,12 +18,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.prepared_queries import PreparedQuery, update_row, update_rows
+from ve_edu_vault.questions import api as questions
 
+from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
 from ..models import Attempt, Response
 from . import django_orm_regrade as regrade
+from . import django_orm_reports as reports
 from .base import (
     ATTEMPT_FIELDS,
     RESPONSE_FIELDS,
@@ -38,6 +42,7 @@ from .base import (
     ResponseScore,
     check_fields,
 )
+from .django_orm_assessments import ASSESSMENT_LOOKUPS, assessment_from_values
 
 __all__ = ["DjangoAttemptRepository"]
 
@@ -106,6 +111,17 @@ _LOCKED_ATTEMPT_WITH_RESPONSES = PreparedQuery(
         .order_by("responses__position")
         .values_list(*_ATTEMPT_COLUMNS, *(f"responses__{name}" for name in _RESPONSE_COLUMNS))
     )
+)
+
+
+_ACCESS_HEAD = ("assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_LOOKUPS))
+# The attempt, its assessment, and each response's pinned version with its question's node: one row per response
+# (the attempt's columns repeated, converted once). Every attempts/<id>/ request runs it first.
+_ACCESS = PreparedQuery(
+    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
+        *_ACCESS_HEAD, *(f"responses__question_version__{name}" for name in questions.VERSION_WITH_NODE_COLUMNS)
+    ),
+    shared_prefix=len(_ACCESS_HEAD),
 )
 
 
@@ -242,6 +258,63 @@ class DjangoAttemptRepository(AttemptRepository):
             if question_id not in seen or shown > seen[question_id]:
                 seen[question_id] = shown
         return seen
+
+    def attempt_access(self, attempt_id: int) -> AccessRecord | None:
+        rows = _ACCESS.rows(attempt_id=attempt_id)
+        if not rows:
+            return None
+        head = len(_ACCESS_HEAD)
+        assessment_id, user_id, deadline = rows[0][:3]
+        versions, nodes = [], {}
+        for row in rows:
+            if row[head] is None:  # an attempt without responses (the outer join's one row)
+                continue
+            version, node = questions.version_with_node_from_values(row[head:])
+            versions.append(version)
+            if node is not None:
+                nodes[version.question_id] = node
+        return AccessRecord(
+            attempt_id=attempt_id,
+            assessment_id=assessment_id,
+            user_id=user_id,
+            deadline=deadline,
+            assessment=assessment_from_values(rows[0][3:head]),
+            versions=tuple(versions),
+            nodes=nodes,
+        )
+
+    def graded_responses(self, course_key: CourseKey, user_ids: Sequence[int] | None = None) -> list[GradedResponse]:
+        rows = Response.objects.filter(
+            attempt__assessment__course_key=course_key, attempt__state=Attempt.GRADED, score__isnull=False
+        )
+        if user_ids is not None:
+            rows = rows.filter(attempt__user_id__in=list(user_ids))
+        values = rows.order_by("attempt__graded_at", "attempt_id", "position").values_list(
+            "id", "attempt__user_id", "question_id", "correct", "score", "attempt__graded_at"
+        )
+        return [
+            GradedResponse(
+                id=response_id, user_id=user_id, question_id=question_id, correct=correct, score=score, graded_at=at
+            )
+            for response_id, user_id, question_id, correct, score, at in values
+        ]
+
+    def queue_reports(self, assessment_id: int, now: datetime) -> int:
+        return reports.queue_reports(assessment_id, now)
+
+    def due_reports(
+        self, now: datetime, *, assessment_id: int | None = None, user_id: int | None = None, limit: int
+    ) -> list[DueReport]:
+        return reports.due_reports(now, assessment_id=assessment_id, user_id=user_id, limit=limit)
+
+    def clear_reports(self, attempt_ids: Sequence[int]) -> None:
+        reports.clear_reports(attempt_ids)
+
+    def defer_reports(self, attempt_ids: Sequence[int], *, tries: int, due_at: datetime, error: str) -> None:
+        reports.defer_reports(attempt_ids, tries=tries, due_at=due_at, error=error)
+
+    def report_status(self, assessment_id: int) -> ReportStatus:
+        return reports.report_status(assessment_id)
 
     def regrade_count(self, version_ids: Sequence[int], *, after_id: int = 0) -> int:
         return regrade.regrade_count(version_ids, after_id=after_id)
