@@ -28,11 +28,15 @@ PACKAGE = Path(__file__).resolve().parents[2] / "ve_edu_vault"
 
 #: (module, function) -> why a delete there is not a hard delete of learner data.
 ALLOWED_DELETES: dict[tuple[str, str], str] = {
-    ("assessments/api.py", "retire_learner"): "retirement removes accommodations (ADR 0013), audited",
+    ("assessments/repositories/django_orm_assessments.py", "delete_accommodations"): (
+        "retirement removes accommodations (ADR 0013; assessments.api.retire_learner, audited)"
+    ),
     ("mastery/api.py", "retire_learner"): "retirement removes the learner's mastery profile (ADR 0013), audited",
     ("mastery/api.py", "_rebuild"): "mastery history is derived from graded responses and rebuilt from them",
     ("mastery/api.py", "recompute"): "mastery states without evidence after a regrade (derived, rebuilt)",
-    ("assessments/_blocks.py", "bind_block"): "an XBlock binding (authoring, not learner data), audited",
+    ("assessments/repositories/django_orm_assessments.py", "unbind"): (
+        "an XBlock binding (authoring, not learner data; assessments._blocks.bind_block, audited)"
+    ),
     ("questions/interchange_jobs.py", "run_import_job"): "the uploaded question file in storage, once imported",
     ("questions/interchange_jobs.py", "expire_uploads"): "an uploaded question file never imported (the job stays)",
 }
