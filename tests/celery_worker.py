@@ -37,6 +37,7 @@ def test_database_url() -> str:
 class Worker:
     def __init__(self, log_path: Path) -> None:
         self.log_path = log_path
+        self.pid = 0
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -54,18 +55,23 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, *, extra_env: dict[str, str] | None = None, beat: bool = False) -> Iterator[Worker]:
-    broker = settings.CELERY_BROKER_URL
+def celery_worker(
+    tmp_path: Path, *, extra_env: dict[str, str] | None = None, beat: bool = False, flush: bool = True
+) -> Iterator[Worker]:
+    """A worker on the test database; ``flush=False`` keeps the broker's messages (a killed worker's unacked)."""
+    broker = (extra_env or {}).get("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
     if not broker.startswith("redis://"):
         raise RuntimeError(f"worker tests need a Redis broker, CELERY_BROKER_URL is {broker!r}")
-    redis.Redis.from_url(broker).flushdb()
+    if flush:
+        redis.Redis.from_url(broker).flushdb()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE),
         "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": broker,
         **(extra_env or {}),
+        "CELERY_BROKER_URL": broker,
     }
     command = [
         sys.executable,
@@ -86,6 +92,7 @@ def celery_worker(tmp_path: Path, *, extra_env: dict[str, str] | None = None, be
         command.append(f"--schedule={tmp_path / 'beat-schedule'}")
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     worker = Worker(log_path)
+    worker.pid = process.pid
     try:
         if not worker.wait_for(lambda: "ready." in worker.log() or process.poll() is not None, timeout=60):
             raise RuntimeError(f"the Celery worker did not start:\n{worker.log()}")

@@ -74,18 +74,13 @@ def read_published_outline(course_key: CourseKey) -> CourseOutline:
 def publish_grade(user: Any, usage_key: UsageKey, *, value: float, max_value: float) -> None:
     """The stand-in gradebook: one row per learner and block, the latest publication wins (as the LMS's
     courseware student module keeps a block's ``grade`` and ``max_grade``)."""
+    from django.db.models import F
     from django.utils import timezone
 
-    StandaloneGrade.objects.update_or_create(
-        user_id=user.pk,
-        usage_key=str(usage_key),
-        defaults={
-            "course_key": usage_key.course_key,
-            "earned": value,
-            "possible": max_value,
-            "graded_at": timezone.now(),
-        },
-    )
+    fields = {"course_key": usage_key.course_key, "earned": value, "possible": max_value, "graded_at": timezone.now()}
+    rows = StandaloneGrade.objects.filter(user_id=user.pk, usage_key=str(usage_key))
+    if not rows.update(publications=F("publications") + 1, **fields):
+        StandaloneGrade.objects.create(user_id=user.pk, usage_key=str(usage_key), publications=1, **fields)
 
 
 def course_tab_base_class() -> type:

@@ -91,6 +91,8 @@ class StandaloneGrade(models.Model):
     earned = models.FloatField()
     possible = models.FloatField()
     graded_at = models.DateTimeField()
+    # How many times the grade was published (the fault and load tests prove each report is delivered once).
+    publications = models.PositiveIntegerField(default=1)
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,8 +24,15 @@ DEBOUNCE_CACHE_KEY = "ve_edu_vault:sync-scheduled:{course_key}"
 
 
 def _schedule(course_key: CourseKey, trigger: str) -> None:
+    """
+    Queue the course's sync task, once per debounce window; never raises.
+
+    The broker down (Redis unreachable) must not fail the publish whose transaction has just committed: the error
+    is logged and the window released, so the next publish schedules the sync again (or staff sync by hand).
+    """
     window = conf.sync_debounce_seconds()
-    if window and not cache.add(DEBOUNCE_CACHE_KEY.format(course_key=course_key), trigger, timeout=window):
+    key = DEBOUNCE_CACHE_KEY.format(course_key=course_key)
+    if window and not cache.add(key, trigger, timeout=window):
         log.debug("Sync of %s already scheduled in this window; %s ignored", course_key, trigger)
         return
     from ve_edu_vault.course_sync.tasks import sync_course
@@ -33,7 +40,12 @@ def _schedule(course_key: CourseKey, trigger: str) -> None:
     options: dict[str, Any] = {"countdown": window}
     if conf.celery_queue():
         options["queue"] = conf.celery_queue()
-    sync_course.apply_async(args=[str(course_key)], kwargs={"trigger": trigger}, **options)
+    try:
+        sync_course.apply_async(args=[str(course_key)], kwargs={"trigger": trigger}, **options)
+    except Exception:
+        log.warning("Could not queue the sync of %s (%s); the next publish schedules it again", course_key, trigger)
+        if window:
+            cache.delete(key)
 
 
 def schedule_sync(course_key: CourseKey, trigger: str) -> None:
