@@ -133,6 +133,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    "ve-edu-vault-deliver-webhooks": {
+        "task": "ve_edu_vault.webhooks.tasks.deliver_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "ve-edu-vault-report-pending-grades": {
         "task": "ve_edu_vault.assessments.tasks.report_pending_grades",
         "schedule": 60.0,
@@ -185,3 +190,9 @@ LOGGING = {
 VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "hosts.standalone_platform.backend")
 if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
     VE_EDU_VAULT_OUTLINE_SOURCE = os.environ["VE_EDU_VAULT_OUTLINE_SOURCE"]
+# Webhooks: the test suite's receivers listen on loopback, which the plugin refuses unless allowed; the worker tests
+# shorten the retry backoff through the environment.
+if os.environ.get("VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"):
+    VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = os.environ["VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"].split(",")
+if os.environ.get("VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS"):
+    VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ["VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS"])

@@ -101,3 +101,11 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault.questions import api as questions_api
 
         questions_api.connect()  # archiving a node with questions counts as destructive
+        from ve_edu_vault.hooks.signals import EVENT_RECORDED
+        from ve_edu_vault.webhooks import api as webhooks_api
+
+        # The webhook outbox: one row per event, written in the transaction of the change.
+        EVENT_RECORDED.connect(webhooks_api.on_event_recorded, dispatch_uid="ve_edu_vault.webhooks.outbox")
+        from ve_edu_vault.webhooks import handlers as webhook_handlers
+
+        webhook_handlers.connect()  # the inbound course-publish handler

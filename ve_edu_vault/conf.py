@@ -8,6 +8,7 @@ or Studio at start-up with a message naming the setting, not at the first reques
 
 from __future__ import annotations
 
+import ipaddress
 from importlib import import_module
 from typing import Any
 
@@ -48,6 +49,23 @@ def outline_source() -> str:
 
 def blocks_api_refresh_wait_seconds() -> int:
     return int(get("VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS"))
+
+
+def webhooks_enabled() -> bool:
+    return bool(get("VE_EDU_VAULT_WEBHOOKS_ENABLED"))
+
+
+def webhook_allowed_networks() -> list[str]:
+    return [str(item) for item in get("VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS") or []]
+
+
+def webhook_number(name: str) -> float:
+    """``VE_EDU_VAULT_WEBHOOK_<name>`` as a number (tries, seconds)."""
+    return float(get(f"VE_EDU_VAULT_WEBHOOK_{name}"))
+
+
+def webhook_inbound_secret() -> str:
+    return str(get("VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET") or "")
 
 
 def celery_queue() -> str | None:
@@ -136,6 +154,13 @@ def validate_settings() -> None:
     report = get("VE_EDU_VAULT_GRADE_REPORT")
     if report not in ("task", "inline"):
         raise _fail("VE_EDU_VAULT_GRADE_REPORT", f'is {report!r}; expected "task" or "inline".')
+
+    networks = get("VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS")
+    try:
+        for network in networks or []:
+            ipaddress.ip_network(network)
+    except (TypeError, ValueError) as exc:
+        raise _fail("VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS", f"must list networks such as '10.0.0.0/8': {exc}") from exc
 
     rates = get("VE_EDU_VAULT_API_THROTTLE_RATES")
     if not isinstance(rates, dict):

@@ -25,6 +25,7 @@ from ve_edu_vault.questions.models import (
 )
 from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
 from ve_edu_vault.retirement.models import RetirementRecord
+from ve_edu_vault.webhooks.models import InboundWebhookMessage, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "Accommodation",
@@ -35,6 +36,7 @@ __all__ = [
     "AuditEntry",
     "CourseNode",
     "CourseSyncState",
+    "InboundWebhookMessage",
     "LtiDeployment",
     "LtiPlatform",
     "LtiResourceLink",
@@ -52,4 +54,7 @@ __all__ = [
     "Response",
     "RetirementRecord",
     "SyncRecord",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -20,4 +20,6 @@ CACHES = {  # a shared cache so that debounce works across the test process and 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}  # type: ignore[no-redef]
 
+# Webhook tests run their receivers on loopback (the plugin refuses private addresses unless allowed).
+VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
 add_plugins(__name__, PROJECT_TYPE, "test")  # noqa: F405

@@ -40,6 +40,9 @@ ALLOWED_DELETES: dict[tuple[str, str], str] = {
     ("questions/interchange_jobs.py", "run_import_job"): "the uploaded question file in storage, once imported",
     ("questions/interchange_jobs.py", "expire_uploads"): "an uploaded question file never imported (the job stays)",
     ("lti/store.py", "unlink_user"): "learner retirement removes the account's LTI identity links (ADR 0020)",
+    ("webhooks/store.py", "forget_inbound_before"): (
+        "ids of inbound webhook messages past their replay window (a sender's message id, not learner data)"
+    ),
 }
 SQL_DELETE = re.compile(r"\bDELETE\s+FROM\b", re.IGNORECASE)
 

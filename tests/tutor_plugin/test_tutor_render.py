@@ -26,6 +26,8 @@ IMPORT_EXPIRE = "ve_edu_vault.questions.tasks.expire_question_uploads"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
 EXPIRE_ENTRY = "ve-edu-vault-expire-question-uploads"
+WEBHOOKS = "ve_edu_vault.webhooks.tasks.deliver_webhooks"
+WEBHOOKS_ENTRY = "ve-edu-vault-deliver-webhooks"
 SERVICES = ("lms", "cms")
 ENVIRONMENTS = ("production", "development")
 
@@ -205,6 +207,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         REPORT: {"queue": "edx.lms.core.default"},
         DRAIN: {"queue": "edx.lms.core.default"},
         REGRADE: {"queue": "edx.lms.core.default"},
+        WEBHOOKS: {"queue": "edx.lms.core.default"},
     }
 
 
@@ -212,7 +215,18 @@ def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
     settings = exec_settings(vault_settings_code(custom_root, "cms"))
     assert settings["EXPLICIT_QUEUES"] == {
         task: {"queue": "edx.lms.core.high"}
-        for task in (SYNC, AUTO_SUBMIT, SWEEP, REPORT, DRAIN, REGRADE, IMPORT_PREVIEW, IMPORT_RUN, IMPORT_EXPIRE)
+        for task in (
+            SYNC,
+            AUTO_SUBMIT,
+            SWEEP,
+            REPORT,
+            DRAIN,
+            REGRADE,
+            IMPORT_PREVIEW,
+            IMPORT_RUN,
+            IMPORT_EXPIRE,
+            WEBHOOKS,
+        )
     }
 
 
@@ -231,6 +245,7 @@ def test_beat_schedule_is_in_the_lms_settings(default_root: Path, environment: s
         SWEEP_ENTRY: {"task": SWEEP, "schedule": 60.0, "options": {"expires": 60.0}},
         DRAIN_ENTRY: {"task": DRAIN, "schedule": 60.0, "options": {"expires": 60.0}},
         EXPIRE_ENTRY: {"task": IMPORT_EXPIRE, "schedule": 3600.0, "options": {"expires": 3600.0}},
+        WEBHOOKS_ENTRY: {"task": WEBHOOKS, "schedule": 60.0, "options": {"expires": 60.0}},
     }
 
 
@@ -242,6 +257,7 @@ def test_sweep_interval_is_configurable(custom_root: Path) -> None:
     schedule = exec_settings(vault_settings_code(custom_root, "lms"))["CELERYBEAT_SCHEDULE"]
     assert schedule[SWEEP_ENTRY]["schedule"] == 30.0
     assert schedule[DRAIN_ENTRY]["schedule"] == 30.0
+    assert schedule[WEBHOOKS_ENTRY]["schedule"] == 30.0
 
 
 def test_beat_runs_in_local_dev_and_kubernetes(default_root: Path) -> None:

@@ -8,7 +8,8 @@ threshold, and the attempt becomes GRADED, all in one transaction. A timer or sw
 grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment
 bound to a vault XBlock queues its grade publication in the same UPDATE that stores the grade
 (``report_due_at``, the outbox of ``grades.py``).
-After commit: the ``ATTEMPT_GRADED`` signal, and the hand-off that has the queued report made.
+In the transaction: the ``attempt.submitted`` and ``attempt.graded`` events (the webhook outbox).
+After commit: the ``ATTEMPT_SUBMITTED`` and ``ATTEMPT_GRADED`` signals, and the hand-off of the queued report.
 
 Hook points (``ve_edu_vault.hooks.filters``, see hooks/README.rst): ``AnswerGradingStarted`` runs
 before each answer is graded (a step may normalise the answer; ``PreventGrading`` refuses the whole
@@ -37,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from ve_edu_vault.course_sync.api import CourseNodeData
 from ve_edu_vault.errors import ConflictError
 from ve_edu_vault.hooks.filters import AnswerGradingStarted, GradeComputed
+from ve_edu_vault.hooks.signals import record_event
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.mastery.data import Observation
 from ve_edu_vault.questions import api as questions
@@ -174,8 +176,27 @@ def finish_attempt(
     _set_monitoring(finished, reason)
     _record_mastery(ctx, finished, nodes=versions.nodes)
     course_key = ctx.row.course_key
-    transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=report))
+    _record_events(finished, course_key=course_key, reason=reason)
+    transaction.on_commit(lambda: _after_grading(finished, course_key=course_key, report=report, reason=reason))
     return finished
+
+
+def _record_events(attempt: AttemptRecord, *, course_key: Any, reason: str) -> None:
+    """``attempt.submitted`` and ``attempt.graded`` in the grading transaction (the webhook outbox)."""
+    ids = {"attempt_id": attempt.id, "assessment_id": attempt.assessment_id, "user_id": attempt.user_id}
+    record_event("attempt.submitted", course_key=course_key, data={**ids, "reason": reason}, sender=AttemptRecord)
+    record_event(
+        "attempt.graded",
+        course_key=course_key,
+        data={
+            **ids,
+            "score": attempt.score,
+            "passed": attempt.passed,
+            "earned": attempt.earned,
+            "possible": attempt.possible,
+        },
+        sender=AttemptRecord,
+    )
 
 
 def observation_of(item: ResponseRecord, at: datetime) -> Observation:
@@ -257,10 +278,18 @@ def _set_monitoring(attempt: AttemptRecord, reason: str) -> None:
     set_custom_attribute("vault_submit_reason", reason)
 
 
-def _after_grading(attempt: AttemptRecord, *, course_key: Any, report: bool) -> None:
+def _after_grading(attempt: AttemptRecord, *, course_key: Any, report: bool, reason: str) -> None:
     from .grades import hand_off_grade
-    from .signals import ATTEMPT_GRADED
+    from .signals import ATTEMPT_GRADED, ATTEMPT_SUBMITTED
 
+    ATTEMPT_SUBMITTED.send_robust(
+        sender=AttemptRecord,
+        attempt_id=attempt.id,
+        user_id=attempt.user_id,
+        course_key=course_key,
+        assessment_id=attempt.assessment_id,
+        reason=reason,
+    )
     ATTEMPT_GRADED.send_robust(
         sender=AttemptRecord,
         attempt_id=attempt.id,

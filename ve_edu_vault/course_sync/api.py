@@ -31,11 +31,13 @@ from ve_edu_vault.course_sync.nodes import row_to_node
 from ve_edu_vault.course_sync.serialization import change_set_from_list, change_set_to_list
 from ve_edu_vault.course_sync.signals import COURSE_SYNCED
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError, VaultError
+from ve_edu_vault.hooks.signals import record_event, send_on_commit
 from ve_edu_vault.olx.errors import OlxError
 from ve_edu_vault.prepared_queries import PreparedQuery
 
 __all__ = [
     "NODE_COLUMNS",
+    "WEBHOOK_PUBLISH_TRIGGER",
     "CourseNodeData",
     "SyncRecordData",
     "SyncResult",
@@ -54,6 +56,7 @@ __all__ = [
     "register_node_usage_check",
     "reject_held_sync",
     "resume_auto_sync",
+    "schedule_sync",
     "set_sync_policy",
     "sync_course",
     "sync_course_from_platform",
@@ -67,12 +70,23 @@ log = logging.getLogger(__name__)
 NodeUsageCheck = Callable[[CourseKey, set[UsageKey]], set[UsageKey]]
 _node_usage_checks: list[NodeUsageCheck] = []
 
-AUTOMATIC_TRIGGERS_PREFIXES = ("course_published", "org.openedx.", "signal", "task")
+AUTOMATIC_TRIGGERS_PREFIXES = ("course_published", "org.openedx.", "signal", "task", "webhook:")
+#: The trigger of a sync asked for by a signed course-publish webhook (``webhooks.handlers``).
+WEBHOOK_PUBLISH_TRIGGER = "webhook:course.published"
 
 
 def is_publish_trigger(trigger: str) -> bool:
-    """A sync scheduled by a Studio publish (the modulestore's signal or an openedx-events authoring event)."""
-    return trigger == "course_published" or trigger.startswith("org.openedx.content_authoring.")
+    """A sync scheduled by a publish (the modulestore's signal, an openedx-events authoring event, a webhook)."""
+    return trigger in ("course_published", WEBHOOK_PUBLISH_TRIGGER) or trigger.startswith(
+        "org.openedx.content_authoring."
+    )
+
+
+def schedule_sync(course_key: CourseKey, *, trigger: str) -> None:
+    """One sync of the course from the configured source, after the current transaction commits (debounced)."""
+    from .receivers import schedule_sync as schedule
+
+    schedule(course_key, trigger)
 
 
 def register_node_usage_check(check: NodeUsageCheck) -> None:
@@ -340,7 +354,9 @@ def _user(user: Any) -> Any:
 
 
 def _after_commit(course_key: CourseKey, sync_id: int) -> None:
-    transaction.on_commit(lambda: COURSE_SYNCED.send(sender=SyncRecord, course_key=course_key, sync_id=sync_id))
+    """In the sync's transaction: the ``course.synced`` event (webhook outbox), and ``COURSE_SYNCED`` after commit."""
+    record_event("course.synced", course_key=course_key, data={"sync_id": sync_id}, sender=SyncRecord)
+    send_on_commit(COURSE_SYNCED, sender=SyncRecord, course_key=course_key, sync_id=sync_id)
 
 
 # --- review, undo ---------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
+from ve_edu_vault.hooks.signals import MASTERY_REACHED, record_event, send_on_commit
 from ve_edu_vault.prepared_queries import PreparedQuery, insert_rows, update_rows
 
 from .data import MasteryState as StateValue
@@ -368,6 +369,7 @@ def record_observations(
                 state = initial
             policy = get_policy(state.policy)
             new_events = 0
+            was_mastered = state.mastered
             for observation in observations:
                 if (node_id, observation.response_id) in seen:
                     continue
@@ -379,9 +381,25 @@ def record_observations(
                 _set_state(row, state)
                 changed.append(row)
                 recorded += new_events
+            if state.mastered and not was_mastered:
+                _reached(course_key, user_id, node, state)
         insert_rows(MasteryEvent, events)
         update_rows(MasteryState, [(row.pk, {name: getattr(row, name) for name in _STATE_FIELDS}) for row in changed])
     return recorded
+
+
+def _reached(course_key: CourseKey, user_id: int, node: CourseNodeData, state: StateValue) -> None:
+    """In the grading transaction: ``mastery.reached`` (webhook outbox); ``MASTERY_REACHED`` after commit."""
+    facts = {"user_id": user_id, "objective": str(node.usage_key), "policy": state.policy}
+    record_event("mastery.reached", course_key=course_key, data=facts, sender=MasteryState)
+    send_on_commit(
+        MASTERY_REACHED,
+        sender=MasteryState,
+        course_key=course_key,
+        user_id=user_id,
+        objective=node.usage_key,
+        policy=state.policy,
+    )
 
 
 def _replay_source(course_key: CourseKey, user_ids: list[int] | None) -> dict[tuple[int, int], list[Observation]]:

@@ -28,6 +28,7 @@ from opaque_keys.edx.keys import CourseKey
 from ve_edu_vault.assessments import api as assessments  # noqa: F401  (registers the mastery replay source)
 from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
+from ve_edu_vault.hooks.signals import REGRADE_FINISHED, record_event, send_on_commit
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data_api import QuestionVersionData
@@ -323,7 +324,16 @@ def run_batches(
     with transaction.atomic():
         store.get_run(run_id, lock=True)
         store.update_run(run_id, status=SUCCEEDED, finished_at=timezone.now())
-        return store.get_run(run_id).data
+        finished = store.get_run(run_id).data
+        _finished(finished)
+        return finished
+
+
+def _finished(run: RegradeRunData) -> None:
+    """In the closing transaction: ``regrade.finished`` (the webhook outbox); ``REGRADE_FINISHED`` after commit."""
+    facts = {"run_id": run.id, "question_id": run.question_id, "changed": run.changed}
+    record_event("regrade.finished", course_key=run.course_key, data=facts, sender=RegradeRunData)
+    send_on_commit(REGRADE_FINISHED, sender=RegradeRunData, course_key=run.course_key, **facts)
 
 
 def _follow_up(run_id: int) -> None:

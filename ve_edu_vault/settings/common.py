@@ -83,8 +83,53 @@ DEFAULTS: dict[str, Any] = {
     "VE_EDU_VAULT_LTI_LAUNCH_TOKEN_SECONDS": 4 * 3600,
     # .. setting_name: VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET
     # .. setting_default: ""
-    # .. setting_description: Secret used to sign outbound webhook deliveries (Tutor generates one per site).
+    # .. setting_description: Secret of the inbound webhook receiver (``/api/ve-edu-vault/v1/webhooks/inbound/``):
+    #   senders sign with it as the Standard Webhooks specification says (Tutor generates one per site; a
+    #   "whsec_" base64 value is read as such, any other string as its UTF-8 bytes). Empty: the receiver refuses all.
+    #   Outbound deliveries are signed with each subscription's own secret.
     "VE_EDU_VAULT_WEBHOOK_SIGNING_SECRET": "",
+    # .. toggle_name: VE_EDU_VAULT_WEBHOOKS_ENABLED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: True
+    # .. toggle_description: When on, every vault event (course synced, attempt submitted and graded, regrade
+    #   finished, mastery reached) is written to the webhook outbox in the transaction of its change and delivered
+    #   to the matching subscriptions by a Celery task. When off, nothing is recorded (the plugin signals are sent).
+    # .. toggle_use_cases: open_edx
+    # .. toggle_creation_date: 2026-12-04
+    "VE_EDU_VAULT_WEBHOOKS_ENABLED": True,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS
+    # .. setting_default: []
+    # .. setting_description: Networks (CIDR strings, e.g. "10.0.0.0/8") a webhook URL may resolve to besides
+    #   public addresses. Private, loopback, link-local and reserved addresses are refused otherwise, when a
+    #   subscription is saved and again before each delivery (a receiver must not reach the vault's own network).
+    "VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS": [],
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_MAX_ATTEMPTS
+    # .. setting_default: 10
+    # .. setting_description: Tries of one delivery before it is marked failed (staff may replay it).
+    "VE_EDU_VAULT_WEBHOOK_MAX_ATTEMPTS": 10,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS
+    # .. setting_default: 30
+    # .. setting_description: Wait before the second try; it doubles with each try (with jitter: between half and
+    #   all of it), up to VE_EDU_VAULT_WEBHOOK_RETRY_MAX_SECONDS. With the defaults ten tries span about 4 hours.
+    "VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS": 30.0,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_RETRY_MAX_SECONDS
+    # .. setting_default: 7200
+    # .. setting_description: The longest wait between two tries of a delivery.
+    "VE_EDU_VAULT_WEBHOOK_RETRY_MAX_SECONDS": 7200.0,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_TIMEOUT_SECONDS
+    # .. setting_default: 10
+    # .. setting_description: Connect and read timeout of one delivery (each).
+    "VE_EDU_VAULT_WEBHOOK_TIMEOUT_SECONDS": 10.0,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_DISABLE_AFTER_FAILURES
+    # .. setting_default: 25
+    # .. setting_description: A subscription whose tries failed this many times in a row (no success between) is
+    #   disabled, and its creator and the site's ADMINS get an email; staff enable it again (admin or REST).
+    "VE_EDU_VAULT_WEBHOOK_DISABLE_AFTER_FAILURES": 25,
+    # .. setting_name: VE_EDU_VAULT_WEBHOOK_SECRET_OVERLAP_SECONDS
+    # .. setting_default: 86400
+    # .. setting_description: After a secret is rotated, deliveries are signed with the old and the new secret for
+    #   this long (two signatures in the webhook-signature header), so receivers can switch without a gap.
+    "VE_EDU_VAULT_WEBHOOK_SECRET_OVERLAP_SECONDS": 86400,
     # .. setting_name: VE_EDU_VAULT_GRADE_REPORT
     # .. setting_default: "task"
     # .. setting_description: Who hands a graded attempt's score (queued in the grading transaction) to

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include(assessments_urls.cms_urlpatterns)),
     path("", include(regrade_urls.cms_urlpatterns)),
     path("", include(audit_urls.cms_urlpatterns)),
+    path("", include("ve_edu_vault.webhooks.urls")),
     api_not_found_pattern(),
 ]

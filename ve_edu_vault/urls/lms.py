@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include(assessments_urls.lms_urlpatterns)),
     path("", include(mastery_urls.lms_urlpatterns)),
     path("", include(lti_urls.lms_urlpatterns)),
+    path("", include("ve_edu_vault.webhooks.urls")),
     api_not_found_pattern(),
 ]
