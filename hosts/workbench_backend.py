@@ -16,6 +16,7 @@ from opaque_keys.edx.keys import UsageKey
 
 from hosts.standalone_platform.backend import (  # noqa: F401 - the rest of the backend, as it is
     NAME,
+    anonymous_ids,
     course_exists,
     course_published_signal,
     course_tab_base_class,

@@ -89,6 +89,15 @@ def import_storage() -> Any:
     return import_string(path)()
 
 
+def export_storage() -> Any:
+    """The storage the export task writes files to (see ``VE_EDU_VAULT_EXPORT_STORAGE``)."""
+    from django.core.files.storage import default_storage
+    from django.utils.module_loading import import_string
+
+    path = get("VE_EDU_VAULT_EXPORT_STORAGE")
+    return import_string(path)() if path else default_storage
+
+
 def import_inline_max_bytes() -> int:
     return int(get("VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES"))
 

@@ -4,6 +4,7 @@ All models of the app, gathered from the applets (one app label, one migration h
 TLDR: do not query these from another applet; call that applet's ``api.py``.
 """
 
+from ve_edu_vault.analytics.models import ExportJob
 from ve_edu_vault.assessments.models import (
     Accommodation,
     Assessment,
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "CourseNode",
     "CourseSyncState",
+    "ExportJob",
     "InboundWebhookMessage",
     "LtiDeployment",
     "LtiPlatform",

@@ -5,6 +5,7 @@ The LMS and Studio Celery apps autodiscover tasks from INSTALLED_APPS; this modu
 applets' task modules part of that.
 """
 
+from ve_edu_vault.analytics.tasks import run_export
 from ve_edu_vault.assessments.tasks import (
     auto_submit_attempt,
     report_grade,
@@ -22,6 +23,7 @@ __all__ = [
     "preview_question_import",
     "report_grade",
     "report_pending_grades",
+    "run_export",
     "run_question_import",
     "run_regrade",
     "sweep_expired_attempts",

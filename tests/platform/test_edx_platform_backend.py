@@ -201,3 +201,15 @@ def test_publish_grade_loads_the_block_for_the_learner_and_sends_score_published
     with pytest.raises(ValueError):  # the facade refuses impossible points before the platform sees them
         platform.publish_grade(learner, block_key, value=1, max_value=0)
     assert len(received) == 1
+
+
+def test_anonymous_ids_come_from_anonymous_id_for_user(edx_platform: Any, make_user: Any) -> None:
+    from common.djangoapps.student.models import user as standin_users
+
+    first, second = make_user("anon_a"), make_user("anon_b")
+    ids = platform.anonymous_ids([second.id, first.id, first.id, 999_999], COURSE)
+    assert set(ids) == {first.id, second.id}  # unknown users are left out
+    assert sorted(standin_users.CALLS) == sorted([(first.id, str(COURSE)), (second.id, str(COURSE))])
+    assert len(set(ids.values())) == 2 and all(len(value) == 32 for value in ids.values())
+    assert platform.anonymous_ids([first.id], OTHER)[first.id] != ids[first.id]  # per course
+    assert platform.anonymous_ids([], COURSE) == {}

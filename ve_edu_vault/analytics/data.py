@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class AttemptChoice(enum.StrEnum):
@@ -145,3 +146,22 @@ class ItemAnalysis:
     assessment: AssessmentStats
     items: tuple[ItemStats, ...]
     questions: tuple[ItemStats, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExportJobData:
+    """An export written to storage by the worker, and whether it is ready."""
+
+    id: int
+    course_key: str
+    kind: str
+    format: str
+    filters: dict[str, object]
+    status: str
+    storage_name: str
+    rows: int
+    size: int
+    error: str
+    requested_by_id: int | None
+    created: datetime
+    finished: datetime | None

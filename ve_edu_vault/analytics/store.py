@@ -9,8 +9,11 @@ attempts count (first, last, best or all of each learner's graded attempts) is o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -29,10 +32,27 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ve_edu_vault.analytics.data import AssessmentSums, AttemptChoice, ItemSums
+from ve_edu_vault.analytics.data import AssessmentSums, AttemptChoice, ExportJobData, ItemSums
+from ve_edu_vault.analytics.models import ExportJob
 from ve_edu_vault.assessments.models import Attempt, Response
 
-__all__ = ["assessment_sums", "choice_answer_counts", "item_sums", "selected_attempts"]
+__all__ = [
+    "ATTEMPT_FIELDS",
+    "RESPONSE_FIELDS",
+    "assessment_sums",
+    "attempt_pages",
+    "choice_answer_counts",
+    "count_attempts",
+    "count_responses",
+    "create_export_job",
+    "get_export_job",
+    "graded_assessment_ids",
+    "item_sums",
+    "list_export_jobs",
+    "response_pages",
+    "selected_attempts",
+    "update_export_job",
+]
 
 _ORDER = {
     AttemptChoice.FIRST: ("number",),
@@ -174,3 +194,231 @@ def choice_answer_counts(
         .order_by()
     )
     return [(row["question_version_id"], row["answer"], row["count"], float(row["st"] or 0.0)) for row in rows]
+
+
+#: Rows read per query by the export iterators (keyset pagination on the primary key).
+EXPORT_BATCH = 1000  # under MariaDB's in_predicate_conversion_threshold (1000)
+
+ATTEMPT_FIELDS = (
+    "id",
+    "assessment_id",
+    "user_id",
+    "number",
+    "state",
+    "started_at",
+    "submitted_at",
+    "graded_at",
+    "earned",
+    "possible",
+    "score",
+    "passed",
+    "submit_reason",
+)
+RESPONSE_FIELDS = (
+    "id",
+    "attempt_id",
+    "attempt__assessment_id",
+    "attempt__user_id",
+    "question_id",
+    "question_version_id",
+    "position",
+    "score",
+    "points",
+    "correct",
+    "tries_used",
+    "hints_shown",
+    "attempt__submitted_at",
+    "graded_at",
+)
+
+
+def _export_attempts(assessment_id: int, since: Any, until: Any, choice: AttemptChoice | None) -> QuerySet[Attempt]:
+    """Finished attempts of one assessment submitted in [since, until); one per learner if asked."""
+    if choice is None or choice is AttemptChoice.ALL:
+        attempts = Attempt.objects.filter(assessment_id=assessment_id).exclude(state=Attempt.IN_PROGRESS)
+    else:
+        attempts = selected_attempts(assessment_id, choice)
+    if since is not None:
+        attempts = attempts.filter(submitted_at__gte=since)
+    if until is not None:
+        attempts = attempts.filter(submitted_at__lt=until)
+    return attempts
+
+
+def _raw(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    """Rows of one query through a plain cursor: the export's fast path (no per-value converters of the ORM)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _normalise(
+    rows: list[tuple[Any, ...]], dates: tuple[int, ...] = (), bools: tuple[int, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """
+    Raw values as the ORM would give them, where the backend differs: SQLite gives date-times as text (parsed here),
+    MariaDB/MySQL and SQLite booleans as 1/0 (made booleans). MariaDB's naive date-times (UTC, as Django stores them with
+    ``USE_TZ``) and PostgreSQL's aware ones are left as they are (``exports`` writes naive ones as UTC).
+    """
+    vendor = connection.vendor
+    columns = dates + bools if vendor == "sqlite" else bools if vendor == "mysql" else ()
+    if not columns or not rows:
+        return rows
+    fixed = []
+    for row in rows:
+        values = list(row)
+        for index in columns:
+            value = values[index]
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[index] = bool(value)
+            elif isinstance(value, str):
+                values[index] = datetime.fromisoformat(value)
+        fixed.append(tuple(values))
+    return fixed
+
+
+def _attempt_page_queries(
+    assessment_ids: list[int], fields: tuple[str, ...], since: Any, until: Any, choice: AttemptChoice | None, batch: int
+) -> Iterator[tuple[Any, ...]]:
+    """Per assessment, the keyset page query (``id > last ORDER BY id LIMIT batch``) as (assessment, SQL, params)."""
+    for assessment_id in assessment_ids:
+        query = _export_attempts(assessment_id, since, until, choice).filter(pk__gt=_MARK).order_by("pk")
+        sql, params = query.values_list(*fields)[:batch].query.sql_with_params()
+        yield assessment_id, sql, params
+
+
+def _keyset_pages(
+    sql: str, params: tuple[Any, ...], batch: int, dates: tuple[int, ...], bools: tuple[int, ...] = ()
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Pages of a compiled ``pk > MARK ... LIMIT batch`` query, the mark replaced by the last id of the page before."""
+    values = list(params)
+    index = values.index(_MARK)
+    values[index] = 0
+    while True:
+        page = _normalise(_raw(sql, values), dates, bools)
+        if page:
+            yield page
+        if len(page) < batch:
+            return
+        values[index] = page[-1][0]
+
+
+def attempt_pages(
+    assessment_ids: list[int],
+    *,
+    since: Any = None,
+    until: Any = None,
+    choice: AttemptChoice | None = None,
+    batch: int = EXPORT_BATCH,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """
+    Pages of attempt rows (``ATTEMPT_FIELDS``), assessment by assessment in id order, constant memory whatever the
+    size: each page is ``assessment_id = A AND id > last ORDER BY id LIMIT batch``, a range of the (assessment,
+    user, number) index's prefix and the primary key, so no page sorts or skips the rows before it.
+    """
+    for _aid, sql, params in _attempt_page_queries(assessment_ids, ATTEMPT_FIELDS, since, until, choice, batch):
+        yield from _keyset_pages(sql, params, batch, (5, 6, 7), (11,))
+
+
+_MARK = -7_340_211  # a pk bound no other parameter can equal, found in the compiled query's parameters
+_RESPONSE_SQL = (
+    "SELECT id, attempt_id, question_id, question_version_id, position, score, points, correct, tries_used, "
+    "hints_shown, graded_at FROM {table} WHERE attempt_id IN ({marks}) ORDER BY attempt_id, position"
+)
+
+
+def response_pages(
+    assessment_ids: list[int],
+    *,
+    since: Any = None,
+    until: Any = None,
+    choice: AttemptChoice | None = None,
+    batch: int = EXPORT_BATCH,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """
+    Pages of response rows (``RESPONSE_FIELDS``) of the exported attempts, ordered by attempt and position: a page
+    of attempts (as ``attempt_pages``, only the columns a response row needs), then their responses through the
+    (attempt, position) unique index, from the response table alone. Joined to the few question versions, MariaDB
+    drove the query from those and sorted every response of each version for each page; the caller maps version
+    ids to numbers. Both queries are compiled once and run on a plain cursor (the ORM's per-value converters and
+    per-page query building were most of the time).
+    """
+    fields = ("id", "assessment_id", "user_id", "submitted_at")
+    table = connection.ops.quote_name(Response._meta.db_table)
+    for _aid, sql, params in _attempt_page_queries(assessment_ids, fields, since, until, choice, batch):
+        for attempts in _keyset_pages(sql, params, batch, (3,)):
+            by_id = {row[0]: row for row in attempts}
+            marks = ", ".join(["%s"] * len(by_id))
+            responses = _normalise(_raw(_RESPONSE_SQL.format(table=table, marks=marks), list(by_id)), (10,), (7,))
+            page = []
+            for rid, aid, qid, vid, position, score, points, correct, tries, hints, graded in responses:
+                attempt = by_id[aid]
+                page.append(
+                    (rid, aid, attempt[1], attempt[2], qid, vid, position, score, points, correct, tries, hints,
+                     attempt[3], graded)
+                )  # fmt: skip
+            if page:
+                yield page
+
+
+def count_attempts(assessment_ids: list[int], **filters: Any) -> int:
+    """How many attempts ``attempt_pages`` will yield (for a progress bar)."""
+    return sum(
+        _export_attempts(aid, filters.get("since"), filters.get("until"), filters.get("choice")).count()
+        for aid in assessment_ids
+    )
+
+
+def count_responses(assessment_ids: list[int], **filters: Any) -> int:
+    """How many rows ``response_pages`` will yield (for a progress bar)."""
+    return sum(
+        Response.objects.filter(
+            attempt__in=_export_attempts(aid, filters.get("since"), filters.get("until"), filters.get("choice"))
+        ).count()
+        for aid in assessment_ids
+    )
+
+
+def graded_assessment_ids(assessment_ids: list[int]) -> list[int]:
+    """Those of ``assessment_ids`` with at least one graded attempt."""
+    return [aid for aid in assessment_ids if Attempt.objects.filter(assessment_id=aid, state=Attempt.GRADED).exists()]
+
+
+def _job(row: ExportJob) -> ExportJobData:
+    return ExportJobData(
+        id=row.pk,
+        course_key=str(row.course_key),
+        kind=row.kind,
+        format=row.format,
+        filters=dict(row.filters or {}),
+        status=row.status,
+        storage_name=row.storage_name,
+        rows=row.rows,
+        size=row.size,
+        error=row.error,
+        requested_by_id=row.requested_by_id,
+        created=row.created,
+        finished=row.finished,
+    )
+
+
+def create_export_job(
+    *, course_key: Any, kind: str, fmt: str, filters: dict[str, Any], requested_by_id: int | None
+) -> ExportJobData:
+    row = ExportJob.objects.create(
+        course_key=course_key, kind=kind, format=fmt, filters=filters, requested_by_id=requested_by_id
+    )
+    return _job(row)
+
+
+def get_export_job(job_id: int) -> ExportJobData | None:
+    row = ExportJob.objects.filter(pk=job_id).first()
+    return _job(row) if row else None
+
+
+def list_export_jobs(course_key: Any, *, limit: int = 50) -> list[ExportJobData]:
+    return [_job(row) for row in ExportJob.objects.filter(course_key=course_key).order_by("-created", "-pk")[:limit]]
+
+
+def update_export_job(job_id: int, **fields: Any) -> None:
+    ExportJob.objects.filter(pk=job_id).update(**fields)

@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from ve_edu_vault import conf
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from django.dispatch import Signal
     from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ve_edu_vault.platform.backends.base import PlatformBackend
 
 __all__ = [
+    "anonymous_ids",
     "backend_name",
     "course_exists",
     "course_published_signal",
@@ -87,6 +88,12 @@ def is_course_staff(user: Any, course_key: CourseKey) -> bool:
 
 def get_user(username: str) -> Any:
     return _get_backend().get_user(username)
+
+
+def anonymous_ids(user_ids: Iterable[int], course_key: CourseKey) -> dict[int, str]:
+    """``{user id: the platform's anonymous id of the user in the course}`` (exports name learners by these)."""
+    ids = sorted(set(user_ids))
+    return _get_backend().anonymous_ids(ids, course_key) if ids else {}
 
 
 def course_exists(course_key: CourseKey) -> bool:

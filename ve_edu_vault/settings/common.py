@@ -165,6 +165,11 @@ DEFAULTS: dict[str, Any] = {
     #   COURSE_IMPORT_EXPORT_STORAGE when it is set (cms/envs/production.py: S3 with a bucket, else the
     #   default file storage), otherwise Django's default storage.
     "VE_EDU_VAULT_IMPORT_STORAGE": None,
+    # .. setting_name: VE_EDU_VAULT_EXPORT_STORAGE
+    # .. setting_default: None
+    # .. setting_description: Dotted path of the Django storage class the export task writes large exports
+    #   to (the requester downloads them from the staff area's exports page). None uses Django's default storage.
+    "VE_EDU_VAULT_EXPORT_STORAGE": None,
     # .. setting_name: VE_EDU_VAULT_IMPORT_INLINE_MAX_BYTES
     # .. setting_default: 1048576
     # .. setting_description: Question files up to this size are previewed and imported in the request;

@@ -42,6 +42,16 @@ def is_course_staff(user: Any, course_key: CourseKey) -> bool:
     return bool(CourseStaffRole(course_key).has_user(user) or CourseInstructorRole(course_key).has_user(user))
 
 
+def anonymous_ids(user_ids: Sequence[int], course_key: CourseKey) -> dict[int, str]:
+    # common/djangoapps/student/models/user.py: anonymous_id_for_user(user, course_id) -> str, the course-specific id
+    # the platform's own research exports and XBlocks use (read from, or created in, the AnonymousUserId table).
+    from common.djangoapps.student.models import anonymous_id_for_user
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(id__in=list(user_ids))
+    return {user.id: str(anonymous_id_for_user(user, course_key)) for user in users}
+
+
 def get_user(username: str) -> Any:
     from django.contrib.auth import get_user_model
 

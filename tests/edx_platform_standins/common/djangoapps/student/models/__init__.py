@@ -6,5 +6,6 @@ Upstream, ``student.models`` is a package whose ``__init__`` re-exports ``course
 """
 
 from .course_enrollment import CourseEnrollment
+from .user import anonymous_id_for_user
 
-__all__ = ["CourseEnrollment"]
+__all__ = ["CourseEnrollment", "anonymous_id_for_user"]

@@ -1,0 +1,21 @@
+"""LMS URL patterns of analytics: the REST API (under the API prefix)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from ve_edu_vault.analytics.rest_api.v1 import views as rest
+from ve_edu_vault.rest_api import API_PREFIX
+
+_C = f"{API_PREFIX}courses/<str:course_key>/"
+lms_urlpatterns: list[URLPattern] = [
+    path(
+        f"{_C}assessments/<vault_id:assessment_id>/item-analysis/",
+        rest.ItemAnalysisView.as_view(),
+        name="analytics-item-analysis",
+    ),
+    path(f"{_C}exports/<str:kind>/", rest.ExportView.as_view(), name="analytics-export"),
+    path(f"{_C}export-jobs/", rest.ExportJobsView.as_view(), name="analytics-export-jobs"),
+    path(f"{_C}export-jobs/<vault_id:job_id>/", rest.ExportJobView.as_view(), name="analytics-export-job"),
+    path(f"{_C}export-jobs/<vault_id:job_id>/file/", rest.ExportJobFileView.as_view(), name="analytics-export-file"),
+]
