@@ -256,9 +256,10 @@ def _normalise(
     rows: list[tuple[Any, ...]], dates: tuple[int, ...] = (), bools: tuple[int, ...] = ()
 ) -> list[tuple[Any, ...]]:
     """
-    Raw values as the ORM would give them, where the backend differs: SQLite gives date-times as text (parsed here),
-    MariaDB/MySQL and SQLite booleans as 1/0 (made booleans). MariaDB's naive date-times (UTC, as Django stores them with
-    ``USE_TZ``) and PostgreSQL's aware ones are left as they are (``exports`` writes naive ones as UTC).
+    Raw values as the ORM would give them, where the backends differ: SQLite gives date-times as text (parsed
+    here), MariaDB/MySQL and SQLite booleans as 1/0 (made booleans). MariaDB's naive date-times (UTC, as Django
+    stores them with ``USE_TZ``) and PostgreSQL's aware ones are left as they are (``exports`` writes naive ones as
+    UTC).
     """
     vendor = connection.vendor
     columns = dates + bools if vendor == "sqlite" else bools if vendor == "mysql" else ()
