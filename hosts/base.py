@@ -143,6 +143,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    # AGS scores whose delivery task was lost, or whose retry is due (LTI tool).
+    "ve-edu-vault-deliver-lti-scores": {
+        "task": "ve_edu_vault.lti.tasks.deliver_lti_scores",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     # Uploaded question files not imported within VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS are deleted.
     "ve-edu-vault-expire-question-uploads": {
         "task": "ve_edu_vault.questions.tasks.expire_question_uploads",

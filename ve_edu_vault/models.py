@@ -15,7 +15,14 @@ from ve_edu_vault.assessments.models import (
 )
 from ve_edu_vault.audit.models import AuditEntry
 from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
-from ve_edu_vault.lti.models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiToolKey, LtiUserLink
+from ve_edu_vault.lti.models import (
+    LtiDeployment,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScore,
+    LtiToolKey,
+    LtiUserLink,
+)
 from ve_edu_vault.mastery.models import MasteryEvent, MasteryState
 from ve_edu_vault.questions.models import (
     Question,
@@ -42,6 +49,7 @@ __all__ = [
     "LtiDeployment",
     "LtiPlatform",
     "LtiResourceLink",
+    "LtiScore",
     "LtiToolKey",
     "LtiUserLink",
     "MasteryEvent",

@@ -13,12 +13,14 @@ from ve_edu_vault.assessments.tasks import (
     sweep_expired_attempts,
 )
 from ve_edu_vault.course_sync.tasks import sync_course
+from ve_edu_vault.lti.tasks import deliver_lti_scores
 from ve_edu_vault.questions.tasks import preview_question_import, run_question_import
 from ve_edu_vault.regrade.tasks import run_regrade
 from ve_edu_vault.webhooks.tasks import deliver_webhooks
 
 __all__ = [
     "auto_submit_attempt",
+    "deliver_lti_scores",
     "deliver_webhooks",
     "preview_question_import",
     "report_grade",

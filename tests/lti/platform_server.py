@@ -75,6 +75,7 @@ class Platform:
         self.jwks_fetches = 0
         self.fail_scores = 0  # the next N score posts answer 503
         self.roster: list[dict[str, Any]] = []
+        self.tool_key_pem: str | None = None  # set: verify the tool's assertions with it instead of its JWKS URL
 
     def consumer(self, *, kid_pem: tuple[str, str] | None = None) -> LtiAdvantageConsumer:
         kid, pem = kid_pem or self.keys[-1]
@@ -87,7 +88,8 @@ class Platform:
             rsa_key=pem,
             rsa_key_id=kid,
             redirect_uris=[self.tool_base + "/ve-edu-vault/lti/launch/"],
-            tool_keyset_url=self.tool_base + "/ve-edu-vault/lti/jwks/",
+            tool_key=self.tool_key_pem,
+            tool_keyset_url=None if self.tool_key_pem else self.tool_base + "/ve-edu-vault/lti/jwks/",
         )
 
     def jwks(self) -> dict[str, Any]:
@@ -195,7 +197,9 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path == "/dl-return":
             form = self._form()
             try:
-                items = p.consumer().check_and_decode_deep_linking_token(form.get("JWT", ""))
+                consumer = p.consumer()
+                consumer.enable_deep_linking(p.tool_base + "/ve-edu-vault/lti/deep-linking/", f"{p.base}/dl-return")
+                items = consumer.check_and_decode_deep_linking_token(form.get("JWT", ""))
             except Exception as exc:
                 return self._send(400, {"error": type(exc).__name__}, "application/json")
             p.deep_link_items.extend(items)
@@ -239,7 +243,10 @@ class Handler(BaseHTTPRequestHandler):
                 custom_parameters=body.get("custom", {}),
             )
             p.pending = {**getattr(p, "pending", {}), launch.config_id: body}  # type: ignore[attr-defined]
-            url = p.consumer().prepare_preflight_url(launch)
+            consumer = p.consumer()
+            if launch.message_type == "LtiDeepLinkingRequest":  # as the XBlock configures it on both legs
+                consumer.enable_deep_linking(p.tool_base + "/ve-edu-vault/lti/deep-linking/", f"{p.base}/dl-return")
+            url = consumer.prepare_preflight_url(launch)
             return self._send(200, {"url": url})
         if path == "/control/sign":
             kid_pem = p.rogue if body.get("key") == "rogue" else p.keys[-1]
@@ -254,6 +261,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"kid": p.keys[-1][0]})
         if path == "/control/fail-scores":
             p.fail_scores = int(body.get("count", 1))
+            return self._send(200, {})
+        if path == "/control/verify-tool-jwt":
+            try:
+                return self._send(200, {"claims": p.consumer().tool_jwt.validate_and_decode(body["token"])})
+            except Exception as exc:
+                return self._send(400, {"error": type(exc).__name__})
+        if path == "/control/tool-key":
+            p.tool_key_pem = body["pem"]
             return self._send(200, {})
         if path == "/control/roster":
             p.roster = body.get("members", [])
@@ -276,6 +291,8 @@ class Handler(BaseHTTPRequestHandler):
         consumer.set_resource_link_claim(launch_data.resource_link_id, title=body.get("title"))
         consumer.set_context_claim(launch_data.context_id, context_title="Platform course")
         consumer.set_launch_presentation_claim(document_target="iframe")
+        if launch_data.custom_parameters:
+            consumer.set_custom_parameters(dict(launch_data.custom_parameters))
         if body.get("ags", True):
             consumer.enable_ags(
                 lineitems_url=f"{p.base}/lineitems",

@@ -23,11 +23,13 @@ REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
 IMPORT_PREVIEW = "ve_edu_vault.questions.tasks.preview_question_import"
 IMPORT_RUN = "ve_edu_vault.questions.tasks.run_question_import"
 IMPORT_EXPIRE = "ve_edu_vault.questions.tasks.expire_question_uploads"
+AGS = "ve_edu_vault.lti.tasks.deliver_lti_scores"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
 EXPIRE_ENTRY = "ve-edu-vault-expire-question-uploads"
 WEBHOOKS = "ve_edu_vault.webhooks.tasks.deliver_webhooks"
 WEBHOOKS_ENTRY = "ve-edu-vault-deliver-webhooks"
+AGS_ENTRY = "ve-edu-vault-deliver-lti-scores"
 SERVICES = ("lms", "cms")
 ENVIRONMENTS = ("production", "development")
 
@@ -208,6 +210,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         DRAIN: {"queue": "edx.lms.core.default"},
         REGRADE: {"queue": "edx.lms.core.default"},
         WEBHOOKS: {"queue": "edx.lms.core.default"},
+        AGS: {"queue": "edx.lms.core.default"},  # the LTI tool's keys and AGS outbox are the LMS's
     }
 
 
@@ -226,6 +229,7 @@ def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
             IMPORT_RUN,
             IMPORT_EXPIRE,
             WEBHOOKS,
+            AGS,
         )
     }
 
@@ -244,6 +248,7 @@ def test_beat_schedule_is_in_the_lms_settings(default_root: Path, environment: s
         "other-entry": {"task": "x", "schedule": 5.0},
         SWEEP_ENTRY: {"task": SWEEP, "schedule": 60.0, "options": {"expires": 60.0}},
         DRAIN_ENTRY: {"task": DRAIN, "schedule": 60.0, "options": {"expires": 60.0}},
+        AGS_ENTRY: {"task": AGS, "schedule": 60.0, "options": {"expires": 60.0}},
         EXPIRE_ENTRY: {"task": IMPORT_EXPIRE, "schedule": 3600.0, "options": {"expires": 3600.0}},
         WEBHOOKS_ENTRY: {"task": WEBHOOKS, "schedule": 60.0, "options": {"expires": 60.0}},
     }
@@ -258,6 +263,7 @@ def test_sweep_interval_is_configurable(custom_root: Path) -> None:
     assert schedule[SWEEP_ENTRY]["schedule"] == 30.0
     assert schedule[DRAIN_ENTRY]["schedule"] == 30.0
     assert schedule[WEBHOOKS_ENTRY]["schedule"] == 30.0
+    assert schedule[AGS_ENTRY]["schedule"] == 30.0
 
 
 def test_beat_runs_in_local_dev_and_kubernetes(default_root: Path) -> None:

@@ -88,8 +88,15 @@ class AssessmentContext:
 
     @property
     def reports_grades(self) -> bool:
-        """Whether a graded attempt queues a grade publication: graded, and bound to a scorable block."""
-        return self.config.graded and self.block_usage_key is not None
+        """
+        Whether a graded attempt queues a grade publication: graded and bound to a scorable block, or wanted by a
+        score sink (``score_sinks``: the LTI tool's AGS passback, for an assessment bound to a platform's link).
+        """
+        if self.config.graded and self.block_usage_key is not None:
+            return True
+        from . import score_sinks
+
+        return score_sinks.wanted(self.row.pk)
 
     def accommodation(self, user_id: int) -> Accommodation:
         row = get_assessment_repository().get_accommodation(self.row.id, user_id)

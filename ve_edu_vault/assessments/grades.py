@@ -40,10 +40,11 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
 
-from . import scoring
-from ._context import load_context
+from . import score_sinks, scoring
+from ._context import AssessmentContext, load_context
 from .data import AttemptState
 from .repositories import get_repository
+from .score_sinks import LearnerScore
 
 __all__ = [
     "GradeReportStatus",
@@ -51,6 +52,7 @@ __all__ = [
     "grade_report_status",
     "hand_off_grade",
     "learner_grade",
+    "learner_score",
     "report_pending_grades",
     "trigger_drain",
 ]
@@ -68,14 +70,13 @@ class ReportedGrade:
     max_value: float
 
 
-def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
-    """What the LMS gradebook should hold for this learner and assessment, or None if nothing is to publish."""
-    ctx = load_context(assessment_id)
-    if not ctx.reports_grades:
-        return None
+def learner_score(assessment_id: int, user_id: int, *, ctx: AssessmentContext | None = None) -> LearnerScore | None:
+    """The learner's score over their graded attempts (the assessment's scoring method), or None without one."""
+    ctx = ctx or load_context(assessment_id)
+    attempts = get_repository().list_attempts(assessment_id, user_id)
     graded = [
         attempt
-        for attempt in get_repository().list_attempts(assessment_id, user_id)
+        for attempt in attempts
         if attempt.state == AttemptState.GRADED and attempt.score is not None and attempt.graded_at is not None
     ]
     if not graded:
@@ -84,23 +85,52 @@ def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
     possible = float(graded[-1].possible or 0.0)
     if fraction is None or possible <= 0:
         return None
-    assert ctx.block_usage_key is not None  # reports_grades
+    graded_at = graded[-1].graded_at
+    assert graded_at is not None
+    return LearnerScore(
+        assessment_id=assessment_id,
+        user_id=user_id,
+        earned=min(possible, max(0.0, float(fraction) * possible)),
+        possible=possible,
+        graded_at=graded_at,
+        attempt_in_progress=any(attempt.state == AttemptState.IN_PROGRESS for attempt in attempts),
+    )
+
+
+def learner_grade(assessment_id: int, user_id: int) -> ReportedGrade | None:
+    """What the LMS gradebook should hold for this learner and assessment, or None if nothing is to publish."""
+    ctx = load_context(assessment_id)
+    if not (ctx.config.graded and ctx.block_usage_key is not None):
+        return None
+    score = learner_score(assessment_id, user_id, ctx=ctx)
+    if score is None:
+        return None
     return ReportedGrade(
-        course_key=ctx.row.course_key,
-        usage_key=ctx.block_usage_key,
-        value=min(possible, max(0.0, float(fraction) * possible)),
-        max_value=possible,
+        course_key=ctx.row.course_key, usage_key=ctx.block_usage_key, value=score.earned, max_value=score.possible
     )
 
 
 def publish_grade_now(assessment_id: int, user_id: int) -> bool:
-    """Publish synchronously; raises what the platform raises. True if a grade was published."""
+    """
+    Publish synchronously to the LMS gradebook (a bound block) and hand the score to the score sinks that want it
+    (in the caller's transaction); raises what they raise. True if anything was published or handed over.
+    """
+    done = False
     grade = learner_grade(assessment_id, user_id)
-    if grade is None:
-        return False
-    user = get_user_model().objects.get(pk=user_id)
-    platform.publish_grade(user, UsageKey.from_string(grade.usage_key), value=grade.value, max_value=grade.max_value)
-    return True
+    if grade is not None:
+        user = get_user_model().objects.get(pk=user_id)
+        platform.publish_grade(
+            user, UsageKey.from_string(grade.usage_key), value=grade.value, max_value=grade.max_value
+        )
+        done = True
+    wanting = [sink for sink in score_sinks.sinks() if sink.wants(assessment_id)]
+    if wanting:
+        score = learner_score(assessment_id, user_id)
+        if score is not None:
+            for sink in wanting:
+                sink.receive(score)
+            done = True
+    return done
 
 
 #: After a submission, the drain task runs this many seconds later, and a process asks for it at most once per window.

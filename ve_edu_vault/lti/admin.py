@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin, messages
 
 from . import api
-from .models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiToolKey, LtiUserLink
+from .models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiScore, LtiToolKey, LtiUserLink
 
 
 class DeploymentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -67,3 +67,39 @@ class LtiUserLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("issuer", "sub")
     raw_id_fields = ("user",)
     readonly_fields = ("issuer", "sub", "user", "created", "last_launch")
+
+
+class ScoreStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [("failing", "Failing (waiting to retry)"), ("queued", "Queued"), ("delivered", "Delivered")]
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        if self.value() == "failing":
+            return queryset.filter(due_at__isnull=False, tries__gt=0)
+        if self.value() == "queued":
+            return queryset.filter(due_at__isnull=False)
+        if self.value() == "delivered":
+            return queryset.filter(due_at__isnull=True)
+        return queryset
+
+
+@admin.register(LtiScore)
+class LtiScoreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The AGS outbox: failures show their error and next try; "Retry now" sends them at once."""
+
+    list_display = ("binding", "sub", "score_given", "score_maximum", "due_at", "tries", "last_error", "delivered_at")
+    list_filter = (ScoreStateFilter,)
+    search_fields = ("sub", "binding__resource_link_id")
+    readonly_fields = tuple(field.name for field in LtiScore._meta.fields)
+    actions = ("retry_now",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    @admin.action(description="Retry now (send the selected queued or failing scores)")
+    def retry_now(self, request: Any, queryset: Any) -> None:
+        count = api.retry_scores(list(queryset.values_list("pk", flat=True)), actor=request.user.get_username())
+        self.message_user(request, f"{count} score(s) will be sent now.", messages.SUCCESS)

@@ -39,6 +39,7 @@ from .data import (
     LtiRole,
     PlatformRegistration,
     ResourceLinkBinding,
+    ScoreStatus,
     ToolUrls,
 )
 from .launch import VaultMessageLaunch, login_redirect_url
@@ -60,8 +61,11 @@ __all__ = [
     "issue_launch_token",
     "jwks",
     "link_resource",
+    "queue_score",
     "retire_old_keys",
+    "retry_scores",
     "rotate_key",
+    "score_status",
     "tool_configuration",
     "tool_urls",
 ]
@@ -287,6 +291,8 @@ def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaun
         resource_link_id=str(claims[RESOURCE_LINK]["id"]),
     )
     if binding is None:
+        binding = _bind_deep_linked(claims, issuer=issuer, client_id=client_id)
+    if binding is None:
         raise LaunchRefused(
             "resource_link",
             "This link is not set up yet: an instructor picks its assessment by deep linking "
@@ -331,12 +337,72 @@ def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaun
     return result, message
 
 
+def queue_score(score: Any) -> int:
+    """
+    Queue a learner's score (``assessments.score_sinks.LearnerScore``) for each of the assessment's resource links
+    on a platform that launched them, in the caller's transaction (the grade-report drain's). Returns how many.
+    """
+    from django.utils import timezone
+
+    return store.queue_scores(
+        assessment_id=score.assessment_id,
+        user_id=score.user_id,
+        earned=score.earned,
+        possible=score.possible,
+        activity_progress="InProgress" if score.attempt_in_progress else "Completed",
+        now=timezone.now(),
+    )
+
+
+def score_status(assessment_id: int | None = None) -> ScoreStatus:
+    """The AGS outbox as staff see it (queued, failing, delivered, the last error)."""
+    return store.score_status(assessment_id)
+
+
+def retry_scores(score_ids: list[int], *, actor: str = "") -> int:
+    """Staff's retry from the admin: the scores are due now and the delivery task is queued."""
+    from django.utils import timezone
+
+    from .handlers import trigger_delivery
+
+    count = store.retry_scores_now(score_ids, timezone.now())
+    audit("scores_retried", count=count, actor=actor)
+    transaction.on_commit(trigger_delivery)
+    return count
+
+
 def forget_user(user_id: int) -> int:
-    """Remove an account's LTI links (learner retirement); returns how many."""
+    """Remove an account's LTI links and queued scores (learner retirement); returns how many links."""
+    store.forget_scores(user_id)
     count = store.unlink_user(user_id)
     if count:
         audit("user_links_removed", user_id=user_id, count=count)
     return count
+
+
+def _bind_deep_linked(claims: dict[str, Any], *, issuer: str, client_id: str) -> ResourceLinkBinding | None:
+    """The first launch of a link made by deep linking binds it to the assessment its signed custom parameter names."""
+    from . import deep_linking
+
+    assessment_id = deep_linking.linked_assessment(claims, issuer=issuer, deployment_id=claims[DEPLOYMENT_ID])
+    deployment = store.deployment_pk(issuer, client_id, claims[DEPLOYMENT_ID])
+    if assessment_id is None or deployment is None:
+        return None
+    binding = store.save_binding(
+        deployment_pk=deployment,
+        context_id=str((claims.get(CONTEXT) or {}).get("id", "")),
+        resource_link_id=str(claims[RESOURCE_LINK]["id"]),
+        assessment_id=assessment_id,
+        created_by="deep_linking",
+    )
+    audit(
+        "resource_link_bound",
+        issuer=issuer,
+        resource_link_id=binding.resource_link_id,
+        assessment_id=assessment_id,
+        actor="deep_linking",
+    )
+    return binding
 
 
 def issue_launch_token(result: LaunchResult) -> str:

@@ -12,6 +12,8 @@ __all__ = [
     "LtiRole",
     "PlatformRegistration",
     "ResourceLinkBinding",
+    "ScoreDelivery",
+    "ScoreStatus",
     "ToolUrls",
 ]
 
@@ -101,6 +103,37 @@ class LaunchResult:
     course_key: str
     binding_id: int
     claims: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScoreDelivery:
+    """One queued AGS score, with what sending it needs (read by the delivery task under a row lock)."""
+
+    id: int
+    platform_id: int
+    binding_id: int
+    assessment_id: int
+    resource_link_id: str
+    lineitem_url: str
+    lineitems_url: str
+    scopes: tuple[str, ...]
+    sub: str
+    score_given: float
+    score_maximum: float
+    activity_progress: str
+    grading_progress: str
+    scored_at: Any  # datetime
+    tries: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScoreStatus:
+    """What staff see of the AGS outbox: queued (waiting or failing), failing, delivered, the last error."""
+
+    queued: int
+    failing: int
+    delivered: int
+    last_error: str
 
 
 class LaunchRefused(Exception):

@@ -137,3 +137,39 @@ class LtiUserLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sub} of {self.issuer}"
+
+
+class LtiScore(models.Model):
+    """
+    The AGS outbox: a learner's latest score for one resource link's line item, until the platform has it.
+
+    Written by the grade-report drain (``assessments/grades.py`` through ``lti.handlers.AgsScoreSink``) in its
+    transaction; sent by ``lti.tasks.deliver_lti_scores``; a failed send waits (``due_at``) with its error.
+
+    .. pii: a learner's score on a platform's line item, with the platform's user id.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    binding = models.ForeignKey(LtiResourceLink, on_delete=models.CASCADE, related_name="scores")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sub = models.CharField(max_length=255)  # the platform's user id (AGS userId)
+    score_given = models.FloatField()
+    score_maximum = models.FloatField()
+    activity_progress = models.CharField(max_length=16)  # Completed, InProgress
+    grading_progress = models.CharField(max_length=16)  # FullyGraded
+    scored_at = models.DateTimeField()  # the score's timestamp (when the drain handed it over)
+    due_at = models.DateTimeField(null=True, blank=True)  # NULL: delivered, nothing to send
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [models.UniqueConstraint(fields=["binding", "user"], name="vault_lti_score_uniq")]
+        indexes = [models.Index(fields=["due_at"], name="vault_lti_score_due")]
+        verbose_name = "LTI score (AGS)"
+
+    def __str__(self) -> str:
+        return f"{self.score_given}/{self.score_maximum} of {self.sub} on {self.binding_id}"

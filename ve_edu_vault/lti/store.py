@@ -8,14 +8,15 @@ pylti1p3 glue, which gets key PEM text through ``signing_key`` only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import keys
-from .data import PlatformRegistration, ResourceLinkBinding
-from .models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiToolKey, LtiUserLink
+from .data import PlatformRegistration, ResourceLinkBinding, ScoreDelivery, ScoreStatus
+from .models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiScore, LtiToolKey, LtiUserLink
 
 
 def _registration(row: LtiPlatform, *, created: bool = False) -> PlatformRegistration:
@@ -191,6 +192,28 @@ def find_binding(
     return _binding(row) if row else None
 
 
+def assessments_bound_in_context(issuer: str, client_id: str, deployment_id: str, context_id: str) -> set[int]:
+    """The assessments already bound to links of this platform context."""
+    return set(
+        LtiResourceLink.objects.filter(
+            deployment__platform__issuer=issuer,
+            deployment__platform__client_id=client_id,
+            deployment__deployment_id=deployment_id,
+            context_id=context_id,
+        ).values_list("assessment_id", flat=True)
+    )
+
+
+def deployment_pk(issuer: str, client_id: str, deployment_id: str) -> int | None:
+    return (
+        LtiDeployment.objects.filter(
+            platform__issuer=issuer, platform__client_id=client_id, deployment_id=deployment_id
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def set_ags(binding_id: int, *, lineitem_url: str, lineitems_url: str, scopes: list[str]) -> None:
     """Keep the launch's AGS claim on the binding (the scores go there long after the launch)."""
     LtiResourceLink.objects.filter(pk=binding_id).update(
@@ -215,3 +238,118 @@ def touch_user(issuer: str, sub: str) -> None:
 def unlink_user(user_id: int) -> int:
     deleted, _detail = LtiUserLink.objects.filter(user_id=user_id).delete()
     return deleted
+
+
+# ---------------------------------------------------------------------------------------------
+# The AGS outbox
+
+
+def assessment_has_links(assessment_id: int) -> bool:
+    return LtiResourceLink.objects.filter(assessment_id=assessment_id, deployment__platform__active=True).exists()
+
+
+def queue_scores(
+    *, assessment_id: int, user_id: int, earned: float, possible: float, activity_progress: str, now: datetime
+) -> int:
+    """
+    Queue the learner's score for each resource link of the assessment on a platform that launched them (their
+    (issuer, sub) link); in the caller's transaction. Returns how many were queued.
+    """
+    subs = dict(LtiUserLink.objects.filter(user_id=user_id).values_list("issuer", "sub"))
+    if not subs:
+        return 0
+    queued = 0
+    for binding_id, issuer in LtiResourceLink.objects.filter(
+        assessment_id=assessment_id, deployment__platform__active=True
+    ).values_list("pk", "deployment__platform__issuer"):
+        if issuer not in subs:
+            continue
+        LtiScore.objects.update_or_create(
+            binding_id=binding_id,
+            user_id=user_id,
+            defaults={
+                "sub": subs[issuer],
+                "score_given": earned,
+                "score_maximum": possible,
+                "activity_progress": activity_progress,
+                "grading_progress": "FullyGraded",
+                "scored_at": now,
+                "due_at": now,
+                "tries": 0,
+                "last_error": "",
+            },
+        )
+        queued += 1
+    return queued
+
+
+def take_due_scores(now: datetime, *, limit: int) -> list[ScoreDelivery]:
+    """The due scores, locked for the caller's transaction (rows another worker holds are skipped where possible)."""
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    ids = list(
+        LtiScore.objects.select_for_update(skip_locked=skip_locked)
+        .filter(due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    rows = LtiScore.objects.select_related("binding__deployment").filter(pk__in=ids).order_by("due_at", "id")
+    return [
+        ScoreDelivery(
+            id=row.pk,
+            platform_id=row.binding.deployment.platform_id,
+            binding_id=row.binding_id,
+            assessment_id=row.binding.assessment_id,
+            resource_link_id=row.binding.resource_link_id,
+            lineitem_url=row.binding.lineitem_url,
+            lineitems_url=row.binding.lineitems_url,
+            scopes=tuple(row.binding.ags_scopes or ()),
+            sub=row.sub,
+            score_given=row.score_given,
+            score_maximum=row.score_maximum,
+            activity_progress=row.activity_progress,
+            grading_progress=row.grading_progress,
+            scored_at=row.scored_at,
+            tries=row.tries,
+        )
+        for row in rows
+    ]
+
+
+def score_delivered(score_id: int, now: datetime) -> None:
+    LtiScore.objects.filter(pk=score_id).update(due_at=None, tries=0, last_error="", delivered_at=now)
+
+
+def score_failed(score_id: int, *, tries: int, retry_at: datetime, error: str) -> None:
+    LtiScore.objects.filter(pk=score_id).update(tries=tries, due_at=retry_at, last_error=error[:2000])
+
+
+def retry_scores_now(score_ids: list[int], now: datetime) -> int:
+    """Staff's retry: the failing or queued scores are due now (delivered ones are left alone)."""
+    return LtiScore.objects.filter(pk__in=score_ids, due_at__isnull=False).update(due_at=now)
+
+
+def next_due(now: datetime) -> datetime | None:
+    due: datetime | None = (
+        LtiScore.objects.filter(due_at__isnull=False).order_by("due_at").values_list("due_at", flat=True).first()
+    )
+    return due
+
+
+def score_status(assessment_id: int | None = None) -> ScoreStatus:
+    rows = LtiScore.objects.all()
+    if assessment_id is not None:
+        rows = rows.filter(binding__assessment_id=assessment_id)
+    queued = rows.filter(due_at__isnull=False)
+    failing = queued.filter(tries__gt=0)
+    last = failing.order_by("-modified").values_list("last_error", flat=True).first()
+    return ScoreStatus(
+        queued=queued.count(),
+        failing=failing.count(),
+        delivered=rows.filter(due_at__isnull=True, delivered_at__isnull=False).count(),
+        last_error=last or "",
+    )
+
+
+def forget_scores(user_id: int) -> int:
+    """Retirement: queued scores are cancelled and the platform's user id erased (the rows stay, as records)."""
+    return LtiScore.objects.filter(user_id=user_id).update(due_at=None, sub="", last_error="cancelled: learner retired")

@@ -10,6 +10,7 @@ lms_urlpatterns: list[URLPattern] = [
     path("ve-edu-vault/lti/login/", views.login, name="lti-login"),
     path("ve-edu-vault/lti/launch/", views.launch, name="lti-launch"),
     path("ve-edu-vault/lti/deep-linking/", views.launch, name="lti-deep-linking"),
+    path("ve-edu-vault/lti/deep-linking/respond/", views.deep_linking_respond, name="lti-deep-linking-respond"),
     path("ve-edu-vault/lti/jwks/", views.jwks, name="lti-jwks"),
     path("ve-edu-vault/lti/config/", views.config, name="lti-config"),
 ]

@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.take_page import take_config, take_strings
 
-from . import api
+from . import api, deep_linking
 from .data import LaunchRefused
+from .roles import role_of
 
 
 def _enabled() -> None:
@@ -66,9 +67,16 @@ def launch(request: HttpRequest) -> HttpResponse:
     """The OIDC redirect URI: a resource link launch renders the learner page; deep linking continues there."""
     _enabled()
     try:
-        result, _message = api.complete_launch(request)
-        if result is None:
-            raise LaunchRefused("message_type", "Deep linking is not offered by this tool yet.", status=400)
+        result, message = api.complete_launch(request)
+        if result is None:  # a deep linking request: the instructor picks an assessment
+            session, course_key, items = deep_linking.start(message, role_is_staff=role_of(message.claims()).is_staff)
+            response = render(
+                request,
+                "ve_edu_vault/lti/deep_linking.html",
+                {"session": session, "course_key": course_key, "assessments": items},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
     except LaunchRefused as exc:
         return _refused(request, exc, stage="launch")
     assessment = assessments.get_assessment(result.assessment_id)
@@ -87,6 +95,32 @@ def _summary(assessment_id: int, user_id: int) -> Any:
 
     user = get_user_model().objects.get(pk=user_id)
     return assessments.learner_assessment(assessment_id, user)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def deep_linking_respond(request: HttpRequest) -> HttpResponse:
+    """The picker's choice: the signed LtiDeepLinkingResponse, auto-posted to the platform's return URL."""
+    _enabled()
+    try:
+        assessment_id = int(request.POST.get("assessment_id", ""))
+    except ValueError:
+        return _refused(request, LaunchRefused("assessment", "Pick an assessment."), stage="deep_linking")
+    try:
+        return_url, token, session = deep_linking.respond(request.POST.get("session", ""), assessment_id)
+    except LaunchRefused as exc:
+        return _refused(request, exc, stage="deep_linking")
+    api.audit(
+        "deep_link_response",
+        iss=session["issuer"],
+        deployment_id=session["deployment_id"],
+        course_key=session["course_key"],
+        assessment_id=session["assessment_id"],
+    )
+    response = render(request, "ve_edu_vault/lti/deep_linking_response.html", {"action": return_url, "jwt": token})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
