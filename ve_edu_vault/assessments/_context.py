@@ -96,7 +96,7 @@ class AssessmentContext:
             return True
         from . import score_sinks
 
-        return score_sinks.wanted(self.row.pk)
+        return score_sinks.wanted(self.row.id)
 
     def accommodation(self, user_id: int) -> Accommodation:
         row = get_assessment_repository().get_accommodation(self.row.id, user_id)
