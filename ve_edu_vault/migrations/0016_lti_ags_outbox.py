@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ve_edu_vault', '0014_webhooks'),
+        ('ve_edu_vault', '0015_export_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
