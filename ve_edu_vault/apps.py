@@ -109,3 +109,6 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault.webhooks import handlers as webhook_handlers
 
         webhook_handlers.connect()  # the inbound course-publish handler
+        from ve_edu_vault.analytics import handlers as analytics_handlers
+
+        analytics_handlers.connect()  # graded attempts update the item statistics' summaries

@@ -2,7 +2,8 @@
 Public Python API of analytics: item analysis now; exports, mastery reports and the dashboard build on it.
 
 TLDR: views, commands and tasks call only these functions. ``item_analysis`` checks the assessment through
-``assessments.api`` (a 404 for another course's), then reads the statistics (``item_analysis.analyse``).
+``assessments.api`` (a 404 for another course's), then reads the statistics from the summary tables through
+the cache (``summaries``).
 ``analysis_to_dict`` is the JSON shape of ``vault_item_analysis --json`` and of the REST endpoint
 (docs/analytics_json.rst, a public contract).
 """
@@ -25,8 +26,7 @@ from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
-from ve_edu_vault.analytics import exports, store
-from ve_edu_vault.analytics import item_analysis as analysis
+from ve_edu_vault.analytics import exports, store, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ExportJobData, ItemAnalysis, ItemStats
 from ve_edu_vault.analytics.exports import ExportRequest
 from ve_edu_vault.assessments import api as assessments
@@ -48,6 +48,7 @@ __all__ = [
     "list_export_jobs",
     "open_export_file",
     "queue_export",
+    "refresh_item_analysis",
     "run_export_job",
     "stream_export",
 ]
@@ -71,7 +72,13 @@ def item_analysis(
     """The item analysis of an assessment on the learners' first, last, best or all graded attempts."""
     choice = attempt_choice(attempts)
     assessments.get_assessment(assessment_id, course_key=course_key)
-    return analysis.analyse(assessment_id, choice)
+    return summaries.analysis(assessment_id, choice)
+
+
+def refresh_item_analysis(assessment_id: int, *, course_key: CourseKey | None = None) -> None:
+    """Rebuild the assessment's summaries from the attempts (after a failed update, or data loaded by hand)."""
+    assessments.get_assessment(assessment_id, course_key=course_key)
+    summaries.rebuild(assessment_id)
 
 
 def _item_dict(item: ItemStats) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.analytics import item_analysis, store
+from ve_edu_vault.analytics import store, summaries
 from ve_edu_vault.analytics.data import AttemptChoice
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.mastery import api as mastery
@@ -180,7 +180,7 @@ def _response_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
 
 def _item_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
     for assessment_id in store.graded_assessment_ids(request.assessment_ids()):
-        result = item_analysis.analyse(assessment_id, request.attempts)
+        result = summaries.analysis(assessment_id, request.attempts)
         yield [
             (
                 assessment_id,

@@ -31,7 +31,7 @@ from ve_edu_vault.analytics.data import (
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data_api import QuestionVersionData
 
-__all__ = ["CHOICE_TYPES", "analyse", "analysis_from_sums"]
+__all__ = ["CHOICE_TYPES", "analyse", "analysis_from_sums", "choice_parts"]
 
 #: Part types whose answers are choice ids (``choices`` or ``options`` in the config, ``correct`` in the key).
 CHOICE_TYPES = frozenset({"multiple_choice", "multi_select", "dropdown"})
@@ -42,7 +42,7 @@ def analyse(assessment_id: int, choice: AttemptChoice) -> ItemAnalysis:
     item_sums = store.item_sums(assessment_id, choice)
     test = store.assessment_sums(assessment_id, choice)
     versions = questions.get_versions(item.version_id for item in item_sums if item.version_id is not None)
-    choice_versions = [vid for vid, version in versions.items() if _choice_parts(version)]
+    choice_versions = [vid for vid, version in versions.items() if choice_parts(version)]
     answers = store.choice_answer_counts(assessment_id, choice, choice_versions)
     return analysis_from_sums(assessment_id, choice, test, item_sums, versions, answers)
 
@@ -135,7 +135,7 @@ def _assessment(
     )
 
 
-def _choice_parts(version: QuestionVersionData) -> list[dict[str, Any]]:
+def choice_parts(version: QuestionVersionData) -> list[dict[str, Any]]:
     parts = (version.content or {}).get("parts") or []
     return [part for part in parts if isinstance(part, dict) and part.get("type") in CHOICE_TYPES]
 
@@ -148,7 +148,7 @@ def _choice_counts(
     for version_id, answer, count, total in answers:
         if not isinstance(answer, dict):
             continue
-        for part in _choice_parts(versions[version_id]):
+        for part in choice_parts(versions[version_id]):
             picked = answer.get(part.get("id"))
             for choice_id in picked if isinstance(picked, list) else [picked]:
                 if isinstance(choice_id, str):
@@ -158,7 +158,7 @@ def _choice_counts(
     result: dict[int, tuple[ChoiceCount, ...]] = {}
     for version_id, version in versions.items():
         rows: list[ChoiceCount] = []
-        for part in _choice_parts(version):
+        for part in choice_parts(version):
             config = part.get("config") or {}
             key = (part.get("answer_key") or {}).get("correct")
             right = set(key) if isinstance(key, list) else {key}

@@ -50,3 +50,90 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} export {self.pk} of {self.course_key}: {self.status}"
+
+
+class AssessmentSummary(models.Model):
+    """
+    The sums of one assessment's counted attempts for one choice of attempts (``data.AssessmentSums``), kept up to
+    date one graded attempt at a time (``summaries.py``).
+
+    .. no_pii: sums over many learners' attempts; no learner is named.
+    """
+
+    assessment_id = models.BigIntegerField()
+    choice = models.CharField(max_length=8)  # data.AttemptChoice
+    n = models.PositiveIntegerField(default=0)
+    st = models.FloatField(default=0.0)
+    stt = models.FloatField(default=0.0)
+    su = models.FloatField(default=0.0)
+    suu = models.FloatField(default=0.0)
+    possible = models.FloatField(default=0.0)
+    time_n = models.PositiveIntegerField(default=0)
+    time_sum = models.FloatField(default=0.0)
+    partial = models.IntegerField(default=0)  # responses scored neither 0 nor 1 (KR-20 needs none)
+    bins = models.JSONField(default=list)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_id", "choice"], name="vault_assessment_summary_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"summary of assessment {self.assessment_id} ({self.choice})"
+
+
+class ItemSummary(models.Model):
+    """
+    The sums of one question version's responses in an assessment's counted attempts (``data.ItemSums``), with the
+    choice counts of its choice parts (``{"part/choice": [count, sum of totals]}``).
+
+    .. no_pii: sums over many learners' responses; no learner is named.
+    """
+
+    assessment_id = models.BigIntegerField()
+    choice = models.CharField(max_length=8)
+    question_id = models.BigIntegerField()
+    version_id = models.BigIntegerField()
+    points = models.FloatField(default=0.0)
+    n = models.IntegerField(default=0)
+    sx = models.FloatField(default=0.0)
+    sy = models.FloatField(default=0.0)
+    syy = models.FloatField(default=0.0)
+    syt = models.FloatField(default=0.0)
+    st = models.FloatField(default=0.0)
+    stt = models.FloatField(default=0.0)
+    sc = models.FloatField(default=0.0)
+    sct = models.FloatField(default=0.0)
+    time_n = models.IntegerField(default=0)
+    time_sum = models.FloatField(default=0.0)
+    choices = models.JSONField(default=dict)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_id", "choice", "version_id"], name="vault_item_summary_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"summary of version {self.version_id} in assessment {self.assessment_id} ({self.choice})"
+
+
+class SummarisedAttempt(models.Model):
+    """
+    A graded attempt already added to its assessment's summaries: applying the same attempt twice does nothing.
+
+    .. no_pii: an attempt id; the learner link is the attempt's.
+    """
+
+    attempt_id = models.BigIntegerField(primary_key=True)
+    assessment_id = models.BigIntegerField(db_index=True)
+    user_id = models.BigIntegerField()
+
+    class Meta:
+        app_label = "ve_edu_vault"
+        indexes = [models.Index(fields=["assessment_id", "user_id"], name="vault_summarised_learner")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.attempt_id} summarised"

@@ -10,6 +10,7 @@ attempts count (first, last, best or all of each learner's graded attempts) is o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ve_edu_vault.analytics.data import AssessmentSums, AttemptChoice, ExportJobData, ItemSums
-from ve_edu_vault.analytics.models import ExportJob
+from ve_edu_vault.analytics.models import AssessmentSummary, ExportJob, ItemSummary, SummarisedAttempt
 from ve_edu_vault.assessments.models import Attempt, Response
 
 __all__ = [
@@ -423,3 +424,258 @@ def list_export_jobs(course_key: Any, *, limit: int = 50) -> list[ExportJobData]
 
 def update_export_job(job_id: int, **fields: Any) -> None:
     ExportJob.objects.filter(pk=job_id).update(**fields)
+
+
+# Summary tables: the sums of ``item_sums``/``assessment_sums``, kept up to date one graded attempt at a time.
+
+_ITEM_SUMS = ("n", "sx", "sy", "syy", "syt", "st", "stt", "sc", "sct", "time_n", "time_sum")
+_TEST_SUMS = ("n", "st", "stt", "su", "suu", "time_n", "time_sum", "partial")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AttemptFacts:
+    """What one graded attempt adds to the summaries: its totals and its responses."""
+
+    id: int
+    assessment_id: int
+    user_id: int
+    number: int
+    score: float
+    earned: float
+    possible: float
+    seconds: float | None
+    # (question id, version id, fraction, points, correct, answer)
+    responses: tuple[tuple[int, int, float, float, bool, Any], ...]
+
+
+def attempt_facts(attempt_id: int) -> AttemptFacts | None:
+    """The attempt's facts if it is graded, else None."""
+    row = (
+        Attempt.objects.filter(pk=attempt_id, state=Attempt.GRADED)
+        .values_list(
+            "id", "assessment_id", "user_id", "number", "score", "earned", "possible", "started_at", "submitted_at"
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    aid, assessment_id, user_id, number, score, earned, possible, started, submitted = row
+    responses = tuple(
+        (qid, vid, float(score or 0.0), float(points or 0.0), bool(correct), answer)
+        for qid, vid, score, points, correct, answer in Response.objects.filter(attempt_id=aid)
+        .order_by("position")
+        .values_list("question_id", "question_version_id", "score", "points", "correct", "answer")
+    )
+    return AttemptFacts(
+        id=aid,
+        assessment_id=assessment_id,
+        user_id=user_id,
+        number=number,
+        score=float(score or 0.0),
+        earned=float(earned or 0.0),
+        possible=float(possible or 0.0),
+        seconds=(submitted - started).total_seconds() if submitted and started else None,
+        responses=responses,
+    )
+
+
+def summaries_exist(assessment_id: int) -> bool:
+    return AssessmentSummary.objects.filter(assessment_id=assessment_id).exists()
+
+
+def lock_summaries(assessment_id: int) -> dict[str, AssessmentSummary]:
+    """The assessment's summary rows, locked until the transaction ends (updates of one assessment queue here)."""
+    return {
+        row.choice: row
+        for row in AssessmentSummary.objects.select_for_update().filter(assessment_id=assessment_id).order_by("pk")
+    }
+
+
+def mark_summarised(facts: AttemptFacts) -> bool:
+    """Record that the attempt is in the summaries; False when it already was (nothing to do)."""
+    _, created = SummarisedAttempt.objects.get_or_create(
+        attempt_id=facts.id, defaults={"assessment_id": facts.assessment_id, "user_id": facts.user_id}
+    )
+    return created
+
+
+def summarised_attempts(assessment_id: int, user_id: int, *, excluding: int) -> list[tuple[int, int, float]]:
+    """``(attempt id, number, score)`` of the learner's graded attempts already in the summaries."""
+    ids = SummarisedAttempt.objects.filter(assessment_id=assessment_id, user_id=user_id).exclude(attempt_id=excluding)
+    return [
+        (aid, number, float(score or 0.0))
+        for aid, number, score in Attempt.objects.filter(
+            pk__in=list(ids.values_list("attempt_id", flat=True)), state=Attempt.GRADED
+        ).values_list("id", "number", "score")
+    ]
+
+
+def apply_to_summary(row: AssessmentSummary, facts: AttemptFacts, sign: int, bin_index: int, partial: int) -> None:
+    """Add (sign 1) or take away (sign -1) an attempt's totals on a locked assessment summary row."""
+    u = sum(response[2] for response in facts.responses)
+    row.n += sign
+    row.st += sign * facts.earned
+    row.stt += sign * facts.earned * facts.earned
+    row.su += sign * u
+    row.suu += sign * u * u
+    if facts.seconds is not None:
+        row.time_n += sign
+        row.time_sum += sign * facts.seconds
+    row.partial += sign * partial
+    row.possible = max(row.possible, facts.possible)
+    bins = list(row.bins or [0] * 10)
+    bins[bin_index] += sign
+    row.bins = bins
+    row.save()
+
+
+def apply_to_items(
+    assessment_id: int, choice: str, facts: AttemptFacts, sign: int, picks: dict[int, list[str]]
+) -> None:
+    """Add or take away an attempt's responses on the item summary rows of its versions (``picks``: choice keys)."""
+    versions = [response[1] for response in facts.responses]
+    rows = {
+        row.version_id: row
+        for row in ItemSummary.objects.select_for_update().filter(
+            assessment_id=assessment_id, choice=choice, version_id__in=versions
+        )
+    }
+    t = facts.earned
+    for qid, vid, x, points, correct, _answer in facts.responses:
+        row = rows.get(vid)
+        if row is None:
+            row = rows[vid] = ItemSummary(
+                assessment_id=assessment_id, choice=choice, question_id=qid, version_id=vid, choices={}
+            )
+        y = x * points
+        c = 1.0 if correct else 0.0
+        row.points = max(row.points, points)
+        row.n += sign
+        row.sx += sign * x
+        row.sy += sign * y
+        row.syy += sign * y * y
+        row.syt += sign * y * t
+        row.st += sign * t
+        row.stt += sign * t * t
+        row.sc += sign * c
+        row.sct += sign * c * t
+        if facts.seconds is not None:
+            row.time_n += sign
+            row.time_sum += sign * facts.seconds
+        tallies = dict(row.choices or {})
+        for key in picks.get(vid, []):
+            count, total = tallies.get(key, [0, 0.0])
+            tallies[key] = [count + sign, total + sign * t]
+        row.choices = tallies
+        row.save()
+
+
+def write_summaries(
+    assessment_id: int,
+    choice: str,
+    test: AssessmentSums,
+    items: list[ItemSums],
+    tallies: dict[int, dict[str, list[float]]],
+    partial: int,
+) -> None:
+    """Replace the assessment's summary rows of one choice (a full rebuild)."""
+    AssessmentSummary.objects.filter(assessment_id=assessment_id, choice=choice).delete()
+    ItemSummary.objects.filter(assessment_id=assessment_id, choice=choice).delete()
+    AssessmentSummary.objects.create(
+        assessment_id=assessment_id,
+        choice=choice,
+        possible=test.possible,
+        bins=list(test.bins),
+        partial=partial,
+        **{name: getattr(test, name) for name in _TEST_SUMS if name != "partial"},
+    )
+    ItemSummary.objects.bulk_create(
+        ItemSummary(
+            assessment_id=assessment_id,
+            choice=choice,
+            question_id=item.question_id,
+            version_id=item.version_id or 0,
+            points=item.points,
+            choices=tallies.get(item.version_id or 0, {}),
+            **{name: getattr(item, name) for name in _ITEM_SUMS},
+        )
+        for item in items
+    )
+
+
+def count_partial(assessment_id: int, choice: AttemptChoice) -> int:
+    return (
+        Response.objects.filter(attempt__in=selected_attempts(assessment_id, choice), score__isnull=False)
+        .exclude(score__in=[0.0, 1.0])
+        .count()
+    )
+
+
+def mark_all_summarised(assessment_id: int) -> None:
+    """Every graded attempt of the assessment is in the summaries (after a rebuild)."""
+    SummarisedAttempt.objects.filter(assessment_id=assessment_id).delete()
+    rows = Attempt.objects.filter(assessment_id=assessment_id, state=Attempt.GRADED).values_list("id", "user_id")
+    SummarisedAttempt.objects.bulk_create(
+        (SummarisedAttempt(attempt_id=aid, assessment_id=assessment_id, user_id=uid) for aid, uid in rows.iterator()),
+        batch_size=2000,
+    )
+
+
+def summary_stamp(assessment_id: int, choice: AttemptChoice) -> str | None:
+    """What changes whenever the choice's summaries change (row id, modification time, count); None before a build."""
+    row = (
+        AssessmentSummary.objects.filter(assessment_id=assessment_id, choice=str(choice))
+        .values_list("pk", "modified", "n")
+        .first()
+    )
+    return None if row is None else f"{row[0]}:{row[1].timestamp():.6f}:{row[2]}"
+
+
+def read_summaries(
+    assessment_id: int, choice: AttemptChoice
+) -> tuple[AssessmentSums, list[ItemSums], dict[int, dict[str, list[float]]]] | None:
+    """The stored sums of one choice (None before the first build)."""
+    test = AssessmentSummary.objects.filter(assessment_id=assessment_id, choice=str(choice)).first()
+    if test is None:
+        return None
+    sums = AssessmentSums(
+        n=test.n,
+        st=test.st,
+        stt=test.stt,
+        su=test.su,
+        suu=test.suu,
+        possible=test.possible,
+        time_n=test.time_n,
+        time_sum=test.time_sum,
+        dichotomous=test.partial <= 0,
+        bins=tuple(test.bins or [0] * 10),
+    )
+    items: list[ItemSums] = []
+    tallies: dict[int, dict[str, list[float]]] = {}
+    for row in ItemSummary.objects.filter(assessment_id=assessment_id, choice=str(choice)).order_by(
+        "question_id", "version_id"
+    ):
+        if row.n <= 0:
+            continue
+        items.append(
+            ItemSums(
+                question_id=row.question_id,
+                version_id=row.version_id,
+                version=None,
+                points=row.points,
+                **{name: getattr(row, name) for name in _ITEM_SUMS},
+            )
+        )
+        tallies[row.version_id] = dict(row.choices or {})
+    return sums, items, tallies
+
+
+def assessments_with_question(question_id: int) -> list[int]:
+    """Assessments with graded responses to the question (whose summaries a regrade of it changes)."""
+    return sorted(
+        set(
+            Response.objects.filter(question_id=question_id, attempt__state=Attempt.GRADED)
+            .values_list("attempt__assessment_id", flat=True)
+            .distinct()
+        )
+    )

@@ -33,9 +33,14 @@ class Command(BaseCommand):
             help="Which graded attempts of each learner count (default: all).",
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object (docs/analytics_json.rst).")
+        parser.add_argument(
+            "--refresh", action="store_true", help="Rebuild the assessment's summaries from its attempts first."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            if options["refresh"]:
+                api.refresh_item_analysis(options["assessment_id"])
             result = api.item_analysis(options["assessment_id"], attempts=options["attempts"])
         except VaultError as exc:
             raise CommandError(exc.message) from exc

@@ -1,0 +1,30 @@
+"""
+Receivers of analytics (thin): a graded attempt updates its assessment's summaries, a finished regrade rebuilds them.
+
+TLDR: both signals are sent after commit with ``send_robust`` (``hooks.signals``), so a failure here is logged and
+never fails grading; the summaries of an assessment whose update failed are rebuilt by ``vault_item_analysis
+--refresh`` (or the next regrade).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ve_edu_vault.analytics import store, summaries
+from ve_edu_vault.hooks.signals import ATTEMPT_GRADED, REGRADE_FINISHED
+
+__all__ = ["connect"]
+
+
+def on_attempt_graded(sender: Any, *, attempt_id: int, **kwargs: Any) -> None:
+    summaries.apply_graded_attempt(int(attempt_id))
+
+
+def on_regrade_finished(sender: Any, *, question_id: int, **kwargs: Any) -> None:
+    for assessment_id in store.assessments_with_question(int(question_id)):
+        summaries.rebuild(assessment_id)
+
+
+def connect() -> None:
+    ATTEMPT_GRADED.connect(on_attempt_graded, dispatch_uid="ve_edu_vault.analytics.attempt_graded")
+    REGRADE_FINISHED.connect(on_regrade_finished, dispatch_uid="ve_edu_vault.analytics.regrade_finished")
