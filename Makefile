@@ -79,6 +79,7 @@ bench: requirements ## run the benchmarks (figures with same-run baselines; Mari
 	$(BIN)/python bench/bench_submit.py
 	$(BIN)/python bench/bench_regrade.py
 	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/bench_lti.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_summaries.py
 

@@ -193,6 +193,9 @@ LOGGING = {
 }
 
 # The plugin reads these; the hosts use their stand-in platform backend unless told otherwise.
+# The LTI tool (off unless VE_EDU_VAULT_LTI_ENABLED=1): its URLs are the LMS host's, as platforms see it.
+VE_EDU_VAULT_LTI_ENABLED = os.environ.get("VE_EDU_VAULT_LTI_ENABLED", "0") == "1"
+VE_EDU_VAULT_LTI_BASE_URL = VAULT_LMS_ROOT
 VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "hosts.standalone_platform.backend")
 if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
     VE_EDU_VAULT_OUTLINE_SOURCE = os.environ["VE_EDU_VAULT_OUTLINE_SOURCE"]

@@ -155,6 +155,15 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, p.jwks())
         if parts.path == "/auth":
             return self._authorize(query)
+        if parts.path == "/page":  # a course page of the platform framing the tool (another origin)
+            frame = html.escape(query.get("launch", ""))
+            page = (
+                "<!DOCTYPE html><html><head><title>Platform course</title></head><body>"
+                "<h1>Platform course</h1>"
+                f'<iframe id="tool" title="Vault assessment" src="{frame}" width="1000" height="1400"'
+                ' allow="clipboard-write"></iframe></body></html>'
+            )
+            return self._send(200, page, "text/html")
         if parts.path == "/control/scores":
             return self._send(
                 200,

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["deliver_lti_scores"]
 
+#: Batches one run sends at most (``ags.BATCH_SIZE`` scores each).
+MAX_BATCHES = 50
+
 
 @shared_task(
     name="ve_edu_vault.lti.tasks.deliver_lti_scores",
@@ -30,7 +33,12 @@ __all__ = ["deliver_lti_scores"]
 def deliver_lti_scores(self) -> str:  # type: ignore[no-untyped-def]
     from ve_edu_vault.lti import ags, store
 
-    delivered, failed = ags.deliver_due()
+    delivered = failed = 0
+    for _batch in range(MAX_BATCHES):  # a full batch: more may be due (bounded, the beat does the rest)
+        sent, refused = ags.deliver_due()
+        delivered, failed = delivered + sent, failed + refused
+        if sent + refused < ags.BATCH_SIZE:
+            break
     if failed:
         due = store.next_due(timezone.now())
         if due is not None:
