@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help venv requirements demo-requirements upgrade test test-sqlite quality format pii_check demo migrate serve bench clean
+.PHONY: help venv requirements demo-requirements demo-storage upgrade test test-sqlite quality format pii_check demo migrate serve bench clean
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -61,7 +61,13 @@ pii_check: requirements ## check that every model has a PII annotation
 migrate: demo-requirements ## migrate the demo database (SQLite under .data/)
 	$(DEMO_ENV) $(BIN)/python manage.py lms migrate -v0
 
-demo: migrate ## import the demo course, load the demo data and serve the LMS (:8000) and Studio (:8001) hosts
+demo-storage: ## with VE_EDU_VAULT_STORAGE_BACKEND=mongodb, check VE_EDU_VAULT_MONGODB_URL is given (make demo does)
+	@if [ "$${VE_EDU_VAULT_STORAGE_BACKEND:-django}" = mongodb ] && [ -z "$${VE_EDU_VAULT_MONGODB_URL:-}" ]; then \
+	  echo "make demo: VE_EDU_VAULT_STORAGE_BACKEND=mongodb needs VE_EDU_VAULT_MONGODB_URL (e.g. mongodb://127.0.0.1:27017)."; \
+	  echo "No MongoDB server is installed on this machine kind; run 'make demo' without it for SQLite storage."; \
+	  exit 2; fi
+
+demo: demo-storage migrate ## import the demo course, load the demo data and serve the LMS (:8000) and Studio (:8001) hosts
 	$(DEMO_ENV) $(BIN)/python manage.py cms host_import_course
 	$(DEMO_ENV) $(BIN)/python manage.py lms vault_init --demo
 	$(MAKE) serve
@@ -82,6 +88,7 @@ bench: requirements ## run the benchmarks (figures with same-run baselines; Mari
 	$(BIN)/python bench/bench_lti.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_summaries.py
+	$(BIN)/python bench/bench_storage.py
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .data .tox .pytest_cache .mypy_cache .ruff_cache

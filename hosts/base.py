@@ -197,6 +197,11 @@ LOGGING = {
 VE_EDU_VAULT_LTI_ENABLED = os.environ.get("VE_EDU_VAULT_LTI_ENABLED", "0") == "1"
 VE_EDU_VAULT_LTI_BASE_URL = VAULT_LMS_ROOT
 VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "hosts.standalone_platform.backend")
+# The storage backend of attempts and responses: `make demo VE_EDU_VAULT_STORAGE_BACKEND=mongodb
+# VE_EDU_VAULT_MONGODB_URL=mongodb://...` (README, "MongoDB storage").
+for _name in ("VE_EDU_VAULT_STORAGE_BACKEND", "VE_EDU_VAULT_MONGODB_URL", "VE_EDU_VAULT_MONGODB_DATABASE"):
+    if os.environ.get(_name):
+        globals()[_name] = os.environ[_name]
 if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
     VE_EDU_VAULT_OUTLINE_SOURCE = os.environ["VE_EDU_VAULT_OUTLINE_SOURCE"]
 # Webhooks: the test suite's receivers listen on loopback, which the plugin refuses unless allowed; the worker tests

@@ -88,6 +88,7 @@ class VeEduVaultConfig(AppConfig):
         from ve_edu_vault import conf
 
         conf.validate_settings()
+        conf.validate_storage()  # the MongoDB server, when that backend is chosen
         from ve_edu_vault import checks  # noqa: F401 (registers the plugin's system checks)
         from ve_edu_vault.course_sync import receivers
 

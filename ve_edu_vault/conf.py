@@ -125,6 +125,27 @@ def _fail(name: str, problem: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"ve-edu-vault: setting {name} {problem}")
 
 
+def validate_storage() -> None:
+    """
+    With the ``mongodb`` storage backend, reach the server (a short ping) or raise ImproperlyConfigured naming
+    ``VE_EDU_VAULT_MONGODB_URL``. Called at start-up (``apps.ready``), after ``validate_settings``.
+    """
+    if get("VE_EDU_VAULT_STORAGE_BACKEND") != "mongodb":
+        return
+    options = get("VE_EDU_VAULT_MONGODB_OPTIONS")
+    if options is not None and not isinstance(options, dict):
+        raise _fail("VE_EDU_VAULT_MONGODB_OPTIONS", "must be a dict of MongoClient keyword arguments.")
+    from ve_edu_vault.storage import mongodb
+
+    try:
+        mongodb.ping()
+    except mongodb.StorageUnavailable as error:
+        raise _fail(
+            "VE_EDU_VAULT_MONGODB_URL",
+            f'is set for VE_EDU_VAULT_STORAGE_BACKEND="mongodb", but the server cannot be reached: {error}',
+        ) from error
+
+
 def validate_settings() -> None:
     """Raise ImproperlyConfigured, naming the setting, for any invalid plugin setting."""
     backend = get("VE_EDU_VAULT_PLATFORM_BACKEND")

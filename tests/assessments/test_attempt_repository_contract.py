@@ -1,12 +1,16 @@
 """
-The storage contract of ``AttemptRepository``, written once for every backend.
+The storage contract of ``AttemptRepository``, written once and run unchanged against every backend.
 
-TLDR: ``AttemptRepositoryContract`` holds the tests; the ``repository`` fixture is parametrised by
-backend name. A MongoDB backend adds its name to ``BACKENDS`` and must pass.
+TLDR: ``AttemptRepositoryContract`` holds the tests; the ``repository`` fixture is parametrised by backend name
+(``tests/storage_backends.py``): the ORM on the run's database (MariaDB, PostgreSQL or SQLite) and MongoDB (the
+``mongomock`` stand-in, or the server named by ``VAULT_TEST_MONGODB_URL``). The concurrency-sensitive contracts
+(two lockers grade once, one attempt in progress under a race, the outbox drained once) are in
+``test_attempt_repository_races.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,23 +19,28 @@ from api_builders import make_assessment
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from storage_backends import BACKENDS, mongodb_backend
 
 from ve_edu_vault.assessments.repositories import (
     AttemptInProgressConflict,
     AttemptRepository,
+    AttemptTotalsUpdate,
     NewAttempt,
+    NewGrade,
     NewResponse,
     get_repository,
 )
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions import api as questions
 
-BACKENDS = ["django"]
-
 
 @pytest.fixture(params=BACKENDS)
-def repository(request: pytest.FixtureRequest, db: None) -> AttemptRepository:
-    return get_repository(request.param)
+def repository(request: pytest.FixtureRequest, db: None, settings: Any) -> Iterator[AttemptRepository]:
+    if request.param == "mongodb":
+        with mongodb_backend(settings):
+            yield get_repository("mongodb")
+    else:
+        yield get_repository(request.param)
 
 
 @pytest.fixture
@@ -123,22 +132,119 @@ class AttemptRepositoryContract:
         self, repository: AttemptRepository, setup: dict[str, Any]
     ) -> None:
         attempt = repository.create_attempt(new_attempt(setup))
-        from ve_edu_vault.assessments.models import Attempt
-
-        # A grade report queued by the grading transaction (assessments/grades.py), failed twice so far.
-        Attempt.objects.filter(pk=attempt.id).update(report_due_at=timezone.now(), report_tries=2, report_error="down")
+        graded(repository, attempt.id)
+        # A grade report queued (assessments/grades.py), failed twice so far.
+        assert repository.queue_reports(setup["assessment"].id, timezone.now()) == 1
+        repository.defer_reports([attempt.id], tries=2, due_at=timezone.now(), error="down")
         assert repository.retire_learner(setup["user"].pk) == (1, 1)
         assert repository.count_attempts(setup["assessment"].id, setup["user"].pk) == 1  # kept for statistics
         assert repository.retire_learner(setup["user"].pk) == (1, 0)  # nothing queued any more
 
+    def test_access_read(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        access = repository.attempt_access(attempt.id)
+        assert access is not None
+        assert (access.attempt_id, access.assessment_id, access.user_id) == (
+            attempt.id,
+            setup["assessment"].id,
+            setup["user"].pk,
+        )
+        assert access.assessment.id == setup["assessment"].id
+        assert access.assessment.course_key == setup["assessment"].course_key
+        assert sorted(v.id for v in access.versions) == sorted(v.id for v in setup["versions"])
+        on_nodes = {v.question_id for v in setup["versions"] if v.question_id in access.nodes}
+        assert on_nodes == set(access.nodes)
+        assert repository.attempt_access(987654) is None
+
+    def test_the_outbox(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        assessment_id = setup["assessment"].id
+        assert repository.queue_reports(assessment_id, timezone.now()) == 0  # not graded yet
+        graded(repository, attempt.id)
+        now = timezone.now()
+        assert repository.queue_reports(assessment_id, now) == 1
+        assert repository.queue_reports(assessment_id, now) == 0  # queued once
+        status = repository.report_status(assessment_id)
+        assert (status.queued, status.failing, status.last_error) == (1, 0, "")
+        with transaction.atomic():
+            [due] = repository.due_reports(now + timedelta(seconds=1), limit=10)
+            assert (due.assessment_id, due.user_id, due.attempt_ids, due.tries) == (
+                assessment_id,
+                setup["user"].pk,
+                (attempt.id,),
+                0,
+            )
+            later = now + timedelta(minutes=5)
+            repository.defer_reports(due.attempt_ids, tries=1, due_at=later, error="LMS down")
+        status = repository.report_status(assessment_id)
+        assert (status.queued, status.failing, status.last_error) == (1, 1, "LMS down")
+        assert repository.due_reports(now + timedelta(seconds=1), limit=10) == []  # not due before ``later``
+        with transaction.atomic():
+            [due] = repository.due_reports(later, limit=10)
+            assert due.tries == 1
+            repository.clear_reports(due.attempt_ids)
+        assert repository.report_status(assessment_id).queued == 0
+        assert repository.due_reports(later, limit=10) == []
+
+    def test_bulk_regrade(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        first = attempt.responses[0]
+        repository.update_response(first.id, answer={"p0": "b"}, raw_score=0.0, score=0.0, correct=False)
+        graded(repository, attempt.id)
+        version_id = first.question_version_id
+        assert repository.regrade_count([version_id]) == 1
+        assert repository.regrade_count([version_id], after_id=first.id) == 0
+        [row] = repository.regrade_rows([version_id], after_id=0, limit=10)
+        assert (row.id, row.attempt_id, row.user_id, row.assessment_id) == (
+            first.id,
+            attempt.id,
+            setup["user"].pk,
+            setup["assessment"].id,
+        )
+        assert row.answer == {"p0": "b"} and row.correct is False and row.score == 0.0
+        feedback = {"p0": {"correct": True}}
+        grade = NewGrade(response_id=first.id, raw_score=1.0, score=1.0, correct=True, feedback=feedback)
+        assert repository.write_regrades([grade]) == 1
+        stored = repository.get_attempt(attempt.id).response(first.id)
+        assert stored is not None and (stored.score, stored.correct, stored.feedback) == (1.0, True, feedback)
+        scores = {
+            item.id: (item.attempt_id, item.score, item.points) for item in repository.response_scores([attempt.id])
+        }
+        assert scores[first.id] == (attempt.id, 1.0, first.points) and len(scores) == 3
+        assert repository.attempt_owners([attempt.id]) == {attempt.id: (setup["assessment"].id, setup["user"].pk)}
+        totals = AttemptTotalsUpdate(
+            attempt_id=attempt.id, earned=1.0, possible=4.0, score=0.25, passed=False, report=True
+        )
+        assert repository.write_attempt_totals([totals]) == 1
+        after = repository.get_attempt(attempt.id)
+        assert (after.earned, after.possible, after.score, after.passed) == (1.0, 4.0, 0.25, False)
+        assert after.report_due_at is not None and repository.report_status(setup["assessment"].id).queued == 1
+
+    def test_graded_responses(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        course_key = setup["assessment"].course_key
+        assert repository.graded_responses(course_key) == []  # in progress
+        for index, item in enumerate(attempt.responses):
+            repository.update_response(item.id, score=float(index), correct=index > 0)
+        graded(repository, attempt.id)
+        found = repository.graded_responses(course_key)
+        assert [(r.id, r.score, r.correct) for r in found] == [
+            (item.id, float(index), index > 0) for index, item in enumerate(attempt.responses)
+        ]
+        assert all(r.user_id == setup["user"].pk and r.graded_at is not None for r in found)
+        assert repository.graded_responses(course_key, [setup["user"].pk + 1000]) == []
+
+
+def graded(repository: AttemptRepository, attempt_id: int) -> None:
+    now = timezone.now()
+    repository.update_attempt(attempt_id, state="graded", submitted_at=now, graded_at=now)
+
 
 @pytest.mark.django_db
-class TestDjangoAttemptRepository(AttemptRepositoryContract):
+class TestAttemptRepository(AttemptRepositoryContract):
     pass
 
 
-def test_unknown_and_planned_backends_are_refused(settings: Any) -> None:
-    with pytest.raises(ImproperlyConfigured):
-        get_repository("mongodb")
+def test_unknown_backends_are_refused(settings: Any) -> None:
     with pytest.raises(ImproperlyConfigured):
         get_repository("nope")

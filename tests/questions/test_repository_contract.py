@@ -128,8 +128,10 @@ class TestDjangoRepository(RepositoryContract):
 
 
 @pytest.mark.both_hosts
-def test_mongodb_backend_is_refused_clearly(settings: object) -> None:
-    with pytest.raises(ImproperlyConfigured, match="not available in this release"):
-        get_repository("mongodb")
+def test_with_the_mongodb_backend_the_bank_stays_on_the_orm(settings: object) -> None:
+    """ADR 0016: attempts and responses move to MongoDB; questions and versions stay in the SQL database."""
+    from ve_edu_vault.questions.repositories.django_orm import DjangoQuestionRepository
+
+    assert isinstance(get_repository("mongodb"), DjangoQuestionRepository)
     with pytest.raises(ImproperlyConfigured, match="Unknown"):
         get_repository("cassandra")

@@ -63,7 +63,11 @@ class MasteryEvent(models.Model):
     node = models.ForeignKey("ve_edu_vault.CourseNode", on_delete=models.PROTECT, related_name="+")
     course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255)
     # CASCADE: a retired learner's responses go, and so does the evidence they were.
-    response = models.ForeignKey("ve_edu_vault.Response", on_delete=models.PROTECT, related_name="+")
+    # No database constraint: with the mongodb storage backend responses live in MongoDB (ADR 0016); the ORM
+    # backend's deletes are still refused (PROTECT is enforced by Django's collector).
+    response = models.ForeignKey(
+        "ve_edu_vault.Response", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     question_id = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()  # 1-based position in the learner's history on the objective
     correct = models.BooleanField()

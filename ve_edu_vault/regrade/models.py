@@ -77,7 +77,11 @@ class RegradeItem(models.Model):
     """
 
     run = models.ForeignKey(RegradeRun, on_delete=models.CASCADE, related_name="items")
-    response = models.ForeignKey("ve_edu_vault.Response", on_delete=models.PROTECT, related_name="+")
+    # No database constraint: with the mongodb storage backend responses live in MongoDB (ADR 0016); the ORM
+    # backend's deletes are still refused (PROTECT is enforced by Django's collector).
+    response = models.ForeignKey(
+        "ve_edu_vault.Response", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     attempt_id = models.BigIntegerField()
     from_version_id = models.BigIntegerField()  # the version the learner answered (still the response's pin)
     old_raw_score = models.FloatField(null=True, blank=True)

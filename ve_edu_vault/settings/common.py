@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_default: "ve_edu_vault"
     # .. setting_description: MongoDB database name for the "mongodb" storage backend.
     "VE_EDU_VAULT_MONGODB_DATABASE": "ve_edu_vault",
+    # .. setting_name: VE_EDU_VAULT_MONGODB_OPTIONS
+    # .. setting_default: None
+    # .. setting_description: Keyword arguments of pymongo's MongoClient for the mongodb storage backend (pool
+    #   and timeouts, e.g. {"maxPoolSize": 100, "serverSelectionTimeoutMS": 5000}); None: the backend's defaults.
+    "VE_EDU_VAULT_MONGODB_OPTIONS": None,
     # .. setting_name: VE_EDU_VAULT_OUTLINE_SOURCE
     # .. setting_default: "modulestore"
     # .. setting_description: Where a sync reads the published outline: "modulestore" (inside Studio,

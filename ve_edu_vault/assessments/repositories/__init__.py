@@ -1,8 +1,9 @@
 """
 Storage backends of attempts and responses, chosen by ``VE_EDU_VAULT_STORAGE_BACKEND`` (as questions).
 
-TLDR: call ``get_repository()``; "django" (the default) is the ORM backend. "mongodb" is planned
-and refused with ``ImproperlyConfigured`` in this release.
+TLDR: call ``get_repository()``; "django" (the default) is the ORM backend, "mongodb" the MongoDB one
+(``mongodb.py``: attempts with their responses embedded). Assessments, accommodations and bindings stay on the
+ORM on both (``get_assessment_repository``): they are few, and other tables refer to them.
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ def get_repository(name: str | None = None) -> AttemptRepository:
 
         return DjangoAttemptRepository()
     if backend == "mongodb":
-        raise ImproperlyConfigured(
-            "VE_EDU_VAULT_STORAGE_BACKEND='mongodb' is not available in this release of ve-edu-vault; use 'django'."
-        )
-    raise ImproperlyConfigured(f"Unknown VE_EDU_VAULT_STORAGE_BACKEND {backend!r}; expected 'django'.")
+        from ve_edu_vault.storage import mongodb_indexes
+
+        mongodb_indexes.require_indexes()
+        from .mongodb import MongoAttemptRepository
+
+        return MongoAttemptRepository()
+    raise ImproperlyConfigured(f"Unknown VE_EDU_VAULT_STORAGE_BACKEND {backend!r}; expected 'django' or 'mongodb'.")
 
 
 def get_assessment_repository() -> AssessmentRepository:

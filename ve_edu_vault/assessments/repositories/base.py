@@ -275,6 +275,20 @@ class AttemptRepository(abc.ABC):
     @abc.abstractmethod
     def report_status(self, assessment_id: int) -> ReportStatus: ...
 
+    # Copying between backends (``vault_copy_storage``): ids are kept, so a copy can be resumed and checked.
+
+    @abc.abstractmethod
+    def course_attempts(self, assessment_ids: Sequence[int], *, after_id: int, limit: int) -> list[AttemptRecord]:
+        """The attempts of these assessments with their responses, by id, after ``after_id`` (a streamed read)."""
+
+    @abc.abstractmethod
+    def put_attempts(self, attempts: Sequence[AttemptRecord]) -> int:
+        """Store copies of attempts with their ids (an attempt already stored is replaced); how many written."""
+
+    @abc.abstractmethod
+    def max_attempt_id(self, assessment_ids: Sequence[int]) -> int:
+        """The highest attempt id of these assessments (0 when none): where a resumed copy continues."""
+
     # Bulk regrade (``regrade`` applet): set-based, in response id order, over graded attempts only.
 
     @abc.abstractmethod

@@ -316,6 +316,15 @@ class DjangoAttemptRepository(AttemptRepository):
     def report_status(self, assessment_id: int) -> ReportStatus:
         return reports.report_status(assessment_id)
 
+    def course_attempts(self, assessment_ids: Sequence[int], *, after_id: int, limit: int) -> list[AttemptRecord]:
+        return _course_attempts(assessment_ids, after_id=after_id, limit=limit)
+
+    def put_attempts(self, attempts: Sequence[AttemptRecord]) -> int:
+        return _put_attempts(attempts)
+
+    def max_attempt_id(self, assessment_ids: Sequence[int]) -> int:
+        return _max_attempt_id(assessment_ids)
+
     def regrade_count(self, version_ids: Sequence[int], *, after_id: int = 0) -> int:
         return regrade.regrade_count(version_ids, after_id=after_id)
 
@@ -342,3 +351,44 @@ class DjangoAttemptRepository(AttemptRepository):
             report_due_at=None, report_tries=0, report_error=""
         )
         return attempts.count(), dropped
+
+
+def _course_attempts(assessment_ids: Sequence[int], *, after_id: int, limit: int) -> list[AttemptRecord]:
+    rows = (
+        Attempt.objects.filter(assessment_id__in=list(assessment_ids), pk__gt=after_id)
+        .order_by("pk")
+        .prefetch_related("responses")[:limit]
+    )
+    return [_attempt(row, sorted(row.responses.all(), key=lambda item: item.position)) for row in rows]
+
+
+def _put_attempts(attempts: Sequence[AttemptRecord]) -> int:
+    """Delete-free upsert keeping ids: existing rows are updated, missing ones inserted; sequences moved past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if not attempts:
+        return 0
+    with transaction.atomic():
+        existing = set(Attempt.objects.filter(pk__in=[item.id for item in attempts]).values_list("pk", flat=True))
+        for item in attempts:
+            values = {name: getattr(item, name) for name in _ATTEMPT_COLUMNS if name != "id"}
+            values["in_progress"] = True if item.state == Attempt.IN_PROGRESS else None
+            if item.id in existing:
+                Attempt.objects.filter(pk=item.id).update(**values)
+            else:
+                Attempt.objects.create(pk=item.id, **values)
+            for response in item.responses:
+                fields = {name: getattr(response, name) for name in _RESPONSE_COLUMNS if name not in ("id",)}
+                Response.objects.update_or_create(pk=response.id, defaults=fields)
+        statements = connection.ops.sequence_reset_sql(no_style(), [Attempt, Response])
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+    return len(attempts)
+
+
+def _max_attempt_id(assessment_ids: Sequence[int]) -> int:
+    found = Attempt.objects.filter(assessment_id__in=list(assessment_ids)).aggregate(Max("pk"))
+    return int(found["pk__max"] or 0)

@@ -1,9 +1,9 @@
 """
 ``vault_init [--demo]``: the vault's own start-up work, safe to run again (Tutor's init task runs it).
 
-Today: check the configuration and, with ``--demo``, load the demo users, enrollments, questions and
+Check the configuration, create the MongoDB indexes when that storage backend is chosen (as
+``vault_mongodb_indexes``) and, with ``--demo``, load the demo users, enrollments, questions and
 assessments into the demo course, which the platform must have imported first (``ve_edu_vault.demo``).
-Storage backends that need set-up (MongoDB indexes) hook in here when they arrive.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ class Command(BaseCommand):
             f"ve-edu-vault: platform backend {platform.backend_name()}, "
             f"storage {conf.get('VE_EDU_VAULT_STORAGE_BACKEND')}"
         )
+        if conf.get("VE_EDU_VAULT_STORAGE_BACKEND") == "mongodb":
+            from ve_edu_vault.storage import mongodb, mongodb_indexes
+
+            created = mongodb_indexes.ensure_indexes(mongodb.database())
+            self.stdout.write(f"MongoDB indexes created: {', '.join(created) or 'none (all present)'}")
         if options["demo"]:
             from ve_edu_vault.demo import DEMO_PASSWORD, DemoCourseMissing, load_demo_data
 

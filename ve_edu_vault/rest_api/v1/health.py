@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -13,6 +12,7 @@ import ve_edu_vault
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView
+from ve_edu_vault.storage.health import storage_ok
 
 
 class HealthView(VaultAPIView):
@@ -34,12 +34,7 @@ class HealthView(VaultAPIView):
         )
     )
     def get(self, request: Request) -> Response:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            database = "ok"
-        except Exception:
-            database = "unavailable"
+        database = "ok" if storage_ok() else "unavailable"
         body = {
             "status": "ok" if database == "ok" else "degraded",
             "version": ve_edu_vault.__version__,

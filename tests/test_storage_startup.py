@@ -1,0 +1,104 @@
+"""
+Start-up with the mongodb storage backend: a clear error naming the setting when the server is missing or
+unreachable, and the indexes created by a command and required before any attempt is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from storage_backends import mongodb_backend, mongodb_url
+
+from ve_edu_vault import conf
+from ve_edu_vault.assessments.repositories import get_repository
+from ve_edu_vault.storage import mongodb, mongodb_indexes
+
+#: Nothing listens on port 1 of the loopback: connection refused at once.
+UNREACHABLE = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
+
+
+@pytest.fixture
+def fresh(settings: Any) -> Any:
+    mongodb.reset()
+    mongodb_indexes.forget_checks()
+    yield settings
+    mongodb.reset()
+    mongodb_indexes.forget_checks()
+
+
+def test_an_unreachable_server_stops_start_up_naming_the_setting(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    fresh.VE_EDU_VAULT_MONGODB_URL = UNREACHABLE
+    conf.validate_settings()  # the settings themselves are well formed
+    with pytest.raises(ImproperlyConfigured) as error:
+        apps.get_app_config("ve_edu_vault").ready()  # what the LMS and Studio run at start-up
+    message = str(error.value)
+    assert "VE_EDU_VAULT_MONGODB_URL" in message and "cannot be reached" in message
+    assert "127.0.0.1:1" in message
+
+
+def test_a_missing_url_stops_start_up_naming_the_setting(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    fresh.VE_EDU_VAULT_MONGODB_URL = ""
+    with pytest.raises(ImproperlyConfigured, match="VE_EDU_VAULT_MONGODB_URL is required"):
+        apps.get_app_config("ve_edu_vault").ready()
+
+
+def test_the_password_is_not_shown(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    fresh.VE_EDU_VAULT_MONGODB_URL = "mongodb://vault:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=300"
+    with pytest.raises(ImproperlyConfigured) as error:
+        conf.validate_storage()
+    assert "s3cret" not in str(error.value) and "vault:***@127.0.0.1:1" in str(error.value)
+
+
+def test_bad_client_options_are_refused_naming_the_setting(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    fresh.VE_EDU_VAULT_MONGODB_URL = mongodb_url()
+    fresh.VE_EDU_VAULT_MONGODB_OPTIONS = "maxPoolSize=5"
+    with pytest.raises(ImproperlyConfigured, match="VE_EDU_VAULT_MONGODB_OPTIONS"):
+        conf.validate_storage()
+
+
+def test_a_reachable_server_starts(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    fresh.VE_EDU_VAULT_MONGODB_URL = mongodb_url()
+    conf.validate_storage()
+
+
+def test_the_backend_refuses_to_work_without_its_indexes_until_the_command_made_them(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_MONGODB_URL = mongodb_url()
+    fresh.VE_EDU_VAULT_MONGODB_DATABASE = f"vault_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with pytest.raises(ImproperlyConfigured, match="vault_mongodb_indexes"):
+            get_repository("mongodb")
+        with pytest.raises(CommandError, match=r"Missing MongoDB indexes: attempts\.one_in_progress"):
+            call_command("vault_mongodb_indexes", "--check")
+        call_command("vault_mongodb_indexes")
+        call_command("vault_mongodb_indexes", "--check")
+        assert mongodb_indexes.missing_indexes(mongodb.database()) == []
+        info = mongodb.database()["attempts"].index_information()
+        assert info["one_in_progress"]["unique"] and info["one_in_progress"]["sparse"]
+        assert info["attempt_number"]["unique"]
+        get_repository("mongodb")  # now it serves
+    finally:
+        mongodb.client().drop_database(fresh.VE_EDU_VAULT_MONGODB_DATABASE)
+
+
+def test_the_index_command_names_an_unreachable_server(fresh: Any) -> None:
+    fresh.VE_EDU_VAULT_MONGODB_URL = UNREACHABLE
+    with pytest.raises(CommandError, match="VE_EDU_VAULT_MONGODB_URL"):
+        call_command("vault_mongodb_indexes")
+
+
+def test_vault_init_creates_the_indexes(fresh: Any, db: None) -> None:
+    with mongodb_backend(fresh, select=True):
+        mongodb.database()["attempts"].drop_indexes()
+        assert mongodb_indexes.missing_indexes(mongodb.database())
+        call_command("vault_init")
+        assert mongodb_indexes.missing_indexes(mongodb.database()) == []

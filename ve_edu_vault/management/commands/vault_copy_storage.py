@@ -1,0 +1,68 @@
+"""
+``vault_copy_storage COURSE_KEY --from django --to mongodb [--batch N] [--restart] [--json]``.
+
+Copies the course's attempts and responses between storage backends (``assessments/copy_storage.py``), showing
+progress, then verifies counts and checksums; exit code 1 when they differ. Run it again after an interruption:
+it continues after the last attempt copied. Switch ``VE_EDU_VAULT_STORAGE_BACKEND`` only after a verified copy,
+with the LMS stopped (attempts taken during a copy are copied by running it again).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from ve_edu_vault.assessments.copy_storage import copy_course
+
+BACKENDS = ("django", "mongodb")
+
+
+class Command(BaseCommand):
+    help = "Copy a course's attempts and responses from one storage backend to the other, verified."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("course_key")
+        parser.add_argument("--from", dest="source", choices=BACKENDS, required=True)
+        parser.add_argument("--to", dest="target", choices=BACKENDS, required=True)
+        parser.add_argument("--batch", type=int, default=200, help="attempts per batch (default 200)")
+        parser.add_argument("--restart", action="store_true", help="copy from the first attempt again")
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            course_key = CourseKey.from_string(options["course_key"])
+        except InvalidKeyError as exc:
+            raise CommandError(f"Not a course key: {options['course_key']}") from exc
+        if options["source"] == options["target"]:
+            raise CommandError("--from and --to name the same backend.")
+        if options["batch"] < 1:
+            raise CommandError("--batch must be at least 1.")
+
+        def progress(copied: int, last_id: int) -> None:
+            if not options["json"]:
+                self.stdout.write(f"copied {copied} attempt(s), up to attempt {last_id}")
+
+        report = copy_course(
+            course_key,
+            source=options["source"],
+            target=options["target"],
+            batch=options["batch"],
+            restart=options["restart"],
+            progress=progress,
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(report.to_dict(), sort_keys=True))
+        else:
+            source, target = report.source_digest, report.target_digest
+            self.stdout.write(
+                f"{report.source}: {source.attempts} attempts, {source.responses} responses, sha256 {source.sha256}\n"
+                f"{report.target}: {target.attempts} attempts, {target.responses} responses, sha256 {target.sha256}"
+            )
+        if not report.verified:
+            raise CommandError("The copy differs from its source (counts or checksums): see above.")
+        if not options["json"]:
+            self.stdout.write(self.style.SUCCESS("Verified: counts and checksums match."))

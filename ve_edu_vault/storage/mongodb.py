@@ -1,0 +1,215 @@
+"""
+The MongoDB client of the process: one ``MongoClient`` for request paths, ``AsyncMongoClient`` where data streams.
+
+TLDR: ``database()`` is the vault's database on the server named by ``VE_EDU_VAULT_MONGODB_URL``
+(``VE_EDU_VAULT_MONGODB_DATABASE``), from one client per process (a forked worker makes its own: PyMongo clients
+are not fork-safe). Pool and timeout options come from ``VE_EDU_VAULT_MONGODB_OPTIONS`` (keyword arguments of
+``MongoClient``). Writes are retryable (``retryWrites``), dates come back time-zone aware (UTC), and
+:func:`with_retries` retries transient errors (a primary stepping down, a dropped connection) with exponential
+backoff. ``async_database()`` gives the native asyncio client (PyMongo 4.9+; Motor is deprecated) for the
+streaming and bulk paths, one per event loop.
+
+The URL ``mongomock://`` selects the in-process stand-in (``mongomock``, a test dependency): what it does not
+check is listed in the README ("MongoDB storage").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from pymongo import AsyncMongoClient, MongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.database import Database
+from pymongo.errors import AutoReconnect, ConnectionFailure, OperationFailure, PyMongoError
+
+__all__ = [
+    "StorageUnavailable",
+    "async_database",
+    "client",
+    "database",
+    "is_replica_set",
+    "ping",
+    "reset",
+    "with_retries",
+]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+STAND_IN_SCHEME = "mongomock://"
+#: Transient errors are tried this many times in all, waiting 50 ms, 100 ms, 200 ms... between tries.
+RETRY_TRIES = 5
+RETRY_BASE_SECONDS = 0.05
+
+_EMPTY = 'VE_EDU_VAULT_MONGODB_URL is empty; it is required when VE_EDU_VAULT_STORAGE_BACKEND is "mongodb".'
+_lock = threading.Lock()
+_clients: dict[tuple[int, str], Any] = {}
+_async_clients: dict[tuple[int, int], Any] = {}
+
+
+class StorageUnavailable(PyMongoError):
+    """The MongoDB server named by the settings cannot be reached (the message names the setting)."""
+
+
+def url() -> str:
+    return str(getattr(settings, "VE_EDU_VAULT_MONGODB_URL", "") or "")
+
+
+def database_name() -> str:
+    return str(getattr(settings, "VE_EDU_VAULT_MONGODB_DATABASE", "") or "ve_edu_vault")
+
+
+def _options() -> dict[str, Any]:
+    options: dict[str, Any] = {"serverSelectionTimeoutMS": 5000, "connectTimeoutMS": 5000, "maxPoolSize": 50}
+    options.update(getattr(settings, "VE_EDU_VAULT_MONGODB_OPTIONS", None) or {})
+    return {**options, "tz_aware": True, "retryWrites": True, "appname": "ve-edu-vault"}
+
+
+class _Atomic:
+    """
+    The stand-in with each operation atomic, as a server makes each single-document operation: mongomock's
+    ``find_one_and_update`` reads and writes in separate steps, so two threads could both take one lease. One
+    process-wide lock around every call of a client, database or collection method (cursors iterate outside it).
+    """
+
+    _lock = threading.RLock()
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getitem__(self, name: str) -> _Atomic:
+        return _Atomic(self._target[name])
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with _Atomic._lock:
+                result = value(*args, **kwargs)
+            module = type(result).__module__
+            if module.startswith("mongomock.") and type(result).__name__ in ("Database", "Collection"):
+                return _Atomic(result)
+            return result
+
+        return call
+
+
+def _stand_in() -> Any:
+    import mongomock  # a test dependency: only the mongomock:// URL needs it
+
+    return _Atomic(mongomock.MongoClient(tz_aware=True))
+
+
+def client() -> MongoClient[dict[str, Any]]:
+    """The process's client (made on first use; a forked process makes its own)."""
+    key = (os.getpid(), url())
+    found = _clients.get(key)
+    if found is None:
+        with _lock:
+            found = _clients.get(key)
+            if found is None:
+                if not key[1]:
+                    raise StorageUnavailable(_EMPTY)
+                found = _stand_in() if key[1].startswith(STAND_IN_SCHEME) else MongoClient(key[1], **_options())
+                _clients[key] = found
+    return found  # type: ignore[no-any-return]
+
+
+def database() -> Database[dict[str, Any]]:
+    return client()[database_name()]
+
+
+def async_database() -> AsyncDatabase[dict[str, Any]] | Any:
+    """
+    The vault's database on the asyncio client of the running event loop (one client per loop). With the stand-in,
+    an asyncio adapter over the same in-process data (``storage.async_adapter``).
+    """
+    if url().startswith(STAND_IN_SCHEME):
+        from .async_adapter import AsyncDatabaseAdapter
+
+        return AsyncDatabaseAdapter(database())
+    loop = asyncio.get_running_loop()
+    key = (os.getpid(), id(loop))
+    found = _async_clients.get(key)
+    if found is None:
+        found = AsyncMongoClient(url(), **_options())
+        _async_clients[key] = found
+    return found[database_name()]
+
+
+def reset() -> None:
+    """Forget the clients (tests that change the URL; a stand-in's data goes with its client)."""
+    with _lock:
+        for item in _clients.values():
+            item.close()
+        _clients.clear()
+        _async_clients.clear()
+
+
+def ping(timeout_ms: int = 3000) -> None:
+    """Reach the server or raise :class:`StorageUnavailable` naming ``VE_EDU_VAULT_MONGODB_URL``."""
+    target = url()
+    if not target:
+        raise StorageUnavailable(_EMPTY)
+    if target.startswith(STAND_IN_SCHEME):
+        client().admin.command("ping")
+        return
+    probe: MongoClient[dict[str, Any]] | None = None
+    try:
+        probe = MongoClient(target, **{**_options(), "serverSelectionTimeoutMS": timeout_ms})
+        probe.admin.command("ping")
+    except (PyMongoError, ValueError) as error:
+        raise StorageUnavailable(
+            f"The MongoDB server of VE_EDU_VAULT_MONGODB_URL cannot be reached ({_redacted(target)}): "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    finally:
+        if probe is not None:
+            probe.close()
+
+
+def _redacted(target: str) -> str:
+    """The URL without its password."""
+    scheme, _, rest = target.partition("://")
+    if "@" not in rest:
+        return target
+    credentials, _, hosts = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{hosts}"
+
+
+def is_replica_set() -> bool:
+    """Whether the server takes multi-document transactions (a replica set or a sharded cluster; not the stand-in)."""
+    if url().startswith(STAND_IN_SCHEME):
+        return False
+    hello = client().admin.command("hello")
+    return bool(hello.get("setName") or hello.get("msg") == "isdbgrid")
+
+
+def _transient(error: PyMongoError) -> bool:
+    if isinstance(error, (AutoReconnect, ConnectionFailure)):
+        return True
+    return isinstance(error, OperationFailure) and error.has_error_label("TransientTransactionError")
+
+
+def with_retries(operation: Callable[[], T], *, tries: int = RETRY_TRIES) -> T:
+    """Run ``operation``, again after a transient error (backoff doubling from 50 ms); other errors at once."""
+    for attempt in range(1, tries + 1):
+        try:
+            return operation()
+        except PyMongoError as error:
+            if attempt == tries or not _transient(error):
+                raise
+            delay = RETRY_BASE_SECONDS * 2 ** (attempt - 1)
+            log.warning("MongoDB: %s; try %s of %s in %.2f s", error, attempt + 1, tries, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
