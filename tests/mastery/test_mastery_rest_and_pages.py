@@ -68,9 +68,23 @@ def test_the_staff_page_lists_objectives_learners_and_an_explanation(make_user: 
     assert "learner" in detail and "Response #" in detail
 
 
-def test_the_staff_page_is_hidden_from_learners(make_user: Any, client: Any) -> None:
+def test_the_staff_page_refuses_learners_with_a_plain_staff_only_403(make_user: Any, client: Any) -> None:
+    # Regression (issue 15): a learner got a misleading 404 "No such course" for a course they are enrolled in.
     client.force_login(graded(make_user))
-    assert client.get(f"/ve-edu-vault/courses/{COURSE}/mastery/").status_code == 404
+    response = client.get(f"/ve-edu-vault/courses/{COURSE}/mastery/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Staff only" in page and "No such course" not in page
+
+
+def test_the_staff_page_names_policies_in_plain_words_and_is_styled(make_user: Any, client: Any) -> None:
+    # Regression (issue 15): the page showed the raw policy id ``k_of_n`` and its class had no styles.
+    graded(make_user)
+    client.force_login(staff_user(make_user))
+    page = client.get(f"/ve-edu-vault/courses/{COURSE}/mastery/").content.decode()
+    assert "Right in k of the last n answers" in page and ">k_of_n<" not in page
+    assert "ve_edu_vault/analytics/staff.css" in page
+    assert f"/ve-edu-vault/courses/{COURSE}/staff/" in page  # linked from the staff area and back
 
 
 def test_the_learner_page_shows_progress_per_objective(make_user: Any, client: Any) -> None:

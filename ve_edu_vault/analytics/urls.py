@@ -1,9 +1,10 @@
-"""LMS URL patterns of analytics: the REST API (under the API prefix)."""
+"""LMS URL patterns of analytics: the REST API (under the API prefix), the staff area and the dashboard."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from ve_edu_vault.analytics import views as pages
 from ve_edu_vault.analytics.rest_api.v1 import views as rest
 from ve_edu_vault.rest_api import API_PREFIX
 
@@ -18,4 +19,10 @@ lms_urlpatterns: list[URLPattern] = [
     path(f"{_C}export-jobs/", rest.ExportJobsView.as_view(), name="analytics-export-jobs"),
     path(f"{_C}export-jobs/<vault_id:job_id>/", rest.ExportJobView.as_view(), name="analytics-export-job"),
     path(f"{_C}export-jobs/<vault_id:job_id>/file/", rest.ExportJobFileView.as_view(), name="analytics-export-file"),
+    path("ve-edu-vault/courses/<str:course_key>/staff/", pages.staff_area, name="analytics-staff-area"),
+    path(
+        "ve-edu-vault/courses/<str:course_key>/staff/assessments/<vault_id:assessment_id>/",
+        pages.dashboard,
+        name="analytics-dashboard",
+    ),
 ]

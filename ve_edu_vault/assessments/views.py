@@ -89,7 +89,12 @@ def learner_list(request: HttpRequest, course_key: str) -> HttpResponse:
     if key is None:
         return HttpResponseBadRequest(_("Not a valid course key."))
     items = list(api.list_learner_assessments(key, request.user))
-    context = {"course_key": key, "groups": topic_groups(key, items), "count": len(items)}
+    context = {
+        "course_key": key,
+        "groups": topic_groups(key, items),
+        "count": len(items),
+        "is_staff": platform.is_course_staff(request.user, key),  # the course tab leads staff to the staff area
+    }
     return render(request, "ve_edu_vault/assessments/learner_list.html", context)
 
 

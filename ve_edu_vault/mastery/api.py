@@ -58,6 +58,7 @@ __all__ = [
     "objective_summaries",
     "objectives",
     "objectives_among",
+    "policy_name",
     "recompute",
     "record_observations",
     "register_observation_source",
@@ -146,6 +147,15 @@ class MasteryExplanation:
     state: dict[str, Any]
     summary: str
     history: tuple[MasteryHistoryEntry, ...]
+
+
+def policy_name(policy: str) -> str:
+    """A mastery policy in plain words for teachers (a plugin's policy keeps its registered name)."""
+    names = {
+        "k_of_n": gettext("Right in k of the last n answers"),
+        "bkt": gettext("Bayesian Knowledge Tracing"),
+    }
+    return names.get(policy, policy)
 
 
 def register_observation_source(source: ObservationSource) -> None:

@@ -1,8 +1,8 @@
 """
 Mastery pages (LMS): the staff view of a course's objectives, who mastered each, and one learner's explanation.
 
-TLDR: server-rendered, course staff only (404 for anyone else, as the other staff pages). Everything shown comes
-from ``mastery.api``; the learner's own progress is a section of the learner assessments page
+TLDR: server-rendered, course staff only (a plain "staff only" 403 for anyone else), part of the staff area.
+Everything shown comes from ``mastery.api``; the learner's own progress is a section of the learner assessments page
 (``{% vault_learner_progress %}``, templatetags/vault_mastery.py).
 """
 
@@ -32,7 +32,8 @@ def staff_mastery(request: HttpRequest, course_key: str) -> HttpResponse:
     except InvalidKeyError as exc:
         raise Http404(_("Not a valid course key.")) from exc
     if not platform.is_course_staff(request.user, key):
-        raise Http404(_("No such course."))
+        # A plain refusal: the course exists, the page is for its staff (a 404 "No such course" misled learners).
+        return render(request, "ve_edu_vault/analytics/forbidden.html", {"course_key": key}, status=403)
     context: dict[str, Any] = {"course_key": key, "objectives": [], "report": None, "explanation": None}
     try:
         objective = request.GET.get("objective")

@@ -24,3 +24,9 @@ def vault_learner_progress(context: template.Context, course_key: Any) -> dict[s
     if user is None or not getattr(user, "is_authenticated", False):
         return {"objectives": []}
     return {"objectives": api.get_learner_mastery(course_key, user)}
+
+
+@register.filter
+def policy_name(policy: str) -> str:
+    """``{{ item.policy|policy_name }}``: a mastery policy in plain words."""
+    return api.policy_name(str(policy))

@@ -1,0 +1,126 @@
+"""
+The staff area (LMS): one page per course linking every staff page of the vault, and the instructor dashboard.
+
+TLDR: server-rendered, course staff only; anyone else gets a plain 403 "staff only" page (not a 404: the course
+exists, the page is just not theirs). Figures come from ``analytics.api`` (summaries through the cache), charts
+are server-rendered SVG with tables as their text equivalents (``charts.py``, ADR 0018). Sorting the question
+table is a link (``?sort=facility``), so it works without script.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ve_edu_vault.analytics import api, charts
+from ve_edu_vault.analytics.exports import KINDS
+from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.errors import VaultError
+from ve_edu_vault.mastery import api as mastery
+from ve_edu_vault.pages import course_key_or_none
+from ve_edu_vault.platform import api as platform
+
+__all__ = ["dashboard", "forbidden", "staff_area"]
+
+SORTS = {
+    "question": lambda item: (item.question_id, item.version or 0),
+    "facility": lambda item: (item.facility is None, item.facility or 0.0),
+    "discrimination": lambda item: (item.discrimination is None, item.discrimination or 0.0),
+    "flags": lambda item: (-len(item.flags), item.question_id),
+}
+
+
+def forbidden(request: HttpRequest, course_key: Any) -> HttpResponse:
+    """The plain refusal of a staff page to a learner (or anyone not the course's staff)."""
+    return render(request, "ve_edu_vault/analytics/forbidden.html", {"course_key": course_key}, status=403)
+
+
+def _staff_key(request: HttpRequest, raw: str) -> tuple[Any, HttpResponse | None]:
+    key = course_key_or_none(raw)
+    if key is None:
+        return None, HttpResponseBadRequest(_("Not a valid course key."))
+    if not platform.is_course_staff(request.user, key):
+        return None, forbidden(request, key)
+    return key, None
+
+
+@login_required
+@require_GET
+def staff_area(request: HttpRequest, course_key: str) -> HttpResponse:
+    """The course's staff area: assessments with their dashboards, mastery, exports, and the Studio pages."""
+    key, refusal = _staff_key(request, course_key)
+    if refusal is not None:
+        return refusal
+    items = assessments.list_assessments(key)
+    summaries = [
+        {
+            "objective": item,
+            "policy_name": mastery.policy_name(item.policy),
+            "share": (item.mastered / item.learners) if item.learners else None,
+        }
+        for item in mastery.objective_summaries(key)
+    ]
+    context = {
+        "course_key": key,
+        "assessments": items,
+        "objectives": summaries,
+        "kinds": KINDS,
+        "jobs": api.list_export_jobs(key)[:10],
+    }
+    return render(request, "ve_edu_vault/analytics/staff_area.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, course_key: str, assessment_id: int) -> HttpResponse:
+    """One assessment's statistics: score distribution, question table with flags, charts, export links."""
+    key, refusal = _staff_key(request, course_key)
+    if refusal is not None:
+        return refusal
+    try:
+        assessment = assessments.get_assessment(assessment_id, course_key=key)
+        result = api.item_analysis(assessment_id, attempts=request.GET.get("attempts"), course_key=key)
+    except VaultError as exc:
+        return render(
+            request,
+            "ve_edu_vault/analytics/forbidden.html",
+            {"course_key": key, "message": exc.message},
+            status=exc.http_status,
+        )
+    sort = request.GET.get("sort") or "question"
+    items = sorted(result.items, key=SORTS.get(sort, SORTS["question"]))
+    bins = [f"{10 * i}%" for i in range(10)]
+    test = result.assessment
+    distribution = charts.bar_chart(
+        list(test.distribution),
+        bins,
+        title=_("Score distribution"),
+        description=_("Attempts by score, in tenths of the points possible; the table below has the figures."),
+    )
+    facility = charts.bar_chart(
+        [item.facility or 0.0 for item in items],
+        [f"Q{item.question_id}v{item.version}" for item in items],
+        title=_("Facility by question"),
+        description=_("The share of the points learners earned on each question; the table below has the figures."),
+        maximum=1.0,
+    )
+    context = {
+        "course_key": key,
+        "assessment": assessment,
+        "result": result,
+        "test": test,
+        "items": items,
+        "sort": sort,
+        "attempts": str(test.attempts_choice),
+        "choices": ["all", "first", "last", "best"],
+        "bins": list(zip(bins, test.distribution, strict=True)),
+        "distribution_svg": distribution,
+        "facility_svg": facility,
+        "kinds": KINDS,
+    }
+    return render(request, "ve_edu_vault/analytics/dashboard.html", context)
