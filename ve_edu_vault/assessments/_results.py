@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import NotFoundError, ValidationError
 
 from . import _render
@@ -59,12 +60,14 @@ def submit_attempt(
     now: datetime | None = None,
     acting_as_staff: bool = False,
     access: AttemptAccess | None = None,
+    staff: Any = None,
 ) -> AttemptResult:
     """
     Grade the attempt and close it; a second call returns the first result.
 
     ``user=None`` is the system (timer, sweep); a learner's call needs their ``user``. ``access`` is
-    the same request's ``attempt_access``: its assessment is used instead of a new read.
+    the same request's ``attempt_access``: its assessment is used instead of a new read. ``staff``: the staff
+    member submitting a learner's attempt for them (``acting_as_staff``), recorded in the audit log with the grade.
     """
     if reason not in SUBMIT_REASONS:
         raise ValidationError(f"Unknown submit reason {reason!r}.", field="reason")
@@ -75,6 +78,22 @@ def submit_attempt(
         ctx = context_for(attempt.assessment_id, access)
         if attempt.state == AttemptState.IN_PROGRESS:
             attempt = finish_attempt(ctx, attempt, reason=reason, now=now, versions=versions)
+            if acting_as_staff and staff is not None:
+                audit.record(
+                    audit.ATTEMPT_SUBMITTED_BY_STAFF,
+                    object_type="attempt",
+                    object_id=attempt.id,
+                    course_key=ctx.row.course_key,
+                    actor=staff,
+                    learner_id=attempt.user_id,
+                    details={
+                        "assessment_id": attempt.assessment_id,
+                        "reason": reason,
+                        "earned": attempt.earned,
+                        "possible": attempt.possible,
+                        "score": attempt.score,
+                    },
+                )
         return _render.attempt_result(ctx, attempt, now=now, versions=versions)
 
 

@@ -15,6 +15,7 @@ from . import store
 from .data import (
     ACCOMMODATION_SET,
     ACTIONS,
+    ATTEMPT_SUBMITTED_BY_STAFF,
     BLOCK_BOUND,
     BLOCK_UNBOUND,
     LEARNER_RETIRED,
@@ -26,6 +27,7 @@ from .data import (
 __all__ = [
     "ACCOMMODATION_SET",
     "ACTIONS",
+    "ATTEMPT_SUBMITTED_BY_STAFF",
     "BLOCK_BOUND",
     "BLOCK_UNBOUND",
     "LEARNER_RETIRED",

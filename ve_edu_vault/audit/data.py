@@ -14,6 +14,7 @@ SYNC_UNDONE = "sync_undone"
 LEARNER_RETIRED = "learner_retired"
 BLOCK_BOUND = "block_bound"
 BLOCK_UNBOUND = "block_unbound"
+ATTEMPT_SUBMITTED_BY_STAFF = "attempt_submitted_by_staff"
 #: (action, label) of every audited action.
 ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (REGRADE_STARTED, "Regrade started"),
@@ -22,6 +23,7 @@ ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (LEARNER_RETIRED, "Learner retired"),
     (BLOCK_BOUND, "Block bound"),
     (BLOCK_UNBOUND, "Block unbound"),
+    (ATTEMPT_SUBMITTED_BY_STAFF, "Attempt submitted by staff"),
 )
 ACTIONS: tuple[str, ...] = tuple(action for action, _label in ACTION_CHOICES)
 

@@ -279,7 +279,12 @@ class SubmitView(AttemptScopedView):
         expired = deadline is not None and timezone.now() >= deadline
         reason = "timer" if expired else ("staff" if as_staff else "learner")
         result = api.submit_attempt(
-            attempt_id, user=learner, reason=reason, acting_as_staff=as_staff, access=self.owner()
+            attempt_id,
+            user=learner,
+            reason=reason,
+            acting_as_staff=as_staff,
+            access=self.owner(),
+            staff=request.user if as_staff else None,
         )
         return Response(s.render(s.AttemptResultSerializer, result))
 
