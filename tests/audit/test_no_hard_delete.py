@@ -39,6 +39,8 @@ ALLOWED_DELETES: dict[tuple[str, str], str] = {
     ),
     ("questions/interchange_jobs.py", "run_import_job"): "the uploaded question file in storage, once imported",
     ("questions/interchange_jobs.py", "expire_uploads"): "an uploaded question file never imported (the job stays)",
+    ("analytics/store.py", "write_summaries"): "item statistics summaries, derived from graded attempts and rebuilt",
+    ("analytics/store.py", "mark_all_summarised"): "summary bookkeeping (which attempts are counted), rebuilt",
     ("lti/store.py", "unlink_user"): "learner retirement removes the account's LTI identity links (ADR 0020)",
     ("webhooks/store.py", "forget_inbound_before"): (
         "ids of inbound webhook messages past their replay window (a sender's message id, not learner data)"
