@@ -122,3 +122,23 @@ def test_a_regrade_sends_the_new_score(client: Any, platform: Any, bound: Any) -
     before = len(scores(platform))
     assert ags.deliver_due() == (1, 0)
     assert [(s["userId"], s["scoreGiven"]) for s in scores(platform)[before:]] == [("regrade-1", 3.0)]
+
+
+def test_instructors_see_the_platforms_roster_beside_the_results(client: Any, platform: Any, bound: Any) -> None:
+    trust_tool_key(platform)
+    assert launch(client, platform, user_id="nrps-done", name="Done Learner").status_code == 200
+    submit_right_answers(bound.id, launched_user("nrps-done"))
+    learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    platform.control(
+        "roster",
+        members=[
+            {"user_id": "nrps-done", "name": "Done Learner", "roles": [learner], "status": "Active"},
+            {"user_id": "nrps-never", "name": "Never Launched", "roles": [learner], "status": "Active"},
+        ],
+    )
+    page = launch(client, platform, user_id="nrps-teacher", role="staff")
+    assert page.status_code == 200, page.content[:500]
+    text = page.content.decode()
+    assert "Done Learner</th><td>Learner</td><td>graded</td><td>4 / 4</td>" in text
+    assert "Never Launched</th><td>Learner</td><td>not started</td>" in text
+    assert "vault-take-config" not in text  # no launch token on the staff page

@@ -66,7 +66,7 @@ from .data_api import (
     QuestionView,
 )
 from .data_records import AccommodationRecord, AssessmentRecord
-from .grades import GradeReportStatus, grade_report_status, hand_off_grade
+from .grades import GradeReportStatus, grade_report_status, hand_off_grade, learner_score
 from .repositories import AttemptTotalsUpdate, NewGrade, RegradeRow, get_assessment_repository, get_repository
 
 __all__ = [
@@ -105,6 +105,7 @@ __all__ = [
     "grade_report_status",
     "hand_off_grade",
     "learner_assessment",
+    "learner_score",
     "list_accommodations",
     "list_assessments",
     "list_attempts",

@@ -33,6 +33,7 @@ from .data import (
     DEEP_LINKING_REQUEST,
     DEPLOYMENT_ID,
     MESSAGE_TYPE,
+    NRPS,
     RESOURCE_LINK,
     LaunchRefused,
     LaunchResult,
@@ -307,6 +308,9 @@ def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaun
             lineitems_url=str(ags.get("lineitems") or ""),
             scopes=[str(scope) for scope in ags.get("scope") or []],
         )
+    nrps = claims.get(NRPS)
+    if isinstance(nrps, dict) and nrps.get("context_memberships_url"):
+        store.set_memberships_url(binding.id, str(nrps["context_memberships_url"]))
     try:
         assessment = assessments.get_assessment(binding.assessment_id)
     except NotFoundError as exc:
@@ -322,6 +326,7 @@ def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaun
         assessment_id=assessment.id,
         course_key=str(assessment.course_key),
         binding_id=binding.id,
+        client_id=client_id,
         claims=claims,
     )
     audit(

@@ -102,6 +102,7 @@ class LaunchResult:
     assessment_id: int
     course_key: str
     binding_id: int
+    client_id: str
     claims: dict[str, Any]
 
 

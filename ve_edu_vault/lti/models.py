@@ -98,6 +98,8 @@ class LtiResourceLink(models.Model):
     lineitem_url = models.URLField(max_length=1024, blank=True, default="")
     lineitems_url = models.URLField(max_length=1024, blank=True, default="")  # where a line item can be created
     ags_scopes = models.JSONField(default=list, blank=True)  # the scopes the platform's AGS claim offered
+    # Names and Role Provisioning Services: the context's membership URL (from the launches' NRPS claim).
+    memberships_url = models.URLField(max_length=1024, blank=True, default="")
     created_by = models.CharField(max_length=32, default="command")  # command, deep_linking
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

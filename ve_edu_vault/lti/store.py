@@ -221,6 +221,19 @@ def set_ags(binding_id: int, *, lineitem_url: str, lineitems_url: str, scopes: l
     )
 
 
+def set_memberships_url(binding_id: int, url: str) -> None:
+    LtiResourceLink.objects.filter(pk=binding_id).exclude(memberships_url=url).update(memberships_url=url)
+
+
+def binding_memberships_url(binding_id: int) -> str:
+    return str(LtiResourceLink.objects.filter(pk=binding_id).values_list("memberships_url", flat=True).first() or "")
+
+
+def users_of_subs(issuer: str, subs: list[str]) -> dict[str, int]:
+    """{sub: user id} of the platform users who launched the tool."""
+    return dict(LtiUserLink.objects.filter(issuer=issuer, sub__in=subs).values_list("sub", "user_id"))
+
+
 def linked_user_id(issuer: str, sub: str) -> int | None:
     return LtiUserLink.objects.filter(issuer=issuer, sub=sub).values_list("user_id", flat=True).first()
 

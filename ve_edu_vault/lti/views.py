@@ -10,10 +10,12 @@ check (4xx, never a traceback) and one line on the ``ve_edu_vault.lti.audit`` lo
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,9 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.take_page import take_config, take_strings
 
-from . import api, deep_linking
-from .data import LaunchRefused
+from . import api, deep_linking, roster
+from .data import LaunchRefused, LtiRole
 from .roles import role_of
+
+log = logging.getLogger(__name__)
 
 
 def _enabled() -> None:
@@ -80,6 +84,8 @@ def launch(request: HttpRequest) -> HttpResponse:
     except LaunchRefused as exc:
         return _refused(request, exc, stage="launch")
     assessment = assessments.get_assessment(result.assessment_id)
+    if result.role is not LtiRole.LEARNER:
+        return _roster_page(request, result, assessment)
     summary = _summary(result.assessment_id, result.user_id)
     page_config = take_config(assessment.course_key, assessment.id, assessment.config, list_url=None)
     page_config["authorization"] = f"VaultLTI {api.issue_launch_token(result)}"
@@ -87,6 +93,25 @@ def launch(request: HttpRequest) -> HttpResponse:
     response = render(request, "ve_edu_vault/lti/launch.html", context)
     response["Cache-Control"] = "no-store"  # the page holds the launch token
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _roster_page(request: HttpRequest, result: Any, assessment: Any) -> HttpResponse:
+    """Instructors, administrators and teaching assistants: the platform's roster beside the vault's results."""
+    error = ""
+    try:
+        rows = roster.roster_with_results(
+            issuer=result.claims["iss"],
+            client_id=result.client_id,
+            binding_id=result.binding_id,
+            assessment_id=assessment.id,
+        )
+    except Exception as exc:  # the platform's roster service down or refusing: the page says so
+        log.warning("NRPS roster of binding %s failed: %s", result.binding_id, exc)
+        rows, error = [], str(_("The platform's roster could not be read; try again later."))
+    context = {"assessment": assessment, "rows": rows, "error": error, "role": result.role.value}
+    response = render(request, "ve_edu_vault/lti/roster.html", context)
+    response["Cache-Control"] = "no-store"
     return response
 
 
