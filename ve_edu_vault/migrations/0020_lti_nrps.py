@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ve_edu_vault', '0017_analytics_summaries'),
+        ('ve_edu_vault', '0019_audit_staff_submit'),
     ]
 
     operations = [
