@@ -232,7 +232,8 @@ def _record_mastery(
     evidence: list[tuple[int, Observation]] = []
     for item in attempt.responses:
         node_id = node_of.get(item.question_id)
-        if node_id is not None and item.score is not None:
+        # A response worth no points (an essay no grader scores) is no evidence of mastery either way.
+        if node_id is not None and item.score is not None and item.points > 0:
             evidence.append((node_id, observation_of(item, at)))
     if evidence:
         mastery.record_observations(

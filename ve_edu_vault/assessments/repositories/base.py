@@ -245,8 +245,8 @@ class AttemptRepository(abc.ABC):
     @abc.abstractmethod
     def graded_responses(self, course_key: CourseKey, user_ids: Sequence[int] | None = None) -> list[GradedResponse]:
         """
-        The scored responses of the course's graded attempts (of ``user_ids``, or everyone's), ordered by the
-        attempt's grading time, then attempt, then position: the order mastery observed them live.
+        The scored responses worth points of the course's graded attempts (of ``user_ids``, or everyone's), ordered
+        by the attempt's grading time, then attempt, then position: the order mastery observed them live.
         """
 
     # The grade-publication outbox (``grades.py``): attempts marked ``report_due_at``, drained after commit.

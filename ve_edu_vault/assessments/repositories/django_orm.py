@@ -285,7 +285,10 @@ class DjangoAttemptRepository(AttemptRepository):
 
     def graded_responses(self, course_key: CourseKey, user_ids: Sequence[int] | None = None) -> list[GradedResponse]:
         rows = Response.objects.filter(
-            attempt__assessment__course_key=course_key, attempt__state=Attempt.GRADED, score__isnull=False
+            attempt__assessment__course_key=course_key,
+            attempt__state=Attempt.GRADED,
+            score__isnull=False,
+            points__gt=0,  # worth no points (an ungraded essay): no mastery evidence, as live grading skips it
         )
         if user_ids is not None:
             rows = rows.filter(attempt__user_id__in=list(user_ids))

@@ -450,8 +450,8 @@ class MongoAttemptRepository(AttemptRepository):
         result = []
         for doc in docs:
             for item in sorted(doc.get("responses") or (), key=lambda entry: entry["position"]):
-                if item.get("score") is None:
-                    continue
+                if item.get("score") is None or float(item.get("points") or 0) <= 0:
+                    continue  # unscored, or worth no points (an ungraded essay): no mastery evidence
                 result.append(
                     GradedResponse(
                         id=item["id"],
