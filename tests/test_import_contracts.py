@@ -102,3 +102,12 @@ def test_a_pending_import_that_was_moved_breaks_the_contract(copy: Path) -> None
     code, text = lint(planted)
     assert code != 0
     assert "ve_edu_vault.regrade.api->ve_edu_vault.regrade.models, which is no longer imported" in text, text
+
+
+def test_a_planted_cycle_breaks_the_assessments_layers(copy: Path) -> None:
+    """The grade outbox must not reach up to the tasks (it queues them by name): an import of them is refused."""
+    planted = plant(copy, "ve_edu_vault.assessments.grades", "from ve_edu_vault.assessments import tasks  # noqa")
+    code, text = lint(planted)
+    assert code != 0
+    assert "Assessments: no import cycles inside the applet" in text and "BROKEN" in text, text
+    assert "ve_edu_vault.assessments.grades -> ve_edu_vault.assessments.tasks" in text, text

@@ -90,6 +90,7 @@ class VeEduVaultConfig(AppConfig):
         conf.validate_settings()
         conf.validate_storage()  # the MongoDB server, when that backend is chosen
         from ve_edu_vault import checks  # noqa: F401 (registers the plugin's system checks)
+        from ve_edu_vault.assessments import tasks  # noqa: F401 (registers the tasks the applet queues by name)
         from ve_edu_vault.course_sync import receivers
 
         receivers.connect_platform_receivers()

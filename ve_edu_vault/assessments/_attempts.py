@@ -31,7 +31,7 @@ from ve_edu_vault.errors import (
 )
 from ve_edu_vault.questions import api as questions
 
-from . import _render, timing
+from . import _render, queueing, timing
 from ._context import AssessmentContext, VersionCache, context_for, load_context, versions_for
 from ._draw import draw_responses
 from ._submit import finish_attempt, grade_answer, hook_context, penalised
@@ -58,7 +58,7 @@ def schedule_timer(attempt_id: int, deadline: datetime | None, grace_seconds: in
     """After commit, queue the task that submits the attempt when time is up (the sweep catches lost ones)."""
     if deadline is None:
         return
-    from .tasks import auto_submit_attempt as task
+    task = queueing.task("auto_submit_attempt")
 
     eta = deadline + timedelta(seconds=grace_seconds)
 

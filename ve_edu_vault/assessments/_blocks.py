@@ -22,8 +22,9 @@ from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 
 from ._context import assessment_row, context_of
 from ._draw import draw_responses
-from .data_api import AssessmentData, BlockBinding
+from .data_api import BlockBinding
 from .data_records import BindingRecord
+from .grades import trigger_drain
 from .repositories import get_assessment_repository, get_repository
 
 #: A new assessment made from a block's editor: the listed questions, one attempt, results after submission.
@@ -141,32 +142,7 @@ def _queue_existing_grades(assessment_id: int) -> int:
 
 
 def _trigger_drain() -> None:
-    from .grades import trigger_drain
-
     trigger_drain()
-
-
-def create_bound_assessment(
-    usage_key: UsageKey,
-    *,
-    title: str,
-    question_ids: list[int],
-    node_usage_key: UsageKey | str | None = None,
-    author: Any = None,
-) -> AssessmentData:
-    """A new assessment of the block's course with the listed questions (defaults otherwise), bound to the block."""
-    from .api import create_assessment, get_assessment
-
-    course_key = course_of(usage_key)
-    if not question_ids:
-        raise ValidationError(_("Pick at least one question."), field="question_ids")
-    config = {**BLOCK_DEFAULT_CONFIG, "selection": {"mode": "fixed", "question_ids": list(question_ids)}}
-    with transaction.atomic():
-        created = create_assessment(
-            course_key, node_usage_key=node_usage_key, title=title, config=config, author=author
-        )
-        bind_block(usage_key, assessment_id=created.id, by=author)
-    return get_assessment(created.id)
 
 
 def assessment_points(assessment_id: int) -> float:

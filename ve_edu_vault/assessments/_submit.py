@@ -49,7 +49,9 @@ from ve_edu_vault.questions.grading import grade_question
 from . import feedback, scoring
 from ._context import AssessmentContext, VersionCache
 from .data import AttemptState, QuestionBehaviour
+from .grades import hand_off_grade
 from .repositories import AttemptRecord, ResponseRecord, get_repository
+from .signals import ATTEMPT_GRADED, ATTEMPT_SUBMITTED
 
 log = logging.getLogger(__name__)
 
@@ -280,8 +282,6 @@ def _set_monitoring(attempt: AttemptRecord, reason: str) -> None:
 
 
 def _after_grading(attempt: AttemptRecord, *, course_key: Any, report: bool, reason: str) -> None:
-    from .grades import hand_off_grade
-    from .signals import ATTEMPT_GRADED, ATTEMPT_SUBMITTED
 
     ATTEMPT_SUBMITTED.send_robust(
         sender=AttemptRecord,

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.audit import api as audit
@@ -33,12 +34,12 @@ from ._attempts import (
     start_attempt,
 )
 from ._blocks import (
+    BLOCK_DEFAULT_CONFIG,
     assessment_points,
     bind_block,
     block_binding,
     bound_blocks,
     course_of,
-    create_bound_assessment,
 )
 from ._context import AssessmentContext, assessment_row, context_of, to_accommodation, to_config
 from ._context import load_context as assessment_context
@@ -195,6 +196,27 @@ def create_assessment(
             created_by_id=getattr(author, "pk", None) if getattr(author, "is_authenticated", False) else None,
         )
         return _data(assessment_row(created))
+
+
+def create_bound_assessment(
+    usage_key: UsageKey,
+    *,
+    title: str,
+    question_ids: list[int],
+    node_usage_key: UsageKey | str | None = None,
+    author: Any = None,
+) -> AssessmentData:
+    """A new assessment of the block's course with the listed questions (defaults otherwise), bound to the block."""
+    course_key = course_of(usage_key)
+    if not question_ids:
+        raise ValidationError(_("Pick at least one question."), field="question_ids")
+    config = {**BLOCK_DEFAULT_CONFIG, "selection": {"mode": "fixed", "question_ids": list(question_ids)}}
+    with transaction.atomic():
+        created = create_assessment(
+            course_key, node_usage_key=node_usage_key, title=title, config=config, author=author
+        )
+        bind_block(usage_key, assessment_id=created.id, by=author)
+    return get_assessment(created.id)
 
 
 def update_assessment(

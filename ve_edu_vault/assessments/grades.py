@@ -40,7 +40,7 @@ from opaque_keys.edx.keys import CourseKey, UsageKey
 from ve_edu_vault import conf
 from ve_edu_vault.platform import api as platform
 
-from . import score_sinks, scoring
+from . import queueing, score_sinks, scoring
 from ._context import AssessmentContext, load_context
 from .data import AttemptState
 from .repositories import get_repository
@@ -168,9 +168,7 @@ def trigger_drain() -> None:
         return
     _last_trigger[0] = now
     try:
-        from .tasks import report_pending_grades as task
-
-        task.apply_async(countdown=TRIGGER_WINDOW_SECONDS)
+        queueing.task("report_pending_grades").apply_async(countdown=TRIGGER_WINDOW_SECONDS)
     except Exception:
         log.warning("Could not queue the grade report task; the periodic run will report the queued grades")
 

@@ -20,6 +20,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from ve_edu_vault.assessments import queueing
+
 log = logging.getLogger(__name__)
 
 __all__ = ["auto_submit_attempt", "report_grade", "report_pending_grades", "sweep_expired_attempts"]
@@ -93,3 +95,8 @@ def report_pending_grades() -> int:
         if reported + failed < BATCH_SIZE:
             break
     return total
+
+
+# The lower modules queue these by name (``queueing.py``): they do not import this module, which sits on top.
+for _task in (auto_submit_attempt, report_grade, report_pending_grades, sweep_expired_attempts):
+    queueing.register(_task.name.rsplit(".", 1)[-1], _task)
