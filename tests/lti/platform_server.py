@@ -164,6 +164,34 @@ class Handler(BaseHTTPRequestHandler):
                 ' allow="clipboard-write"></iframe></body></html>'
             )
             return self._send(200, page, "text/html")
+        if parts.path == "/.well-known/openid-configuration":  # Dynamic Registration 1.0, section 3.4 (its example)
+            if self.headers.get("Authorization") != "Bearer reg-token-1":
+                return self._send(401, {"error": "registration token required"})
+            issuer = query.get("issuer", p.base)  # a test asks for a foreign issuer
+            return self._send(
+                200,
+                {
+                    "issuer": issuer,
+                    "authorization_endpoint": f"{p.base}/auth",
+                    "token_endpoint": f"{p.base}/token",
+                    "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                    "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
+                    "jwks_uri": f"{p.base}/jwks",
+                    "registration_endpoint": f"{p.base}/register",
+                    "scopes_supported": ["openid", "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+                    "response_types_supported": ["id_token"],
+                    "subject_types_supported": ["public", "pairwise"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "claims_supported": ["sub", "iss", "name", "email"],
+                    "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                        "product_family_code": "test-platform",
+                        "version": "1.0",
+                        "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
+                    },
+                },
+            )
+        if parts.path == "/control/registrations":
+            return self._send(200, {"registrations": getattr(p, "registrations", [])})
         if parts.path == "/control/scores":
             return self._send(
                 200,
@@ -203,6 +231,36 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, p.consumer().access_token(form))
             except Exception as exc:
                 return self._send(400, {"error": "invalid_grant", "error_description": type(exc).__name__})
+        if parts.path == "/register":  # Dynamic Registration 1.0, sections 3.5.2 and 3.6
+            if self.headers.get("Authorization") != "Bearer reg-token-1":
+                return self._send(401, {"error": "registration token required"})
+            body = json.loads(self._body())
+            tool = body.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+            problems = [
+                name
+                for name, ok in (
+                    ("application_type", body.get("application_type") == "web"),
+                    ("response_types", body.get("response_types") == ["id_token"]),
+                    ("grant_types", {"implicit", "client_credentials"} <= set(body.get("grant_types", []))),
+                    ("initiate_login_uri", str(body.get("initiate_login_uri", "")).startswith("http")),
+                    ("redirect_uris", bool(body.get("redirect_uris"))),
+                    ("jwks_uri", str(body.get("jwks_uri", "")).startswith("http")),
+                    ("token_endpoint_auth_method", body.get("token_endpoint_auth_method") == "private_key_jwt"),
+                    ("lti-tool-configuration.domain", bool(tool.get("domain"))),
+                    ("lti-tool-configuration.target_link_uri", bool(tool.get("target_link_uri"))),
+                    ("lti-tool-configuration.messages", bool(tool.get("messages"))),
+                )
+                if not ok
+            ]
+            if problems:
+                return self._send(400, {"error": "invalid_client_metadata", "fields": problems})
+            p.registrations = [*getattr(p, "registrations", []), body]  # type: ignore[attr-defined]
+            answer = {
+                **body,
+                "client_id": "dyn-client-1",
+                "https://purl.imsglobal.org/spec/lti-tool-configuration": {**tool, "deployment_id": "dyn-dep-1"},
+            }
+            return self._send(200, answer)
         if parts.path == "/dl-return":
             form = self._form()
             try:

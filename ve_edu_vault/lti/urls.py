@@ -12,5 +12,6 @@ lms_urlpatterns: list[URLPattern] = [
     path("ve-edu-vault/lti/deep-linking/", views.launch, name="lti-deep-linking"),
     path("ve-edu-vault/lti/deep-linking/respond/", views.deep_linking_respond, name="lti-deep-linking-respond"),
     path("ve-edu-vault/lti/jwks/", views.jwks, name="lti-jwks"),
+    path("ve-edu-vault/lti/register/", views.dynamic_registration, name="lti-register"),
     path("ve-edu-vault/lti/config/", views.config, name="lti-config"),
 ]

@@ -162,3 +162,58 @@ def config(request: HttpRequest) -> JsonResponse:
     """The tool's configuration as JSON, for a platform admin to copy."""
     _enabled()
     return JsonResponse(api.tool_configuration())
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def dynamic_registration(request: HttpRequest) -> HttpResponse:
+    """
+    LTI Dynamic Registration: global staff see what the platform offers and confirm; the tool registers itself.
+
+    Opened by the platform (a new window, or its iframe when the browser sends the LMS session there).
+    """
+    from django.contrib.auth.views import redirect_to_login
+
+    from ve_edu_vault.platform import api as platform_api
+
+    from . import registration
+
+    _enabled()
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not platform_api.is_global_staff(request.user):
+        return render(
+            request,
+            "ve_edu_vault/lti/refused.html",
+            {"message": _("Only global staff may register a platform."), "check": "staff"},
+            status=403,
+        )
+    params = request.POST if request.method == "POST" else request.GET
+    openid_configuration = params.get("openid_configuration", "")
+    token = params.get("registration_token", "")
+    try:
+        configuration = registration.read_configuration(openid_configuration, token)
+        if request.method == "GET":
+            context = {"configuration": configuration, "openid_configuration": openid_configuration, "token": token}
+            return render(request, "ve_edu_vault/lti/register_confirm.html", context)
+        urls = api.tool_urls()
+        scopes = tuple(scope for scope in api.tool_configuration()["scopes"])
+        client_id, deployment_id = registration.register(
+            configuration, registration.client_registration(urls, scopes=scopes), token
+        )
+        saved = api.add_platform(
+            issuer=configuration.issuer,
+            client_id=client_id,
+            deployment_ids=[deployment_id],
+            auth_login_url=configuration.authorization_endpoint,
+            auth_token_url=configuration.token_endpoint,
+            key_set_url=configuration.jwks_uri,
+            name=configuration.product,
+            actor=request.user.get_username(),
+        )
+    except registration.RegistrationError as exc:
+        api.audit("registration_refused", reason=str(exc), actor=request.user.get_username())
+        return render(
+            request, "ve_edu_vault/lti/refused.html", {"message": str(exc), "check": "registration"}, status=400
+        )
+    return render(request, "ve_edu_vault/lti/register_done.html", {"registration": saved})
