@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
-from ve_edu_vault.analytics import exports, store, summaries
+from ve_edu_vault.analytics import exports, mastery_reports, store, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ExportJobData, ItemAnalysis, ItemStats
 from ve_edu_vault.analytics.exports import ExportRequest
 from ve_edu_vault.assessments import api as assessments
@@ -45,7 +45,9 @@ __all__ = [
     "export_rows",
     "get_export_job",
     "item_analysis",
+    "learner_mastery",
     "list_export_jobs",
+    "mastery_outline",
     "open_export_file",
     "queue_export",
     "refresh_item_analysis",
@@ -304,3 +306,15 @@ def open_export_file(job: ExportJobData) -> Any:
     if job.status != "done" or not job.storage_name:
         raise NotFoundError(_("The export is not ready."))
     return conf.export_storage().open(job.storage_name, "rb")
+
+
+def mastery_outline(course_key: CourseKey) -> list[mastery_reports.MasteryNode]:
+    """Topics > subtopics > objectives with how many learners mastered each (``mastery_reports``)."""
+    return mastery_reports.mastery_outline(course_key)
+
+
+def learner_mastery(course_key: CourseKey, user: Any) -> list[Any]:
+    """One learner's objectives, mastered or not (``mastery.api.get_learner_mastery``)."""
+    from ve_edu_vault.mastery import api as mastery
+
+    return list(mastery.get_learner_mastery(course_key, user))

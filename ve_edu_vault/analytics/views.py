@@ -21,7 +21,6 @@ from ve_edu_vault.analytics import api, charts
 from ve_edu_vault.analytics.exports import KINDS
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.errors import VaultError
-from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.pages import course_key_or_none
 from ve_edu_vault.platform import api as platform
 
@@ -57,18 +56,10 @@ def staff_area(request: HttpRequest, course_key: str) -> HttpResponse:
     if refusal is not None:
         return refusal
     items = assessments.list_assessments(key)
-    summaries = [
-        {
-            "objective": item,
-            "policy_name": mastery.policy_name(item.policy),
-            "share": (item.mastered / item.learners) if item.learners else None,
-        }
-        for item in mastery.objective_summaries(key)
-    ]
     context = {
         "course_key": key,
         "assessments": items,
-        "objectives": summaries,
+        "outline": api.mastery_outline(key),
         "kinds": KINDS,
         "jobs": api.list_export_jobs(key)[:10],
     }
