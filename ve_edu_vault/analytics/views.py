@@ -13,9 +13,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ve_edu_vault.analytics import api, charts
 from ve_edu_vault.analytics.exports import KINDS
@@ -23,8 +23,9 @@ from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.errors import VaultError
 from ve_edu_vault.pages import course_key_or_none
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.regrade import api as regrade
 
-__all__ = ["dashboard", "forbidden", "staff_area"]
+__all__ = ["dashboard", "forbidden", "regrades", "staff_area"]
 
 SORTS = {
     "question": lambda item: (item.question_id, item.version or 0),
@@ -115,3 +116,40 @@ def dashboard(request: HttpRequest, course_key: str, assessment_id: int) -> Http
         "kinds": KINDS,
     }
     return render(request, "ve_edu_vault/analytics/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regrades(request: HttpRequest, course_key: str) -> HttpResponse:
+    """
+    Regrades of the course: plan one (a dry run: who would move from which score to which), read its preview, start
+    it. Each step is the regrade applet's audited API; the page only shows and asks.
+    """
+    key, refusal = _staff_key(request, course_key)
+    if refusal is not None:
+        return refusal
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "start":
+                run = regrade.start(_number(request.POST.get("run_id")), course_key=key, requested_by=request.user)
+            else:
+                run = regrade.plan(_number(request.POST.get("question_id")), course_key=key, requested_by=request.user)
+            return redirect(f"{request.path}?run={run.id}")
+        except (VaultError, ValueError) as exc:
+            error = getattr(exc, "message", None) or _("Enter a question id.")
+    shown = None
+    if request.GET.get("run"):
+        try:
+            shown = regrade.get_run(_number(request.GET["run"]), course_key=key)
+        except (VaultError, ValueError):
+            shown = None
+    context = {"course_key": key, "runs": regrade.list_runs(key)[:20], "run": shown, "error": error}
+    return render(request, "ve_edu_vault/analytics/regrades.html", context, status=400 if error else 200)
+
+
+def _number(value: Any) -> int:
+    number = int(str(value or "").strip())
+    if not 0 < number < 2**63:
+        raise ValueError(value)
+    return number
