@@ -134,3 +134,28 @@ def test_the_endpoints_are_off_unless_enabled(client: Any, settings: Any) -> Non
     settings.VE_EDU_VAULT_LTI_ENABLED = False
     for path in ("/ve-edu-vault/lti/jwks/", "/ve-edu-vault/lti/config/", "/ve-edu-vault/lti/login/"):
         assert client.get(path).status_code == 404
+
+
+def test_staff_changes_are_in_the_audit_log() -> None:
+    from tests.assessments.api_builders import make_assessment
+    from ve_edu_vault.audit import api as audit
+
+    add_platform()
+    api.rotate_key(issuer="https://canvas.example", client_id="10000000000001", actor="admin-user")
+    api.retire_old_keys(issuer="https://canvas.example", client_id="10000000000001")
+    assessment = make_assessment(block=None)
+    api.link_resource(
+        issuer="https://canvas.example",
+        deployment_id="d-1",
+        context_id="c",
+        resource_link_id="r",
+        assessment_id=assessment.id,
+        actor="vault_lti_link",
+    )
+    saved = audit.list_entries(action=audit.LTI_PLATFORM_SAVED)
+    assert len(saved) == 1 and saved[0].details["issuer"] == "https://canvas.example" and saved[0].details["created"]
+    keys = audit.list_entries(action=audit.LTI_KEYS_CHANGED)
+    assert len(keys) == 2 and {entry.details["by"] for entry in keys} == {"admin-user", ""}
+    bound = audit.list_entries(action=audit.LTI_LINK_BOUND)
+    assert len(bound) == 1 and bound[0].course_key == assessment.course_key
+    assert bound[0].details["assessment_id"] == assessment.id

@@ -15,6 +15,9 @@ LEARNER_RETIRED = "learner_retired"
 BLOCK_BOUND = "block_bound"
 BLOCK_UNBOUND = "block_unbound"
 ATTEMPT_SUBMITTED_BY_STAFF = "attempt_submitted_by_staff"
+LTI_PLATFORM_SAVED = "lti_platform_saved"
+LTI_KEYS_CHANGED = "lti_keys_changed"
+LTI_LINK_BOUND = "lti_link_bound"
 #: (action, label) of every audited action.
 ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (REGRADE_STARTED, "Regrade started"),
@@ -24,6 +27,9 @@ ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (BLOCK_BOUND, "Block bound"),
     (BLOCK_UNBOUND, "Block unbound"),
     (ATTEMPT_SUBMITTED_BY_STAFF, "Attempt submitted by staff"),
+    (LTI_PLATFORM_SAVED, "LTI platform registered or updated"),
+    (LTI_KEYS_CHANGED, "LTI tool key rotated or retired"),
+    (LTI_LINK_BOUND, "LTI resource link bound"),
 )
 ACTIONS: tuple[str, ...] = tuple(action for action, _label in ACTION_CHOICES)
 

@@ -22,6 +22,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.audit import api as audit_log_api
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api import lti_launch as launch_token
@@ -123,15 +124,17 @@ def add_platform(
         raise ValidationError("The issuer and the client id are required.", field="issuer")
     if not deployment_ids or any(not item.strip() for item in deployment_ids):
         raise ValidationError("At least one non-empty deployment id is required.", field="deployment_id")
-    registration = store.save_platform(
-        issuer=issuer.strip(),
-        client_id=client_id.strip(),
-        deployment_ids=[item.strip() for item in deployment_ids],
-        auth_login_url=_url(auth_login_url, "auth_url"),
-        auth_token_url=_url(auth_token_url, "token_url"),
-        key_set_url=_url(key_set_url, "jwks_url"),
-        name=name,
-    )
+    with transaction.atomic():
+        registration = _save_platform_audited(
+            issuer=issuer,
+            client_id=client_id,
+            deployment_ids=deployment_ids,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            key_set_url=key_set_url,
+            name=name,
+            actor=actor,
+        )
     audit(
         "platform_added" if registration.created else "platform_updated",
         issuer=registration.issuer,
@@ -142,12 +145,54 @@ def add_platform(
     return registration
 
 
+def _save_platform_audited(
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_ids: Sequence[str],
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    name: str,
+    actor: str,
+) -> PlatformRegistration:
+    registration = store.save_platform(
+        issuer=issuer.strip(),
+        client_id=client_id.strip(),
+        deployment_ids=[item.strip() for item in deployment_ids],
+        auth_login_url=_url(auth_login_url, "auth_url"),
+        auth_token_url=_url(auth_token_url, "token_url"),
+        key_set_url=_url(key_set_url, "jwks_url"),
+        name=name,
+    )
+    audit_log_api.record(
+        audit_log_api.LTI_PLATFORM_SAVED,
+        object_type="lti_platform",
+        object_id=registration.id,
+        details={
+            "issuer": registration.issuer,
+            "client_id": registration.client_id,
+            "deployment_ids": list(registration.deployment_ids),
+            "created": registration.created,
+            "by": actor,
+        },
+    )
+    return registration
+
+
 def rotate_key(*, issuer: str, client_id: str, actor: str = "") -> str:
     """A new signing key for a registration; older keys stay in the JWKS (``retire_old_keys`` removes them)."""
     platform_row = store.find_platform(issuer, client_id)
     if platform_row is None:
         raise NotFoundError("No such LTI platform registration.", field="issuer")
-    kid = store.rotate_key(platform_row.id)
+    with transaction.atomic():
+        kid = store.rotate_key(platform_row.id)
+        audit_log_api.record(
+            audit_log_api.LTI_KEYS_CHANGED,
+            object_type="lti_platform",
+            object_id=platform_row.id,
+            details={"rotated_to": kid, "by": actor},
+        )
     audit("key_rotated", issuer=issuer, client_id=client_id, kid=kid, actor=actor)
     return kid
 
@@ -157,7 +202,14 @@ def retire_old_keys(*, issuer: str, client_id: str, actor: str = "") -> int:
     platform_row = store.find_platform(issuer, client_id)
     if platform_row is None:
         raise NotFoundError("No such LTI platform registration.", field="issuer")
-    count = store.retire_keys(platform_row.id, keep_kid=platform_row.kid)
+    with transaction.atomic():
+        count = store.retire_keys(platform_row.id, keep_kid=platform_row.kid)
+        audit_log_api.record(
+            audit_log_api.LTI_KEYS_CHANGED,
+            object_type="lti_platform",
+            object_id=platform_row.id,
+            details={"kept": platform_row.kid, "retired": count, "by": actor},
+        )
     audit("keys_retired", issuer=issuer, client_id=client_id, kept=platform_row.kid, retired=count, actor=actor)
     return count
 
@@ -205,13 +257,21 @@ def link_resource(
     if not context_id.strip() or not resource_link_id.strip():
         raise ValidationError("The context id and the resource link id are required.", field="resource_link")
     assessment = assessments.get_assessment(assessment_id)  # NotFoundError for an unknown id
-    binding = store.save_binding(
-        deployment_pk=deployments[0],
-        context_id=context_id,
-        resource_link_id=resource_link_id,
-        assessment_id=assessment.id,
-        created_by="command",
-    )
+    with transaction.atomic():
+        binding = store.save_binding(
+            deployment_pk=deployments[0],
+            context_id=context_id,
+            resource_link_id=resource_link_id,
+            assessment_id=assessment.id,
+            created_by="command",
+        )
+        audit_log_api.record(
+            audit_log_api.LTI_LINK_BOUND,
+            object_type="lti_resource_link",
+            object_id=binding.id,
+            course_key=assessment.course_key,
+            details={"assessment_id": assessment.id, "resource_link_id": resource_link_id, "by": actor},
+        )
     audit(
         "resource_link_bound",
         issuer=issuer,
