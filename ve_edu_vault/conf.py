@@ -106,6 +106,12 @@ def import_max_bytes() -> int:
     return int(get("VE_EDU_VAULT_IMPORT_MAX_BYTES"))
 
 
+def analytics_summaries_mode() -> str:
+    """ "task" or "inline": who adds a graded attempt to the item-analysis summaries."""
+    mode = str(get("VE_EDU_VAULT_ANALYTICS_SUMMARIES"))
+    return mode if mode in ("task", "inline") else "task"
+
+
 def import_upload_ttl_hours() -> float:
     """How long an upload that was not imported is kept in the import storage."""
     return float(get("VE_EDU_VAULT_IMPORT_UPLOAD_TTL_HOURS"))

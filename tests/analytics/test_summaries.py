@@ -71,8 +71,9 @@ def test_the_cache_answers_repeated_reads(make_user: Any, django_assert_num_quer
 
 
 def test_grading_through_the_submit_path_updates_the_summaries(
-    make_user: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.VE_EDU_VAULT_ANALYTICS_SUMMARIES = "inline"  # the task path: test_summaries_worker.py
     created, _ = assessment_with_questions()
 
     def take(name: str, right: bool) -> None:

@@ -24,6 +24,8 @@ IMPORT_PREVIEW = "ve_edu_vault.questions.tasks.preview_question_import"
 IMPORT_RUN = "ve_edu_vault.questions.tasks.run_question_import"
 IMPORT_EXPIRE = "ve_edu_vault.questions.tasks.expire_question_uploads"
 AGS = "ve_edu_vault.lti.tasks.deliver_lti_scores"
+SUMMARIES = "ve_edu_vault.analytics.tasks.update_item_summaries"
+EXPORT = "ve_edu_vault.analytics.tasks.run_export"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
 EXPIRE_ENTRY = "ve-edu-vault-expire-question-uploads"
@@ -211,6 +213,8 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         REGRADE: {"queue": "edx.lms.core.default"},
         WEBHOOKS: {"queue": "edx.lms.core.default"},
         AGS: {"queue": "edx.lms.core.default"},  # the LTI tool's keys and AGS outbox are the LMS's
+        SUMMARIES: {"queue": "edx.lms.core.default"},
+        EXPORT: {"queue": "edx.lms.core.default"},
     }
 
 
@@ -230,6 +234,8 @@ def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
             IMPORT_EXPIRE,
             WEBHOOKS,
             AGS,
+            SUMMARIES,
+            EXPORT,
         )
     }
 

@@ -2,14 +2,15 @@
 Celery tasks of analytics. They take ids, never models.
 
 TLDR: ``run_export`` writes an export job's file to the export storage and mails the requester; safe to redeliver
-(a finished job is not written twice), hence ``acks_late``.
+(a finished job is not written twice), hence ``acks_late``. ``update_item_summaries`` adds a graded attempt to its
+assessment's summaries (queued after grading commits; adding an attempt twice counts it once).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-__all__ = ["run_export"]
+__all__ = ["run_export", "update_item_summaries"]
 
 
 @shared_task(name="ve_edu_vault.analytics.tasks.run_export", acks_late=True)
@@ -17,3 +18,10 @@ def run_export(job_id: int) -> str:
     from ve_edu_vault.analytics import api
 
     return api.run_export_job(int(job_id)).status
+
+
+@shared_task(name="ve_edu_vault.analytics.tasks.update_item_summaries", acks_late=True)
+def update_item_summaries(attempt_id: int) -> bool:
+    from ve_edu_vault.analytics import summaries
+
+    return summaries.apply_graded_attempt(int(attempt_id))

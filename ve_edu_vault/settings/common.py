@@ -142,6 +142,12 @@ DEFAULTS: dict[str, Any] = {
     #   once a second per process and run by the beat schedule; failures retried with backoff) or
     #   "inline" (the request itself; what fails stays queued for the task).
     "VE_EDU_VAULT_GRADE_REPORT": "task",
+    # .. setting_name: VE_EDU_VAULT_ANALYTICS_SUMMARIES
+    # .. setting_default: "task"
+    # .. setting_description: Who adds a graded attempt to its assessment's item-analysis summaries after
+    #   commit: "task" (the update_item_summaries Celery task, so the learner's submit does not wait for
+    #   it; if the queue cannot be reached the request does it) or "inline" (the request itself).
+    "VE_EDU_VAULT_ANALYTICS_SUMMARIES": "task",
     # .. setting_name: VE_EDU_VAULT_MASTERY_POLICY
     # .. setting_default: None
     # .. setting_description: Default mastery policy for objectives without their own
