@@ -220,7 +220,7 @@ def call(client: APIClient, method: str, url: str) -> Any:
     return getattr(client, method)(f"{API}/{url}", {}, format="json")
 
 
-@pytest.mark.parametrize(("method", "url"), COURSE_ENDPOINTS + SYNC_ENDPOINTS)
+@pytest.mark.parametrize(("method", "url"), COURSE_ENDPOINTS)
 def test_learner_403_anonymous_401(method: str, url: str, jwt_client: Any, learner: Any, synced: int) -> None:
     url = url.format(course=C, sync_id=synced)
     error(call(jwt_client(learner), method, url), 403, "permission_denied")
@@ -229,10 +229,18 @@ def test_learner_403_anonymous_401(method: str, url: str, jwt_client: Any, learn
 
 
 @pytest.mark.parametrize(("method", "url"), SYNC_ENDPOINTS)
-def test_staff_of_another_course_403(method: str, url: str, jwt_client: Any, make_user: Any, synced: int) -> None:
+def test_a_sync_id_is_unknown_to_all_but_its_course_staff(
+    method: str, url: str, jwt_client: Any, learner: Any, make_user: Any, synced: int
+) -> None:
+    """A learner or another course's staff gets the 404 of an id that does not exist: a guess tells nothing."""
     other = make_user("other_staff")
     standalone.grant_course_role(other, COURSE.replace(run="other"))
-    error(call(jwt_client(other), method, url.format(sync_id=synced)), 403, "permission_denied")
+    for client in (jwt_client(learner), jwt_client(other)):
+        body = error(call(client, method, url.format(sync_id=synced)), 404, "not_found")
+        unknown = error(call(client, method, url.format(sync_id=424242)), 404, "not_found")
+        assert body["message"].replace(str(synced), "N") == unknown["message"].replace("424242", "N")
+    error(call(APIClient(), method, url.format(sync_id=synced)), 401, "not_authenticated")
+    assert SyncRecord.objects.count() == 1
 
 
 @pytest.mark.parametrize(("method", "url"), COURSE_ENDPOINTS)
@@ -258,7 +266,7 @@ def test_session_auth_enforces_csrf(course_staff: Any, synced: int) -> None:
     session = APIClient(enforce_csrf_checks=True)
     session.force_login(course_staff)
     assert session.get(f"{API}/courses/{C}/syncs/").status_code == 200
-    error(session.post(f"{API}/syncs/{synced}/undo/"), 403, "permission_denied")
+    error(session.post(f"{API}/syncs/{synced}/undo/"), 403, "permission_denied")  # CSRF failed
     assert SyncRecord.objects.get(pk=synced).status == "applied"
 
 

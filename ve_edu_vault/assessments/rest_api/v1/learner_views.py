@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from opaque_keys.edx.keys import CourseKey
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,11 +86,29 @@ class AttemptScopedView(LearnerView):
     def get_course_key(self) -> CourseKey:
         return self.owner().course_key
 
+    def check_permissions(self, request: Request) -> None:
+        """
+        Anyone signed in but the attempt's learner and its course's staff gets the 404 of an unknown id.
+
+        A 403 (not enrolled), or a 400 for a body checked before the owner, would tell a guesser that
+        the id names someone's attempt, and in which course (issue 18, the permission matrix).
+        """
+        try:
+            super().check_permissions(request)
+        except exceptions.PermissionDenied:
+            raise self._unknown() from None
+        access = self.owner()
+        if access.user_id != request.user.pk and not platform.is_course_staff(request.user, access.course_key):
+            raise self._unknown()
+
+    def _unknown(self) -> NotFoundError:
+        return NotFoundError(f"No attempt {self.kwargs['attempt_id']}.")
+
     def learner_for_attempt(self) -> tuple[Any, bool]:
         """(learner, acting as staff); a 404 unless the attempt is the learner's."""
         learner, as_staff = self.learner()
         if self.owner().user_id != learner.pk:
-            raise NotFoundError(f"No attempt {self.kwargs['attempt_id']}.")
+            raise self._unknown()
         return learner, as_staff
 
 

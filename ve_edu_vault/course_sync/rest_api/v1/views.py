@@ -13,7 +13,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from opaque_keys.edx.keys import CourseKey
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from ve_edu_vault.course_sync import api
 from ve_edu_vault.course_sync.reporting import sync_result_to_dict
 from ve_edu_vault.course_sync.rest_api.v1 import serializers as s
+from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
 from ve_edu_vault.rest_api.schema import document, id_parameter
@@ -54,6 +55,13 @@ class SyncRecordView(VaultAPIView):
 
     def get_course_key(self) -> CourseKey:
         return api.get_sync_record(self.kwargs["sync_id"]).course_key  # NotFoundError → 404
+
+    def check_permissions(self, request: Request) -> None:
+        """Anyone signed in but the record's course staff gets the 404 of an unknown id: a guess tells nothing."""
+        try:
+            super().check_permissions(request)
+        except exceptions.PermissionDenied:
+            raise NotFoundError(f"Sync {self.kwargs['sync_id']} does not exist.") from None
 
 
 def _source(request: Request) -> str | None:

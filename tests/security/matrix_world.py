@@ -1,0 +1,94 @@
+"""
+The world every row of the permission matrix runs in: two courses, one user per actor, and one object of
+each kind the routes name (a plain module on the test path, like the other builders).
+
+TLDR: the course (``api_builders.COURSE``) is synced, has three questions, an assessment bound to a
+vault XBlock, a question import job and a planned regrade. The enrolled learner ("learner") has a
+submitted attempt and one in progress; another learner of the same course ("peer") has an attempt in
+progress. "outsider" is enrolled in another course only, "other_staff" is staff of that other course
+only; "course_staff" is staff of the course, "global_staff" is Django staff (``is_staff``) with no
+course role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from opaque_keys.edx.keys import CourseKey
+
+from hosts.standalone_platform.backend import enroll, grant_course_role
+from tests.assessments.api_builders import COURSE, OBJECTIVE_A, learner, make_assessment, right_answers
+from tests.regrade.regrade_builders import correct_the_key
+
+OTHER_COURSE = CourseKey.from_string("course-v1:Vault+Elsewhere+2026")
+ACTORS = ("anonymous", "outsider", "learner", "peer", "course_staff", "other_staff", "global_staff")
+AIKEN = b"Is this an easy question?\nA. Yes\nB. No\nANSWER: A\n"
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def url_kwargs(self) -> dict[str, str]:
+        """The value of each URL keyword the plugin's routes use, naming this world's objects."""
+        return {name: str(value) for name, value in self.ids.items() if not isinstance(value, list | dict)}
+
+
+def build(make_user: Any) -> World:
+    from ve_edu_vault.assessments import api
+    from ve_edu_vault.course_sync import api as course_sync
+    from ve_edu_vault.questions import interchange_jobs
+    from ve_edu_vault.regrade import api as regrade
+
+    assessment = make_assessment(attempt_limit=None)
+    question_ids = list(assessment.config.selection.question_ids)
+    owner = learner(make_user, "owner_learner")
+    peer = learner(make_user, "peer_learner")
+    outsider = make_user("outsider_learner")
+    enroll(outsider, OTHER_COURSE)
+    course_staff = make_user("course_staff")
+    grant_course_role(course_staff, COURSE)
+    other_staff = make_user("other_staff")
+    grant_course_role(other_staff, OTHER_COURSE)
+    global_staff = make_user("global_staff", is_staff=True)
+
+    done = api.start_attempt(assessment.id, owner)
+    api.save_answers(done.id, user=owner, answers=right_answers(done))
+    api.submit_attempt(done.id, user=owner)
+    current = api.start_attempt(assessment.id, owner)
+    peer_attempt = api.start_attempt(assessment.id, peer)
+
+    job = interchange_jobs.start_import_job(COURSE, AIKEN, "bank.txt", format="aiken", author=course_staff)
+    correct_the_key(question_ids[0])  # a second version of the question, so a regrade can be planned
+    run = regrade.plan(question_ids[0], course_key=COURSE, requested_by=course_staff)
+    sync_id = course_sync.list_sync_records(COURSE)[0].id
+
+    users = {
+        "anonymous": None,
+        "outsider": outsider,
+        "learner": owner,
+        "peer": peer,
+        "course_staff": course_staff,
+        "other_staff": other_staff,
+        "global_staff": global_staff,
+    }
+    world = World(users=users)
+    world.ids = {
+        "course_key": COURSE,
+        "assessment_id": assessment.id,
+        "attempt_id": current.id,
+        "submitted_attempt_id": done.id,
+        "peer_attempt_id": peer_attempt.id,
+        "response_id": current.questions[0].response_id,
+        "response_ids": {item.question["title"]: item.response_id for item in current.questions},
+        "question_id": question_ids[0],
+        "question_ids": question_ids,
+        "job_id": job.id,
+        "sync_id": sync_id,
+        "run_id": run.id,
+        "objective_key": OBJECTIVE_A,
+        "action": "resume",
+    }
+    return world
