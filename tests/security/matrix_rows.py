@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.security.matrix_world import ACTORS, AIKEN, World
+from tests.security.matrix_world import ACTORS, AIKEN, LTI_ACTORS, World
 
 API = "/api/ve-edu-vault/v1/"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -61,17 +61,21 @@ def enrolled(status: int = 200) -> dict[str, int]:
 
 
 def staff(status: int = 200, *, anonymous: int = 401, refused: int = 403) -> dict[str, int]:
-    """The course's staff and global staff; anyone else refused."""
-    return outcome(refused, anonymous=anonymous, course_staff=status, global_staff=status)
+    """The course's staff (an LTI instructor of the course is one) and global staff; anyone else refused."""
+    return outcome(refused, anonymous=anonymous, course_staff=status, global_staff=status, lti_instructor=status)
+
+
+def _page(expected: dict[str, int]) -> dict[str, int]:
+    """A page: the signed-out, and LTI actors (no session cookie in a platform's frame), go to the login page."""
+    return {**expected, "anonymous": 302, **dict.fromkeys(LTI_ACTORS, 302)}
 
 
 def staff_page(status: int = 200, *, refused: int = 403) -> dict[str, int]:
-    """A page: the anonymous are sent to the login page (302)."""
-    return staff(status, anonymous=302, refused=refused)
+    return _page(staff(status, refused=refused))
 
 
 def learner_page(status: int = 200) -> dict[str, int]:
-    return outcome(status, anonymous=302, outsider=403, other_staff=403)
+    return _page(enrolled(status))
 
 
 def owner(status: int = 200, **by_actor: int) -> dict[str, int]:
@@ -144,7 +148,7 @@ ROWS: list[Row] = [
         "lms",
         "attempt-detail",
         "GET",
-        owner(course_staff=200, global_staff=200),
+        owner(course_staff=200, global_staff=200, lti_instructor=200),
         query={"username": "owner_learner"},
         note="staff acting for the learner; to anyone else the same 404 as without ?username=",
     ),
@@ -167,6 +171,15 @@ ROWS: list[Row] = [
     Row("lms", "mastery-objective", "GET", staff()),
     Row("lms", "mastery-explanation", "GET", enrolled()),
     Row("lms", "mastery-staff-page", "GET", staff_page(refused=404), note="a 404 names no course to non-staff"),
+    # LMS: the LTI 1.3 tool (on in the matrix's world). Cross-site by design: anyone reaches them, and what
+    # protects them is the platform's signed id_token, the state and the nonce (tests/lti/): without them a
+    # login or launch is refused naming the check, to everyone alike.
+    Row("lms", "lti-login", "GET", public(400), note="no iss, login_hint or target_link_uri"),
+    Row("lms", "lti-login", "POST", public(400)),
+    Row("lms", "lti-launch", "POST", public(400), note="no id_token"),
+    Row("lms", "lti-deep-linking", "POST", public(400), note="no id_token"),
+    Row("lms", "lti-jwks", "GET", public(), note="the tool's public keys, for platforms"),
+    Row("lms", "lti-config", "GET", public(), note="the tool's URLs and keys, for a platform admin to copy"),
     # Studio: course sync.
     Row("cms", "course-sync-outline", "GET", staff()),
     Row("cms", "course-syncs", "GET", staff()),
@@ -223,6 +236,8 @@ ROWS: list[Row] = [
     Row("cms", "assessments-authoring-page", "POST", staff_page(400), note="an empty form: the page with its error"),
     Row("cms", "assessment-edit-page", "GET", staff_page()),
     Row("cms", "assessment-edit-page", "POST", staff_page(400), note="an empty form: the page with its error"),
+    # Studio: the audit log of staff actions.
+    Row("cms", "course-audit", "GET", staff()),
     # Studio: regrades.
     Row("cms", "regrades", "GET", staff()),
     Row("cms", "regrades", "POST", staff(201), body=lambda world: {"question_id": world.ids["question_id"]}),

@@ -22,7 +22,20 @@ from tests.assessments.api_builders import COURSE, OBJECTIVE_A, learner, make_as
 from tests.regrade.regrade_builders import correct_the_key
 
 OTHER_COURSE = CourseKey.from_string("course-v1:Vault+Elsewhere+2026")
-ACTORS = ("anonymous", "outsider", "learner", "peer", "course_staff", "other_staff", "global_staff")
+ACTORS = (
+    "anonymous",
+    "outsider",
+    "learner",
+    "peer",
+    "course_staff",
+    "other_staff",
+    "global_staff",
+    "lti_learner",
+    "lti_instructor",
+)
+#: Actors who call the API with an LTI launch token (``Authorization: VaultLTI ...``), as the learner page framed
+#: by a platform does; framed, they carry no session cookie, so pages see them as signed out.
+LTI_ACTORS = ("lti_learner", "lti_instructor")
 AIKEN = b"Is this an easy question?\nA. Yes\nB. No\nANSWER: A\n"
 
 
@@ -30,6 +43,7 @@ AIKEN = b"Is this an easy question?\nA. Yes\nB. No\nANSWER: A\n"
 class World:
     users: dict[str, Any]
     ids: dict[str, Any] = field(default_factory=dict)
+    launch_tokens: dict[str, str] = field(default_factory=dict)
 
     def url_kwargs(self) -> dict[str, str]:
         """The value of each URL keyword the plugin's routes use, naming this world's objects."""
@@ -53,6 +67,9 @@ def build(make_user: Any) -> World:
     other_staff = make_user("other_staff")
     grant_course_role(other_staff, OTHER_COURSE)
     global_staff = make_user("global_staff", is_staff=True)
+    lti_learner = learner(make_user, "lti_learner")
+    lti_instructor = make_user("lti_instructor")
+    grant_course_role(lti_instructor, COURSE)
 
     done = api.start_attempt(assessment.id, owner)
     api.save_answers(done.id, user=owner, answers=right_answers(done))
@@ -73,8 +90,13 @@ def build(make_user: Any) -> World:
         "course_staff": course_staff,
         "other_staff": other_staff,
         "global_staff": global_staff,
+        "lti_learner": lti_learner,
+        "lti_instructor": lti_instructor,
     }
     world = World(users=users)
+    world.launch_tokens = {
+        actor: launch_token(users[actor], assessment.id, staff=actor == "lti_instructor") for actor in LTI_ACTORS
+    }
     world.ids = {
         "course_key": COURSE,
         "assessment_id": assessment.id,
@@ -92,3 +114,21 @@ def build(make_user: Any) -> World:
         "action": "resume",
     }
     return world
+
+
+def launch_token(user: Any, assessment_id: int, *, staff: bool) -> str:
+    """The token a launch of the assessment gives ``user`` (``lti.api.issue_launch_token``)."""
+    from ve_edu_vault.lti import api as lti
+    from ve_edu_vault.lti.data import LaunchResult, LtiRole
+
+    role = LtiRole.INSTRUCTOR if staff else LtiRole.LEARNER
+    result = LaunchResult(
+        launch_id=f"matrix-{user.pk}",
+        user_id=user.pk,
+        role=role,
+        assessment_id=assessment_id,
+        course_key=str(COURSE),
+        binding_id=0,  # not read by the token
+        claims={},
+    )
+    return lti.issue_launch_token(result)

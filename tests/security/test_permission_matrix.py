@@ -32,7 +32,7 @@ from rest_framework.test import APIClient
 
 from tests.jwt_tokens import claims_for, lms_jwt, segments
 from tests.security.matrix_rows import METHODS, ROWS, Row
-from tests.security.matrix_world import ACTORS, World, build
+from tests.security.matrix_world import ACTORS, LTI_ACTORS, World, build
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_hosts]
 
@@ -99,14 +99,17 @@ def _only_needed(viewname: str, kwargs: dict[str, str]) -> dict[str, str]:
 
 
 def client_for(world: World, actor: str, *, api: bool, csrf: bool = False) -> Any:
+    """REST: the actor's LMS-signed JWT (an LTI actor's launch token); pages and ``csrf``: a session."""
     user = world.users[actor]
     if api and not csrf:
         client = APIClient(raise_request_exception=False)
-        if user is not None:
+        if actor in LTI_ACTORS:
+            client.credentials(HTTP_AUTHORIZATION=f"VaultLTI {world.launch_tokens[actor]}")
+        elif user is not None:
             client.credentials(HTTP_AUTHORIZATION=f"JWT {lms_jwt(user)}")
         return client
     client = Client(raise_request_exception=False, enforce_csrf_checks=csrf)
-    if user is not None:
+    if user is not None and actor not in LTI_ACTORS:  # framed by a platform, an LTI page has no session cookie
         client.force_login(user)
     return client
 
@@ -169,6 +172,8 @@ def run_as(
 @pytest.fixture
 def world(make_user: Any, settings: Any) -> World:
     settings.VE_EDU_VAULT_API_THROTTLE_RATES = UNTHROTTLED
+    settings.VE_EDU_VAULT_LTI_ENABLED = True  # the LTI tool's routes answer (a 404 each while it is off)
+    settings.VE_EDU_VAULT_LTI_BASE_URL = "http://testserver"
     return build(make_user)
 
 
@@ -271,7 +276,11 @@ def test_session_authenticated_writes_need_the_csrf_token(world: World, row: Row
     """
     if not row.runs_in(host()):
         pytest.skip("not a route of this host")
-    allowed = [actor for actor in ACTORS if row.expect[actor] < 400 and world.users[actor] is not None]
+    allowed = [
+        actor
+        for actor in ACTORS
+        if row.expect[actor] < 400 and world.users[actor] is not None and actor not in LTI_ACTORS
+    ]
     if not allowed or row.name == "api-not-found":
         pytest.skip("nobody signed in is let through")
     actor = allowed[0]
