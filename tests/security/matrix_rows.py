@@ -78,6 +78,11 @@ def learner_page(status: int = 200) -> dict[str, int]:
     return _page(enrolled(status))
 
 
+def global_staff(status: int = 200) -> dict[str, int]:
+    """Global staff only (the platform's webhooks are not any course's); an LTI launch never is global staff."""
+    return outcome(403, anonymous=401, global_staff=status)
+
+
 def owner(status: int = 200, **by_actor: int) -> dict[str, int]:
     """An attempt's routes: its learner only; everyone else signed in gets the 404 of an unknown id."""
     return outcome(404, anonymous=401, learner=status, **by_actor)
@@ -178,8 +183,27 @@ ROWS: list[Row] = [
     Row("lms", "lti-login", "POST", public(400)),
     Row("lms", "lti-launch", "POST", public(400), note="no id_token"),
     Row("lms", "lti-deep-linking", "POST", public(400), note="no id_token"),
+    Row("lms", "lti-deep-linking-respond", "POST", public(400), note="no deep linking launch in the session"),
     Row("lms", "lti-jwks", "GET", public(), note="the tool's public keys, for platforms"),
     Row("lms", "lti-config", "GET", public(), note="the tool's URLs and keys, for a platform admin to copy"),
+    # LMS: analytics (course staff).
+    Row("lms", "analytics-item-analysis", "GET", staff()),
+    Row("lms", "analytics-export", "GET", staff()),
+    Row("lms", "analytics-export-jobs", "GET", staff()),
+    Row("lms", "analytics-export-jobs", "POST", staff(202), body=lambda world: {"kind": "responses"}),
+    Row("lms", "analytics-export-job", "GET", staff()),
+    Row("lms", "analytics-export-file", "GET", staff()),
+    # Both hosts: webhooks. Subscriptions are the platform's (global staff); the inbound receiver answers to a
+    # signature made with the shared secret, not to a user (tests/webhooks/).
+    Row("both", "webhook-inbound", "POST", public(401), note="no webhook signature"),
+    Row("both", "webhook-subscriptions", "GET", global_staff()),
+    Row("both", "webhook-subscriptions", "POST", global_staff(201), body=lambda world: {"url": "http://127.0.0.1:9/b"}),
+    Row("both", "webhook-subscription", "GET", global_staff()),
+    Row("both", "webhook-subscription", "PATCH", global_staff(), body=lambda world: {"description": "matrix"}),
+    Row("both", "webhook-subscription-rotate-secret", "POST", global_staff()),
+    Row("both", "webhook-deliveries", "GET", global_staff()),
+    Row("both", "webhook-delivery", "GET", global_staff()),
+    Row("both", "webhook-delivery-replay", "POST", global_staff(202)),
     # Studio: course sync.
     Row("cms", "course-sync-outline", "GET", staff()),
     Row("cms", "course-syncs", "GET", staff()),

@@ -51,8 +51,16 @@ class World:
 
 
 def build(make_user: Any) -> World:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from ve_edu_vault.analytics import api as analytics
     from ve_edu_vault.assessments import api
     from ve_edu_vault.course_sync import api as course_sync
+    from ve_edu_vault.webhooks import api as webhooks
+    from ve_edu_vault.webhooks import store as webhook_store
+
+    assert settings.VE_EDU_VAULT_WEBHOOKS_ENABLED, "the world's submission must give the subscription a delivery"
     from ve_edu_vault.questions import interchange_jobs
     from ve_edu_vault.regrade import api as regrade
 
@@ -71,6 +79,8 @@ def build(make_user: Any) -> World:
     lti_instructor = make_user("lti_instructor")
     grant_course_role(lti_instructor, COURSE)
 
+    # A webhook subscription to the course, so the submission below gives it a delivery.
+    subscription, _secret = webhooks.create_subscription(url="http://127.0.0.1:9/vault", course_key=COURSE)
     done = api.start_attempt(assessment.id, owner)
     api.save_answers(done.id, user=owner, answers=right_answers(done))
     api.submit_attempt(done.id, user=owner)
@@ -81,6 +91,10 @@ def build(make_user: Any) -> World:
     correct_the_key(question_ids[0])  # a second version of the question, so a regrade can be planned
     run = regrade.plan(question_ids[0], course_key=COURSE, requested_by=course_staff)
     sync_id = course_sync.list_sync_records(COURSE)[0].id
+    webhook_store.dispatch_events(now=timezone.now(), limit=100)
+    delivery = webhooks.list_deliveries(subscription.id)[0]
+    export = analytics.queue_export(analytics.export_request("attempts", COURSE, user=course_staff), user=course_staff)
+    analytics.run_export_job(export.id)  # what the worker does: its file is there to download
 
     users = {
         "anonymous": None,
@@ -107,7 +121,11 @@ def build(make_user: Any) -> World:
         "response_ids": {item.question["title"]: item.response_id for item in current.questions},
         "question_id": question_ids[0],
         "question_ids": question_ids,
-        "job_id": job.id,
+        # job_id: a question import in Studio, an analytics export in the LMS (each host has one kind)
+        "job_id": job.id if settings.VAULT_HOST == "cms" else export.id,
+        "kind": "attempts",
+        "subscription_id": subscription.id,
+        "delivery_id": delivery.id,
         "sync_id": sync_id,
         "run_id": run.id,
         "objective_key": OBJECTIVE_A,

@@ -174,6 +174,8 @@ def world(make_user: Any, settings: Any) -> World:
     settings.VE_EDU_VAULT_API_THROTTLE_RATES = UNTHROTTLED
     settings.VE_EDU_VAULT_LTI_ENABLED = True  # the LTI tool's routes answer (a 404 each while it is off)
     settings.VE_EDU_VAULT_LTI_BASE_URL = "http://testserver"
+    settings.VE_EDU_VAULT_WEBHOOKS_ENABLED = True
+    settings.VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the world's subscription (never delivered)
     return build(make_user)
 
 

@@ -24,6 +24,7 @@ from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
+from ve_edu_vault.rest_api.query import flag
 from ve_edu_vault.rest_api.schema import counted, document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key, parse_usage_key
 
@@ -67,7 +68,7 @@ class AssessmentListView(CourseStaffView):
         responses={200: s.AssessmentSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
-        include_archived = request.query_params.get("include_archived", "").lower() in ("1", "true", "yes")
+        include_archived = flag(request, "include_archived")
         items = api.list_assessments(self.get_course_key(), include_archived=include_archived)
         paginator = VaultPagination()
         page = paginator.paginate_queryset(list(items), request, view=self)

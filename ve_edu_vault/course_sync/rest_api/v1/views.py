@@ -21,9 +21,10 @@ from rest_framework.response import Response
 from ve_edu_vault.course_sync import api
 from ve_edu_vault.course_sync.reporting import sync_result_to_dict
 from ve_edu_vault.course_sync.rest_api.v1 import serializers as s
-from ve_edu_vault.errors import NotFoundError
+from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
+from ve_edu_vault.rest_api.query import flag
 from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
@@ -65,7 +66,9 @@ class SyncRecordView(VaultAPIView):
 
 
 def _source(request: Request) -> str | None:
-    body = s.SyncRequestSerializer(data=request.data or {})
+    if not isinstance(request.data, dict):  # false, null, [], "x": a 400, never read as "no source" (issue 18)
+        raise ValidationError('The body must be a JSON object, e.g. {"source": "modulestore"}, or empty.')
+    body = s.SyncRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     source: str | None = body.validated_data.get("source")
     return source
@@ -83,7 +86,7 @@ class CourseOutlineView(CourseSyncView):
     )
     def get(self, request: Request, course_key: str) -> Response:
         key = self.get_course_key()
-        include_archived = request.query_params.get("include_archived", "").lower() in ("1", "true", "yes")
+        include_archived = flag(request, "include_archived")
         tree = api.get_outline_tree(key, include_archived=include_archived)
         return Response(s.CourseOutlineSerializer({"course_key": str(key), "topics": tree}).data)
 

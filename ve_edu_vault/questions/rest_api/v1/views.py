@@ -23,8 +23,9 @@ from rest_framework.response import Response
 
 from ve_edu_vault.questions import api
 from ve_edu_vault.questions.rest_api.v1 import serializers as s
-from ve_edu_vault.rest_api.pagination import MAX_PAGE, VaultPagination, page_number
+from ve_edu_vault.rest_api.pagination import MAX_PAGE, VaultPagination, page_number, page_size
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
+from ve_edu_vault.rest_api.query import flag
 from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
@@ -81,8 +82,7 @@ class QuestionListView(CourseQuestionsView):
     )
     def get(self, request: Request, course_key: str) -> Response:
         params = request.query_params
-        paginator = VaultPagination()
-        page_size = paginator.get_page_size(request) or VaultPagination.page_size
+        size = page_size(request)
         number = page_number(request)
         page = api.list_questions(
             self.get_course_key(),
@@ -90,15 +90,15 @@ class QuestionListView(CourseQuestionsView):
             type=params.get("type") or None,
             tag=params.get("tag") or None,
             text=params.get("q") or None,
-            include_archived=params.get("include_archived", "").lower() in ("1", "true", "yes"),
-            offset=(number - 1) * page_size,
-            limit=page_size,
+            include_archived=flag(request, "include_archived"),
+            offset=(number - 1) * size,
+            limit=size,
         )
         return Response(
             {
                 "count": page.total,
                 "page": number,
-                "page_size": page_size,
+                "page_size": size,
                 "results": s.QuestionSerializer(page.items, many=True).data,
             }
         )
