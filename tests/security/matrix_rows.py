@@ -175,7 +175,7 @@ ROWS: list[Row] = [
     Row("lms", "mastery-learner", "GET", enrolled()),
     Row("lms", "mastery-objective", "GET", staff()),
     Row("lms", "mastery-explanation", "GET", enrolled()),
-    Row("lms", "mastery-staff-page", "GET", staff_page(refused=404), note="a 404 names no course to non-staff"),
+    Row("lms", "mastery-staff-page", "GET", staff_page()),
     # LMS: the LTI 1.3 tool (on in the matrix's world). Cross-site by design: anyone reaches them, and what
     # protects them is the platform's signed id_token, the state and the nonce (tests/lti/): without them a
     # login or launch is refused naming the check, to everyone alike.
@@ -185,8 +185,15 @@ ROWS: list[Row] = [
     Row("lms", "lti-deep-linking", "POST", public(400), note="no id_token"),
     Row("lms", "lti-deep-linking-respond", "POST", public(400), note="no deep linking launch in the session"),
     Row("lms", "lti-jwks", "GET", public(), note="the tool's public keys, for platforms"),
+    # Dynamic registration: a platform admin's browser opens it; global staff confirm (no openid_configuration: 400).
+    Row("lms", "lti-register", "GET", _page(outcome(403, global_staff=400))),
+    Row("lms", "lti-register", "POST", _page(outcome(403, global_staff=400))),
     Row("lms", "lti-config", "GET", public(), note="the tool's URLs and keys, for a platform admin to copy"),
-    # LMS: analytics (course staff).
+    # LMS: analytics (course staff): the staff area's pages and the REST API.
+    Row("lms", "analytics-staff-area", "GET", staff_page()),
+    Row("lms", "analytics-regrades", "GET", staff_page()),
+    Row("lms", "analytics-regrades", "POST", staff_page(400), note="an empty form: the page with its error"),
+    Row("lms", "analytics-dashboard", "GET", staff_page()),
     Row("lms", "analytics-item-analysis", "GET", staff()),
     Row("lms", "analytics-export", "GET", staff()),
     Row("lms", "analytics-export-jobs", "GET", staff()),

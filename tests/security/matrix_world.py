@@ -147,6 +147,7 @@ def launch_token(user: Any, assessment_id: int, *, staff: bool) -> str:
         assessment_id=assessment_id,
         course_key=str(COURSE),
         binding_id=0,  # not read by the token
+        client_id="matrix",
         claims={},
     )
     return lti.issue_launch_token(result)
