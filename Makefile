@@ -89,6 +89,7 @@ bench: requirements ## run the benchmarks (figures with same-run baselines; Mari
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_summaries.py
 	$(BIN)/python bench/bench_storage.py
+	$(BIN)/python bench/bench_webhooks.py
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) .data .tox .pytest_cache .mypy_cache .ruff_cache

@@ -403,6 +403,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="attach the assessment and questions to no course node (no mastery update, no grade report)",
     )
+    parser.add_argument(
+        "--webhooks",
+        choices=["subscribed", "off"],
+        default="subscribed",
+        help="subscribed (default): webhooks on and a global subscription active (each submission writes its events "
+        "to the outbox; no worker drains it during the run); off: VE_EDU_VAULT_WEBHOOKS_ENABLED false (no outbox)",
+    )
     args = parser.parse_args(argv)
     learners = max(1, min(args.learners, 500))
     rounds = max(1, min(args.rounds, 20))
@@ -410,7 +417,21 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = os.environ.get("VAULT_DATA_DIR", "/tmp/vault_bench_submit")
     env = _env(args.database_url, data_dir)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "VAULT_DATA_DIR", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG")})
+    env["VE_EDU_VAULT_WEBHOOKS_ENABLED"] = "1" if args.webhooks == "subscribed" else "0"
+    env["VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8"
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "VAULT_DATA_DIR",
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_DEBUG",
+                "VE_EDU_VAULT_WEBHOOKS_ENABLED",
+                "VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS",
+            )
+        }
+    )
     _create_database(args.database_url)
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "lms", "migrate", "--noinput", "-v", "0"],
@@ -419,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
         check=True,
     )
     assessments, people, tokens = _setup(learners, mirror=not args.no_mirror, assessments=per_client)
+    if args.webhooks == "subscribed":
+        from ve_edu_vault.webhooks import api as webhooks
+
+        if not webhooks.list_subscriptions():
+            webhooks.create_subscription(url="http://127.0.0.1:9/bench-receiver")  # never drained during the run
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(data_dir) / "gunicorn-bench.log"
@@ -474,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         f"LMS host under gunicorn ({args.workers} sync workers), {learners} concurrent clients, JWT auth, "
         f"{per_client} requests per client and phase, {rounds} rounds"
     )
-    print(f"submit pipeline: {pipeline}")
+    print(f"submit pipeline: {pipeline}; webhooks: {args.webhooks}")
     print(baseline.line())
     print(submit.line())
     if autosave_all is not None:

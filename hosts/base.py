@@ -208,5 +208,7 @@ if os.environ.get("VE_EDU_VAULT_OUTLINE_SOURCE"):
 # shorten the retry backoff through the environment.
 if os.environ.get("VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"):
     VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = os.environ["VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"].split(",")
+if os.environ.get("VE_EDU_VAULT_WEBHOOKS_ENABLED"):  # bench/bench_submit.py --webhooks off
+    VE_EDU_VAULT_WEBHOOKS_ENABLED = os.environ["VE_EDU_VAULT_WEBHOOKS_ENABLED"] == "1"
 if os.environ.get("VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS"):
     VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ["VE_EDU_VAULT_WEBHOOK_RETRY_BASE_SECONDS"])

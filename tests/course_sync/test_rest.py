@@ -95,6 +95,18 @@ def test_outline_tree(client: APIClient, synced: int) -> None:
     assert [(t["display_name"], t["archived"]) for t in archived] == [("T1", False), ("T2", True)]
 
 
+def test_the_outline_carries_an_etag_and_answers_304_while_unchanged(client: APIClient, synced: int) -> None:
+    first = client.get(f"{API}/courses/{C}/outline/")
+    tag = first["ETag"]
+    assert first.status_code == 200 and tag.startswith('"') and len(tag) == 34
+    again = client.get(f"{API}/courses/{C}/outline/", HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again["ETag"] == tag and again.content == b""
+    publish_without_t2()
+    api.sync_course(COURSE, source="modulestore")
+    changed = client.get(f"{API}/courses/{C}/outline/", HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag  # the outline changed: a new body, a new tag
+
+
 def test_sync_history_is_paginated_newest_first(client: APIClient, synced: int) -> None:
     publish_without_t2()
     second = api.sync_course(COURSE, source="modulestore").sync_id

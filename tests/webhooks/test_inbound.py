@@ -160,3 +160,16 @@ def test_a_course_publish_webhook_syncs_the_course(client: Any, settings: Any, t
     record = course_sync.list_sync_records(COURSE)[0]
     assert record.trigger == course_sync.WEBHOOK_PUBLISH_TRIGGER and record.status == "applied"
     assert course_sync.get_outline_tree(COURSE)  # the mirror holds the course now
+
+
+@pytest.mark.django_db
+def test_the_receiver_has_its_own_throttle(client: Any, settings: Any, ping: list[Any], staff_user: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    rates = {"vault_user": None, "vault_staff": None, "vault_webhooks_inbound": "2/minute"}
+    settings.VE_EDU_VAULT_API_THROTTLE_RATES = rates
+    answers = [post(client, {"type": "test.ping"}).status_code for _ in range(3)]
+    assert answers == [202, 202, 429]
+    client.force_login(staff_user)
+    assert client.get("/api/ve-edu-vault/v1/webhooks/subscriptions/").status_code == 200  # other classes unaffected

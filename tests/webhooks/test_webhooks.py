@@ -195,3 +195,33 @@ def test_learners_and_anonymous_users_get_nothing(make_user: Any, jwt_client: An
         assert client.get(path).status_code == 401
     assert learner.post(API, {"url": "http://127.0.0.1:9/x"}, format="json").status_code == 403
     assert WebhookDelivery.objects.count() == 0
+
+
+def test_the_admin_creates_subscriptions_with_a_secret_and_lists_deliveries(
+    receiver: Receiver, make_user: Any, client: Any
+) -> None:
+    admin = make_user("hookadmin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    added = client.post(
+        "/admin/ve_edu_vault/webhooksubscription/add/",
+        {
+            "url": receiver.url,
+            "description": "ops",
+            "course_key": "",
+            "event_types": '["course.synced"]',
+            "active": "on",
+        },
+        follow=True,
+    )
+    assert added.status_code == 200
+    (subscription,) = api.list_subscriptions()
+    assert subscription.event_types == ("course.synced",) and subscription.url == receiver.url
+    assert "whsec_" in added.content.decode()  # the secret, shown once in the message
+    refused = client.post(
+        "/admin/ve_edu_vault/webhooksubscription/add/",
+        {"url": "http://10.0.0.1/x", "course_key": "", "event_types": "[]", "active": "on"},
+    )
+    assert refused.status_code == 200 and len(api.list_subscriptions()) == 1  # the form shows the error
+    _event()
+    api.deliver_pending()
+    assert client.get("/admin/ve_edu_vault/webhookdelivery/").status_code == 200

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from ve_edu_vault.course_sync.api import CourseNodeData
 from ve_edu_vault.errors import ConflictError
 from ve_edu_vault.hooks.filters import AnswerGradingStarted, GradeComputed
-from ve_edu_vault.hooks.signals import record_event
+from ve_edu_vault.hooks.signals import record_events
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.mastery.data import Observation
 from ve_edu_vault.questions import api as questions
@@ -186,17 +186,16 @@ def finish_attempt(
 def _record_events(attempt: AttemptRecord, *, course_key: Any, reason: str) -> None:
     """``attempt.submitted`` and ``attempt.graded`` in the grading transaction (the webhook outbox)."""
     ids = {"attempt_id": attempt.id, "assessment_id": attempt.assessment_id, "user_id": attempt.user_id}
-    record_event("attempt.submitted", course_key=course_key, data={**ids, "reason": reason}, sender=AttemptRecord)
-    record_event(
-        "attempt.graded",
+    graded = {
+        **ids,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "earned": attempt.earned,
+        "possible": attempt.possible,
+    }
+    record_events(
+        [("attempt.submitted", {**ids, "reason": reason}), ("attempt.graded", graded)],
         course_key=course_key,
-        data={
-            **ids,
-            "score": attempt.score,
-            "passed": attempt.passed,
-            "earned": attempt.earned,
-            "possible": attempt.possible,
-        },
         sender=AttemptRecord,
     )
 

@@ -40,6 +40,7 @@ __all__ = [
     "REGRADE_FINISHED",
     "VaultEvent",
     "record_event",
+    "record_events",
     "send_on_commit",
 ]
 
@@ -51,7 +52,7 @@ ATTEMPT_GRADED = Signal()
 REGRADE_FINISHED = Signal()
 MASTERY_REACHED = Signal()
 
-#: Sent inside the transaction of the change, with ``event`` (a :class:`VaultEvent`). A receiver that raises fails
+#: Sent inside the transaction of the change, with ``events`` (:class:`VaultEvent` list). A receiver that raises fails
 #: the change (the webhook outbox must not lose an event): keep receivers to one write.
 EVENT_RECORDED = Signal()
 
@@ -78,11 +79,18 @@ class VaultEvent:
 
 def record_event(event_type: str, *, course_key: Any, data: dict[str, Any], sender: Any = None) -> VaultEvent:
     """Record ``event_type`` in the current transaction (its receivers write there); returns the event."""
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"Unknown vault event type {event_type!r}")
-    event = VaultEvent(type=event_type, course_key=None if course_key is None else str(course_key), data=data)
-    EVENT_RECORDED.send(sender=sender, event=event)
-    return event
+    return record_events([(event_type, data)], course_key=course_key, sender=sender)[0]
+
+
+def record_events(events: list[tuple[str, dict[str, Any]]], *, course_key: Any, sender: Any = None) -> list[VaultEvent]:
+    """Several events of one change at once (``(type, data)`` each): the outbox writes them in one INSERT."""
+    made = []
+    for event_type, data in events:
+        if event_type not in EVENT_TYPES:
+            raise ValueError(f"Unknown vault event type {event_type!r}")
+        made.append(VaultEvent(type=event_type, course_key=None if course_key is None else str(course_key), data=data))
+    EVENT_RECORDED.send(sender=sender, events=made)
+    return made
 
 
 def send_on_commit(signal: Signal, *, sender: Any, **kwargs: Any) -> None:

@@ -91,8 +91,14 @@ class VaultUserRateThrottle(BaseThrottle):
         self._wait: float | None = None
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        scope = self.staff_scope if platform.is_global_staff(request.user) else self.scope
         rates: dict[str, str] = conf.get("VE_EDU_VAULT_API_THROTTLE_RATES") or {}
+        # An endpoint class may have its own scope (``throttle_scope`` on the view, e.g. the webhook receiver);
+        # without a rate configured for it, the user and staff scopes apply.
+        own = getattr(view, "throttle_scope", None)
+        if own and own in rates:
+            scope = own
+        else:
+            scope = self.staff_scope if platform.is_global_staff(request.user) else self.scope
         rate = rates.get(scope)
         if not rate:
             return True

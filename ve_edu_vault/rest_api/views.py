@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.http import HttpResponseNotModified
 from drf_spectacular.openapi import AutoSchema
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from opaque_keys import InvalidKeyError
@@ -56,8 +58,27 @@ class VaultViewMixin:
     parser_classes: Sequence[type[BaseParser]] = (VaultJSONParser, FormParser, MultiPartParser)
     schema: Any = AutoSchema()
 
+    #: Heavy reads set this: a GET answers with a strong ``ETag`` (a hash of the JSON body), and a request whose
+    #: ``If-None-Match`` names it gets ``304 Not Modified`` without the body (the work is done, the bytes are not
+    #: sent: clients that poll an outline or a schema save the transfer and the parsing).
+    etag: bool = False
+
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:
         return vault_exception_handler
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if not self.etag or request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        tag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        response["ETag"] = tag
+        wanted = {item.strip() for item in request.headers.get("If-None-Match", "").split(",")}
+        if tag in wanted or "*" in wanted:
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = tag
+            return not_modified
+        return response
 
 
 class VaultAPIView(VaultViewMixin, APIView):

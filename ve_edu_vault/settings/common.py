@@ -210,9 +210,16 @@ DEFAULTS: dict[str, Any] = {
     #   request is refused with a 400 (``answer_too_large``, field ``answers``) and nothing of it is stored.
     "VE_EDU_VAULT_ANSWER_MAX_REQUEST_BYTES": 1024 * 1024,
     # .. setting_name: VE_EDU_VAULT_API_THROTTLE_RATES
-    # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute"}
-    # .. setting_description: DRF throttle rates of the vault's REST API, per scope.
-    "VE_EDU_VAULT_API_THROTTLE_RATES": {"vault_user": "600/minute", "vault_staff": "3000/minute"},
+    # .. setting_default: {"vault_user": "600/minute", "vault_staff": "3000/minute",
+    #   "vault_webhooks_inbound": "600/minute"}
+    # .. setting_description: DRF throttle rates of the vault's REST API, per scope: each user's (or anonymous
+    #   address's) requests, global staff's, and those of an endpoint class with its own scope (the webhook
+    #   receiver, counted per sender address). A scope without a rate falls back to the user and staff scopes.
+    "VE_EDU_VAULT_API_THROTTLE_RATES": {
+        "vault_user": "600/minute",
+        "vault_staff": "3000/minute",
+        "vault_webhooks_inbound": "600/minute",
+    },
 }
 
 

@@ -50,18 +50,18 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 TRIGGER_WINDOW_SECONDS = 1.0
-BATCH_SIZE = 100
+BATCH_SIZE = 20
 _last_trigger = [float("-inf")]
 
 
 # --- the outbox ----------------------------------------------------------------------------------
 
 
-def on_event_recorded(sender: Any, event: VaultEvent, **kwargs: Any) -> None:
+def on_event_recorded(sender: Any, events: list[VaultEvent], **kwargs: Any) -> None:
     """Receiver of ``hooks.signals.EVENT_RECORDED``: the outbox row in the change's transaction; a kick after commit."""
     if not conf.webhooks_enabled():
         return
-    store.add_event(event)
+    store.add_events(events)
     from django.db import transaction
 
     transaction.on_commit(trigger_delivery)
@@ -213,42 +213,25 @@ def deliver_pending(*, budget_seconds: float = 50.0, now: Any = None) -> dict[st
         while time.monotonic() - started < budget_seconds:
             dispatched = store.dispatch_events(now=clock(), limit=500)
             counts["events"] += dispatched
-            messages = store.claim_due(now=clock(), limit=BATCH_SIZE, lease_seconds=2 * timeout + 30)
+            messages = store.claim_due(now=clock(), limit=BATCH_SIZE, lease_seconds=BATCH_SIZE * 2 * timeout + 30)
             if not messages and not dispatched:
                 break
+            results = []
             for message in messages:
-                _try(
-                    message,
-                    session=session,
-                    counts=counts,
-                    timeout=timeout,
-                    max_attempts=max_attempts,
-                    disable_after=disable_after,
-                    base=base,
-                    cap=cap,
-                    clock=clock,
-                )
+                outcome = outbound.send(message, at=clock(), timeout=timeout, session=session)
+                tries = message.attempts + 1
+                retry_at = None
+                if not outcome.ok and tries < max_attempts:
+                    retry_at = clock() + timedelta(seconds=outbound.retry_delay(tries, base=base, cap=cap))
+                results.append((message, outcome, retry_at))
+                _count(counts, message, outcome, retry_at, tries)
+            for subscription in store.record_outcomes(results, now=clock(), disable_after=disable_after):
+                counts["disabled"] += 1
+                _notify_disabled(subscription)
     return counts
 
 
-def _try(
-    message: OutgoingMessage,
-    *,
-    session: Any,
-    counts: dict[str, int],
-    timeout: float,
-    max_attempts: int,
-    disable_after: int,
-    base: float,
-    cap: float,
-    clock: Any,
-) -> None:
-    outcome = outbound.send(message, at=clock(), timeout=timeout, session=session)
-    tries = message.attempts + 1
-    retry_at = None
-    if not outcome.ok and tries < max_attempts:
-        retry_at = clock() + timedelta(seconds=outbound.retry_delay(tries, base=base, cap=cap))
-    disabled = store.record_outcome(message, outcome, now=clock(), retry_at=retry_at, disable_after=disable_after)
+def _count(counts: dict[str, int], message: OutgoingMessage, outcome: Any, retry_at: Any, tries: int) -> None:
     if outcome.ok:
         counts["succeeded"] += 1
     elif retry_at is not None:
@@ -257,9 +240,6 @@ def _try(
     else:
         counts["failed"] += 1
         log.warning("Webhook delivery %s gave up after %s tries: %s", message.delivery_id, tries, outcome.error)
-    if disabled is not None:
-        counts["disabled"] += 1
-        _notify_disabled(disabled)
 
 
 def next_retry_at() -> datetime | None:

@@ -50,12 +50,18 @@ def send(
         )
     except requests.RequestException as exc:
         return AttemptOutcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:2000])
+    keep = False
     try:
-        raw = response.raw.read(READ_LIMIT, decode_content=True) or b""
+        raw = response.raw.read(READ_LIMIT + 1, decode_content=True) or b""
+        keep = len(raw) <= READ_LIMIT  # read to its end: the connection can serve the next delivery
     except Exception as exc:  # a broken answer after the status line: the status still counts
         raw = f"(answer unreadable: {type(exc).__name__})".encode()
     finally:
-        response.close()
+        if keep:
+            response.raw.release_conn()
+        else:
+            response.close()  # an answer longer than we read: drop the connection rather than drain it
+    raw = raw[:READ_LIMIT]
     body = raw.decode("utf-8", errors="replace")
     ok = 200 <= response.status_code < 300
     return AttemptOutcome(

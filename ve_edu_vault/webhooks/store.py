@@ -1,7 +1,7 @@
 """
 The webhooks applet's one door to its tables (ORM by design); everything else calls this module.
 
-TLDR: the outbox write (:func:`add_event`) is one INSERT in the caller's transaction. Work for the worker is claimed
+TLDR: the outbox write (:func:`add_events`) is one INSERT in the caller's transaction. Work for the worker is claimed
 in short transactions (``SKIP LOCKED`` where the database has it) and a claimed delivery is leased (its
 ``next_attempt_at`` pushed past the try's longest duration), so no HTTP request runs inside a transaction and a
 worker that dies mid-try leaves the delivery to be tried again when the lease ends.
@@ -27,13 +27,19 @@ from .models import InboundWebhookMessage, WebhookDelivery, WebhookEvent, Webhoo
 RESPONSE_BODY_CHARS = 2000
 
 
-def add_event(event: VaultEvent) -> None:
-    WebhookEvent.objects.create(
-        event_id=event.id,
-        event_type=event.type,
-        course_key=None if event.course_key is None else CourseKey.from_string(event.course_key),
-        data=event.data,
-        occurred_at=event.occurred_at,
+def add_events(events: list[VaultEvent]) -> None:
+    """The outbox rows of a change's events: one INSERT, in the caller's transaction."""
+    WebhookEvent.objects.bulk_create(
+        [
+            WebhookEvent(
+                event_id=event.id,
+                event_type=event.type,
+                course_key=None if event.course_key is None else CourseKey.from_string(event.course_key),
+                data=event.data,
+                occurred_at=event.occurred_at,
+            )
+            for event in events
+        ]
     )
 
 
@@ -250,46 +256,70 @@ def pending_events() -> int:
     return WebhookEvent.objects.filter(dispatched_at__isnull=True).count()
 
 
-def record_outcome(
-    message: OutgoingMessage,
-    outcome: AttemptOutcome,
+_OUTCOME_FIELDS = (
+    "attempts",
+    "last_attempt_at",
+    "response_status",
+    "response_body",
+    "error",
+    "delivered_at",
+    "status",
+    "next_attempt_at",
+)
+
+
+def record_outcomes(
+    results: list[tuple[OutgoingMessage, AttemptOutcome, datetime | None]],
     *,
     now: datetime,
-    retry_at: datetime | None,
     disable_after: int,
-) -> SubscriptionData | None:
+) -> list[SubscriptionData]:
     """
-    Store one try's outcome: success, a retry at ``retry_at``, or (``retry_at`` None) given up.
+    Store the outcomes of a batch of tries in one transaction: success, a retry at the given time, or given up.
 
-    Returns the subscription when this failure disabled it (``disable_after`` failures in a row), for the notice.
+    Each subscription's count of failures in a row follows the batch's order (a success resets it). Returns the
+    subscriptions these failures disabled (``disable_after`` in a row), for the notice.
     """
-    with transaction.atomic():
-        fields: dict[str, Any] = {
-            "attempts": F("attempts") + 1,
-            "last_attempt_at": now,
-            "response_status": outcome.status,
-            "response_body": outcome.body[:RESPONSE_BODY_CHARS],
-            "error": outcome.error[:RESPONSE_BODY_CHARS],
-        }
-        if outcome.ok:
-            fields.update(status=WebhookDelivery.SUCCEEDED, delivered_at=now, next_attempt_at=now)
-        elif retry_at is not None:
-            fields.update(status=WebhookDelivery.PENDING, next_attempt_at=retry_at)
-        else:
-            fields.update(status=WebhookDelivery.FAILED, next_attempt_at=now)
-        WebhookDelivery.objects.filter(pk=message.delivery_id).update(**fields)
-        subscriptions = WebhookSubscription.objects.filter(pk=message.subscription_id)
-        if outcome.ok:
-            subscriptions.exclude(consecutive_failures=0).update(consecutive_failures=0)
-            return None
-        subscriptions.update(consecutive_failures=F("consecutive_failures") + 1)
-        disabled = subscriptions.filter(active=True, consecutive_failures__gte=disable_after).update(
-            active=False,
-            disabled_at=now,
-            disabled_reason=f"Disabled after {disable_after} failed deliveries in a row; last: "
-            + (outcome.error or f"HTTP {outcome.status}")[:500],
+    rows = []
+    streaks: dict[int, tuple[bool, int]] = {}  # subscription id -> (a success seen, failures since)
+    for message, outcome, retry_at in results:
+        row = WebhookDelivery(
+            pk=message.delivery_id,
+            attempts=message.attempts + 1,
+            last_attempt_at=now,
+            response_status=outcome.status,
+            response_body=outcome.body[:RESPONSE_BODY_CHARS],
+            error=outcome.error[:RESPONSE_BODY_CHARS],
+            delivered_at=now if outcome.ok else None,
         )
-        return _subscription(subscriptions.get()) if disabled else None
+        if outcome.ok:
+            row.status, row.next_attempt_at = WebhookDelivery.SUCCEEDED, now
+            streaks[message.subscription_id] = (True, 0)
+        else:
+            row.status = WebhookDelivery.PENDING if retry_at is not None else WebhookDelivery.FAILED
+            row.next_attempt_at = retry_at or now
+            reset, failures = streaks.get(message.subscription_id, (False, 0))
+            streaks[message.subscription_id] = (reset, failures + 1)
+        rows.append(row)
+    last_error = {m.subscription_id: (o.error or f"HTTP {o.status}") for m, o, _r in results if not o.ok}
+    disabled: list[SubscriptionData] = []
+    with transaction.atomic():
+        for row in rows:  # plain UPDATEs in one transaction: cheaper than bulk_update's CASE for each column
+            WebhookDelivery.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in _OUTCOME_FIELDS})
+        for subscription_id, (reset, failures) in streaks.items():
+            subscriptions = WebhookSubscription.objects.filter(pk=subscription_id)
+            if reset:
+                subscriptions.update(consecutive_failures=failures)
+            elif failures:
+                subscriptions.update(consecutive_failures=F("consecutive_failures") + failures)
+            if failures and subscriptions.filter(active=True, consecutive_failures__gte=disable_after).update(
+                active=False,
+                disabled_at=now,
+                disabled_reason=f"Disabled after {disable_after} failed deliveries in a row; last: "
+                + last_error.get(subscription_id, "")[:500],
+            ):
+                disabled.append(_subscription(subscriptions.get()))
+    return disabled
 
 
 # --- deliveries for staff ------------------------------------------------------------------------

@@ -144,6 +144,21 @@ def test_http_errors(fake_lms: FakeLms, status: int, error: type[Exception], fra
     assert "s3cret" not in str(info.value)
 
 
+def test_transient_failures_are_retried(fake_lms: FakeLms, expected: tuple[CourseOutline, dict[str, Any]]) -> None:
+    olx_outline, body = expected
+    answers = [json_reply({"detail": "busy"}, 503), json_reply({"detail": "bad gateway"}, 502)]
+    fake_lms.blocks = lambda query: answers.pop(0) if answers else json_reply(body)
+    assert source_for(fake_lms).read(COURSE_KEY).nodes == olx_outline.nodes
+    assert len([r for r in fake_lms.requests if r[0] == "GET"]) == 3
+
+
+def test_retries_are_bounded(fake_lms: FakeLms) -> None:
+    fake_lms.blocks = lambda query: json_reply({"detail": "down for maintenance"}, 503)
+    with pytest.raises(SourceUnavailableError, match="HTTP 503"):
+        source_for(fake_lms, retries=1).read(COURSE_KEY)
+    assert len([r for r in fake_lms.requests if r[0] == "GET"]) == 2
+
+
 def test_invalid_json(fake_lms: FakeLms) -> None:
     fake_lms.blocks = lambda query: (200, {"Content-Type": "text/html"}, b"<html>Server Error</html>")
     with pytest.raises(InvalidSourceDataError, match=r"invalid JSON .*HTTP 200, text/html.*Server Error"):

@@ -5,11 +5,12 @@ TLDR: for deployments where the sync runs outside Studio. Calls
 ``GET {base_url}/api/courses/v1/blocks/?course_id=...&depth=all&all_blocks=true&...`` through
 edx-rest-api-client's ``OAuthAPIClient`` (token from ``{base_url}/oauth2/access_token``; the
 OAuth application's user must be global staff for ``all_blocks``). Every HTTP failure becomes an
-``OutlineSourceError`` subclass with a message naming the course, the host and the status.
+``OutlineSourceError`` subclass with a message naming the course, the host and the status; refused connections and
+502/503/504 answers are retried a bounded number of times first (``retries``, with backoff).
 
-edx-rest-api-client imports Django (its token cache is ``TieredCache``), so it is imported only
-when the client is built: importing this module stays Django-free. Its token cache needs
-configured Django settings, which the LMS/CMS and Celery workers always have.
+The session is ``platform.rest_clients.oauth_session`` (edx-rest-api-client, imported only when the client is
+built, with bounded retries). Its token cache (``TieredCache``) needs configured Django settings, which the LMS/CMS
+and Celery workers always have.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import requests
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.course_sync.data import CourseOutline
+from ve_edu_vault.platform.rest_clients import oauth_session
 
 from .base import (
     CourseNotFoundError,
@@ -57,12 +59,14 @@ class BlocksApiOutlineSource:
         page_size: int = 1000,
         timeout: Timeout = (3.05, 30.0),
         max_pages: int = 1000,
+        retries: int = 2,
         client: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
         self.timeout = timeout
         self.max_pages = max_pages
+        self.retries = retries
         self._client_id = client_id
         self._client_secret = client_secret
         self._client = client
@@ -70,9 +74,9 @@ class BlocksApiOutlineSource:
     @property
     def client(self) -> requests.Session:
         if self._client is None:
-            from edx_rest_api_client.client import OAuthAPIClient
-
-            self._client = OAuthAPIClient(self.base_url, self._client_id, self._client_secret, timeout=self.timeout)
+            self._client = oauth_session(
+                self.base_url, self._client_id, self._client_secret, timeout=self.timeout, retries=self.retries
+            )
         return self._client
 
     def read(self, course_key: CourseKey) -> CourseOutline:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 import ve_edu_vault
+from ve_edu_vault.rest_api import schema_security  # noqa: F401 (registers the authentication extensions)
 from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView
 
@@ -26,6 +27,7 @@ SCHEMA_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ve_edu_vault.rest_api.schema.add_error_responses",
+        "ve_edu_vault.rest_api.schema_security.add_security",
     ],
 }
 

@@ -25,7 +25,7 @@ from ve_edu_vault.platform import api as platform
 from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
 from ve_edu_vault.rest_api.query import flag
-from ve_edu_vault.rest_api.schema import counted, document, id_parameter
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key, parse_usage_key
 
 TAG = ["assessments (authoring)"]
@@ -157,16 +157,20 @@ class AssessmentPreviewView(CourseStaffView):
 
 
 class AccommodationsView(CourseStaffView):
+    pagination_class = VaultPagination  # one per learner who has one: paginated
+
     @document(
         tags=TAG,
-        summary="The assessment's accommodations.",
+        summary="The assessment's accommodations (paginated).",
         parameters=[COURSE, ASSESSMENT],
-        responses={200: counted("AccommodationList", s.AccommodationSerializer(many=True)), **ERRORS},
+        responses={200: s.AccommodationSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, course_key: str, assessment_id: int) -> Response:
         self.assessment(assessment_id)
         items = api.list_accommodations(assessment_id)
-        return Response({"count": len(items), "results": s.AccommodationSerializer(items, many=True).data})
+        paginator = VaultPagination()
+        page = paginator.paginate_queryset(list(items), request, view=self)
+        return paginator.get_paginated_response(s.AccommodationSerializer(page, many=True).data)
 
     @document(
         tags=TAG,

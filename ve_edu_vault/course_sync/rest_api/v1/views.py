@@ -75,6 +75,8 @@ def _source(request: Request) -> str | None:
 
 
 class CourseOutlineView(CourseSyncView):
+    etag = True  # the heaviest read of course sync: clients poll it
+
     @document(
         tags=TAG,
         summary="The course's mirrored outline (topics > subtopics > objectives).",

@@ -20,8 +20,9 @@ from rest_framework.response import Response
 
 from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.regrade import api
+from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import counted, document, id_parameter
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["regrade (authoring)"]
@@ -70,22 +71,26 @@ def _int(value: Any, field: str, *, required: bool = True) -> int | None:
 
 class RegradeStaffView(VaultAPIView):
     permission_classes = (IsAuthenticated, IsCourseStaff)
-    pagination_class = None
+    pagination_class: type[VaultPagination] | None = None
 
     def get_course_key(self) -> CourseKey:
         return parse_course_key(self.kwargs["course_key"])
 
 
 class RegradeListView(RegradeStaffView):
+    pagination_class = VaultPagination  # a course's regrades accumulate: paginated
+
     @document(
         tags=TAG,
-        summary="The course's regrades, newest first.",
+        summary="The course's regrades, newest first (paginated).",
         parameters=[COURSE],
-        responses={200: counted("RegradeRunList", RUN_LIST), **ERRORS},
+        responses={200: RUN_LIST, **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         runs = api.list_runs(self.get_course_key())
-        return Response({"count": len(runs), "results": [run_to_dict(run) for run in runs]})
+        paginator = VaultPagination()
+        page = paginator.paginate_queryset(runs, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response([run_to_dict(run) for run in page or []])
 
     @document(
         tags=TAG,

@@ -1,0 +1,102 @@
+"""The LMS REST clients: edx-rest-api-client's OAuth2 session against a real HTTP server playing the LMS."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from opaque_keys.edx.keys import CourseKey
+
+from ve_edu_vault.platform.rest_clients import EnrollmentsClient, LmsApiError
+
+COURSE = CourseKey.from_string("course-v1:Org+Course+Run")
+TOKEN = "an-lms-token"
+
+
+@dataclass
+class Lms:
+    url: str = ""
+    answers: list[tuple[int, bytes]] = field(default_factory=list)
+    default: tuple[int, bytes] = (200, b"")
+    gets: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@pytest.fixture
+def lms() -> Iterator[Lms]:
+    state = Lms()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:  # the token endpoint
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self._send(200, json.dumps({"access_token": TOKEN, "expires_in": 3600}).encode())
+
+        def do_GET(self) -> None:
+            state.gets.append((self.path, self.headers.get("Authorization")))
+            self._send(*(state.answers.pop(0) if state.answers else state.default))
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
+
+
+def client(lms: Lms, **kwargs: Any) -> EnrollmentsClient:
+    return EnrollmentsClient(lms.url, "vault-service", "its-secret", **kwargs)
+
+
+@pytest.mark.django_db
+def test_an_active_enrollment_is_read_with_the_oauth_token(lms: Lms) -> None:
+    lms.default = (200, json.dumps({"user": "ada", "is_active": True, "mode": "audit"}).encode())
+    found = client(lms).enrollment("ada", COURSE)
+    assert found is not None and found.is_active and found.mode == "audit" and found.username == "ada"
+    path, auth = lms.gets[0]
+    assert path == "/api/enrollment/v1/enrollment/ada,course-v1:Org+Course+Run" and auth == f"JWT {TOKEN}"
+
+
+@pytest.mark.django_db
+def test_no_enrollment_is_an_empty_answer(lms: Lms) -> None:
+    assert client(lms).enrollment("bob", COURSE) is None
+    assert client(lms).is_enrolled("bob", COURSE) is False
+
+
+@pytest.mark.django_db
+def test_transient_failures_are_retried_then_reported(lms: Lms) -> None:
+    lms.answers = [(503, b'{"detail": "busy"}'), (502, b"")]
+    lms.default = (200, json.dumps({"user": "ada", "is_active": False, "mode": "audit"}).encode())
+    assert client(lms).is_enrolled("ada", COURSE) is False  # read after two retries: inactive
+    assert len(lms.gets) == 3
+    lms.gets.clear()
+    lms.default = (503, b'{"detail": "maintenance"}')
+    with pytest.raises(LmsApiError, match=r"HTTP 503.*maintenance") as error:
+        client(lms, retries=1).enrollment("ada", COURSE)
+    assert error.value.retryable and len(lms.gets) == 2
+
+
+@pytest.mark.django_db
+def test_refusals_say_what_to_check(lms: Lms) -> None:
+    lms.default = (404, b"")
+    with pytest.raises(LmsApiError, match="global staff") as error:
+        client(lms).enrollment("someone", COURSE)
+    assert not error.value.retryable
+
+
+def test_a_closed_port_is_a_retryable_error() -> None:
+    with pytest.raises(LmsApiError, match="cannot connect") as error:
+        EnrollmentsClient("http://127.0.0.1:9", "id", "secret", retries=0).enrollment("ada", COURSE)
+    assert error.value.retryable
