@@ -204,7 +204,7 @@ def test_each_actor_gets_its_outcome(world: World, row: Row | None) -> None:
     failures = []
     for actor in ACTORS:
         response, changed = run_as(world, actor, row, before=before)
-        expected = row.expect[actor]
+        expected = row.expected(actor)
         if response.status_code != expected:
             failures.append(f"{actor}: {response.status_code}, expected {expected}: {response.content[:200]!r}")
         elif changed:
@@ -231,7 +231,7 @@ def test_a_guessed_id_answers_exactly_as_an_unknown_one(world: World, row: Row) 
     keyword = _id_keyword(row)
     real = str(world.ids[row.kwargs.get(keyword, keyword)])
     unknown = Row(**{**row.__dict__, "kwargs": {**row.kwargs, keyword: UNKNOWN_ID}})
-    refused = [actor for actor in ACTORS if row.expect[actor] == 404]
+    refused = [actor for actor in ACTORS if row.expected(actor) == 404]
     assert refused, "every id-only route refuses someone"
     for actor in refused:
         guessed, _ = run_as(world, actor, row)

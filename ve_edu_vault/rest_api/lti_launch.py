@@ -5,9 +5,10 @@ TLDR: browsers block or partition third-party cookies, so the session and CSRF c
 another site may never arrive. The launch response renders the learner page with a short-lived token
 (Django signing, salted, timestamped) bound to the launch: its id, the user and the assessment's course.
 ``take.js`` sends it as ``Authorization: VaultLTI <token>``; ``LtiLaunchAuthentication`` (here) accepts it
-and ``permissions`` refuse any course but the launch's. It lives with the REST layer (every vault view
-accepts it); ``lti.api`` issues it. A header is not sent by the browser on its own, so no CSRF token is
-needed. docs/decisions/0020-lti-tool.rst.
+and ``permissions`` refuse any course but the launch's. Studio's authoring views (``accepts_lti_launch = False``)
+refuse it: an LTI instructor's launch never reaches authoring, even where the LMS and Studio share a secret key.
+It lives with the REST layer (every other vault view accepts it); ``lti.api`` issues it. A header is not sent
+by the browser on its own, so no CSRF token is needed. docs/decisions/0020-lti-tool.rst.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ class LtiLaunchAuthentication(BaseAuthentication):
             return None
         if len(header) != 2:
             raise AuthenticationFailed("The LTI launch token header is malformed.")
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None and not getattr(view, "accepts_lti_launch", True):
+            raise AuthenticationFailed(
+                "An LTI launch opens the assessment's pages; it gives no access to Studio's API."
+            )
         grant = read(header[1].decode(errors="replace"))
         if grant is None:
             raise AuthenticationFailed("The LTI launch has expired; launch the assessment again from your course.")

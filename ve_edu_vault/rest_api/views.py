@@ -52,6 +52,8 @@ class VaultViewMixin:
         SessionAuthenticationAllowInactiveUser,
     )
     permission_classes: Sequence[Any] = (IsAuthenticated,)
+    # False on Studio's authoring views: an LTI launch opens the learner's pages, it never grants authoring.
+    accepts_lti_launch: bool = True
     throttle_classes: Sequence[type[BaseThrottle]] = (VaultUserRateThrottle,)
     pagination_class: type[BasePagination] | None = VaultPagination
     # DRF's default parsers, JSON bounded in depth (a 50,000-deep body is a 400, not RecursionError).

@@ -50,6 +50,9 @@ def parse_config(raw: dict[str, Any]) -> AssessmentConfig:
 class CourseStaffView(VaultAPIView):
     """Base of the authoring views: the course is the ``course_key`` URL keyword, staff only."""
 
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
+
     permission_classes = (IsAuthenticated, IsCourseStaff)
 
     def get_course_key(self) -> CourseKey:

@@ -51,6 +51,8 @@ def _entry(entry: api.AuditEntryData) -> dict[str, Any]:
 
 
 class CourseAuditView(VaultAPIView):
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
     permission_classes = (IsAuthenticated, IsCourseStaff)
 
     def get_course_key(self) -> CourseKey:

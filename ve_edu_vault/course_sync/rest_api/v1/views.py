@@ -43,6 +43,9 @@ _SYNC_PARAM = id_parameter("sync_id", "Id of a sync record.")
 class CourseSyncView(VaultAPIView):
     """Base of views whose course is the ``course_key`` URL keyword."""
 
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
+
     permission_classes = (IsAuthenticated, IsCourseStaff)
 
     def get_course_key(self) -> CourseKey:
@@ -51,6 +54,9 @@ class CourseSyncView(VaultAPIView):
 
 class SyncRecordView(VaultAPIView):
     """Base of ``syncs/<sync_id>/...`` views: the course whose staff may act is the record's."""
+
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
 
     permission_classes = (IsAuthenticated, IsCourseStaff)
 

@@ -43,6 +43,9 @@ _ID = id_parameter("question_id", "Id of a question.")
 class CourseQuestionsView(VaultAPIView):
     """Base of the question views: the course is the ``course_key`` URL keyword."""
 
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
+
     permission_classes = (IsAuthenticated, IsCourseStaff)
 
     def get_course_key(self) -> CourseKey:

@@ -70,6 +70,8 @@ def _int(value: Any, field: str, *, required: bool = True) -> int | None:
 
 
 class RegradeStaffView(VaultAPIView):
+    # Studio's authoring API: an LTI launch token (the learner's pages in a platform's frame) is refused here.
+    accepts_lti_launch = False
     permission_classes = (IsAuthenticated, IsCourseStaff)
     pagination_class: type[VaultPagination] | None = None
 
