@@ -228,3 +228,13 @@ def test_rest_item_analysis(scenario: dict[str, Any], course_staff: Any) -> None
     assert data["assessment"]["attempts"] == 4 and data["assessment"]["attempts_choice"] == "best"
     assert len(data["items"]) == 3
     assert client_for(course_staff).get(f"{API}assessments/{aid}/item-analysis/", {"attempts": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("payload", ["false", "null", "[]", '"responses"', "7"])
+def test_an_export_job_body_that_is_not_a_json_object_is_a_400(
+    scenario: dict[str, Any], course_staff: Any, payload: str
+) -> None:
+    response = client_for(course_staff).post(f"{API}export-jobs/", payload, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == 'The body must be a JSON object, e.g. {"kind": "responses"}.'
+    assert client_for(course_staff).get(f"{API}export-jobs/").json()["count"] == 0

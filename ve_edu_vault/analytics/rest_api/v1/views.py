@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from ve_edu_vault.analytics import api
 from ve_edu_vault.analytics.exports import FORMATS, KINDS
+from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
 from ve_edu_vault.rest_api.schema import counted, document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
@@ -167,7 +168,9 @@ class ExportJobsView(AnalyticsStaffView):
         responses={202: JOB_BODY, **ERRORS},
     )
     def post(self, request: Request, course_key: str) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
+        if not isinstance(request.data, dict):
+            raise ValidationError('The body must be a JSON object, e.g. {"kind": "responses"}.', field=None)
+        body = request.data
         export = api.export_request(
             str(body.get("kind") or ""),
             self.get_course_key(),
