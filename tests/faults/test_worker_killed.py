@@ -42,9 +42,9 @@ SWEEP = "ve_edu_vault.assessments.tasks.sweep_expired_attempts"
 
 REDELIVERY_REGRESSION = pytest.mark.skip(
     reason=(
-        "Open defect found at the end of the 2026-12-04 session: the second worker never receives the killed "
-        "worker's unacknowledged message (passed when it landed in c8b353d; fails on main since later landings, "
-        "on MariaDB and PostgreSQL). To bisect from c8b353d; issue 18."
+        "Open defect found at the end of the 2026-12-04 session: on a quiet machine the second worker never "
+        "receives the killed worker's unacknowledged message (MariaDB and PostgreSQL, also at c8b353d where the "
+        "test landed; it passed there on a loaded machine): timing-dependent, cause not found yet. Issue 18."
     )
 )
 
