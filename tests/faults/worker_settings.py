@@ -7,7 +7,7 @@ Settings for a worker (or server) process under fault injection: a host's test s
   inside that transaction and can kill it there;
 - ``VAULT_BEAT_SECONDS``: how often the beat sends its periodic tasks (the sweep, the grade reports);
 - ``CELERY_VISIBILITY_TIMEOUT``: seconds before Redis hands an unacknowledged message (a killed worker's) to
-  another worker (kombu's default is an hour).
+  another worker (kombu's default is an hour), which then scans for such messages every second.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **_base.CELERY_BROKER_TRANSPORT_OPTIONS,
         "visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"]),
+        # kombu 5.7 scans for abandoned messages every unacked_restore_interval (10 s) x unacked_restore_throttle
+        # (10) seconds, and once at start-up: a worker started less than visibility_timeout after the kill found
+        # nothing then and waited 100 s for the next scan (kombu/transport/redis.py, QoS.restore_visible).
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
     }
 
 if os.environ.get("VAULT_BEAT_SECONDS"):  # the beat's periodic runs, sooner (what a test can wait for)
