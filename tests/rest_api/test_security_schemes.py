@@ -63,3 +63,18 @@ def test_no_protected_operation_answers_without_credentials(client: Client) -> N
 def test_the_webhook_receiver_is_signed_not_logged_in() -> None:
     (operation,) = [op for _p, _m, op in _operations(_schema()) if op["operationId"] == "webhook_inbound_receive"]
     assert operation["security"] == [{"webhookSignature": []}]
+
+
+def test_the_lti_launch_token_is_declared_only_where_it_is_accepted() -> None:
+    """Studio's authoring views refuse LTI launch tokens: their operations do not offer that scheme."""
+    from django.conf import settings
+
+    declared = {
+        (path, method)
+        for path, method, operation in _operations(_schema())
+        if any("ltiLaunchToken" in requirement for requirement in operation["security"])
+    }
+    authoring = [path for path, _ in declared if "/questions/" in path or "/syncs/" in path or "/regrades/" in path]
+    assert authoring == []
+    if settings.ROOT_URLCONF.startswith("hosts.lms"):
+        assert any("/attempts/" in path for path, _ in declared)  # the learner's API takes it

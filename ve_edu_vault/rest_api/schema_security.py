@@ -48,6 +48,12 @@ class LtiLaunchScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untype
             "description": '"Authorization: VaultLTI <token>": the token of one LTI launch (its page only).',
         }
 
+    # drf-spectacular skips a None requirement (openapi.py, AutoSchema.get_auth); its stub does not say so.
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | None:  # type: ignore[override]
+        if not getattr(auto_schema.view, "accepts_lti_launch", True):
+            return None  # Studio's authoring views refuse launch tokens (rest_api/lti_launch.py)
+        return {self.name: []}
+
 
 class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "edx_rest_framework_extensions.auth.session.authentication.SessionAuthenticationAllowInactiveUser"
