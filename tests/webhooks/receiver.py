@@ -49,6 +49,7 @@ class Receiver:
     """Records every POST; answers the statuses queued in ``answers`` first, then ``default``."""
 
     port: int = 0
+    host: str = "127.0.0.1"
     default: int = 200
     answers: list[int] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
@@ -56,7 +57,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
+        return f"http://{self.host}:{self.port}/hook"
 
     def start(self) -> Receiver:
         owner = self
@@ -76,7 +77,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        server = ThreadingHTTPServer((self.host, self.port), Handler)
         server.allow_reuse_address = True
         self.port = server.server_address[1]
         self._server = server

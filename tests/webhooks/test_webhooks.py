@@ -225,3 +225,38 @@ def test_the_admin_creates_subscriptions_with_a_secret_and_lists_deliveries(
     _event()
     api.deliver_pending()
     assert client.get("/admin/ve_edu_vault/webhookdelivery/").status_code == 200
+
+
+def test_a_name_that_rebinds_after_the_check_is_not_connected_to(settings: Any, monkeypatch: Any) -> None:
+    """DNS rebinding: the name answers an allowed address to the checks, then a refused one; the connection goes to
+    the address that was checked (one resolution per connection), never to the one the name turned into."""
+    import socket
+
+    settings.VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.2/32"]  # 127.0.0.1 is refused
+    good = Receiver(host="127.0.0.2").start()
+    attacker = Receiver(host="127.0.0.1", port=good.port).start()
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        answers.append("127.0.0.2" if len(answers) < 2 else "127.0.0.1")  # allowed twice, then private
+        return real(answers[-1], port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    try:
+        subscription, _ = api.create_subscription(url=f"http://rebind.test:{good.port}/hook")
+        _event()
+        api.deliver_pending()
+        assert not attacker.received
+        assert len(good.received) == 1
+        assert api.list_deliveries(subscription.id)[0].status == "succeeded"
+        assert answers == ["127.0.0.2", "127.0.0.2"]  # the subscription's check, then the delivery's one
+        _event()
+        api.deliver_pending()  # the name now answers 127.0.0.1: refused at connection time, nothing sent there
+        assert not attacker.received and len(good.received) == 1
+        assert api.list_deliveries(subscription.id)[0].error.startswith("blocked:")
+    finally:
+        good.stop()
+        attacker.stop()

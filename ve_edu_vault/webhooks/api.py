@@ -207,9 +207,7 @@ def deliver_pending(*, budget_seconds: float = 50.0, now: Any = None) -> dict[st
     max_attempts = int(conf.webhook_number("MAX_ATTEMPTS"))
     disable_after = int(conf.webhook_number("DISABLE_AFTER_FAILURES"))
     base, cap = conf.webhook_number("RETRY_BASE_SECONDS"), conf.webhook_number("RETRY_MAX_SECONDS")
-    import requests
-
-    with requests.Session() as session:
+    with outbound.guarded_session() as session:
         while time.monotonic() - started < budget_seconds:
             dispatched = store.dispatch_events(now=clock(), limit=500)
             counts["events"] += dispatched
