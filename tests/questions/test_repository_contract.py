@@ -2,23 +2,32 @@
 The storage contract of ``QuestionRepository``, written once for every backend.
 
 TLDR: ``RepositoryContract`` holds the tests; the ``repository`` fixture is parametrised by backend
-name. A MongoDB backend adds its name to ``BACKENDS`` (and whatever fixture it needs) and must pass.
+name: the ORM (on the run's database: MariaDB, PostgreSQL or SQLite) and MongoDB (the in-process stand-in, or
+the server named by ``VAULT_TEST_MONGODB_URL``; ``tests/storage_backends.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
+from storage_backends import BACKENDS, mongodb_backend
+
+from ve_edu_vault.course_sync import api as course_sync
 
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions.data import QuestionContent
-from ve_edu_vault.questions.data_api import NewVersion, QuestionFilters
+from ve_edu_vault.questions.data_api import NewSource, NewVersion, QuestionFilters, source_key
 from ve_edu_vault.questions.repositories import NewQuestion, QuestionRepository, get_repository
 
 COURSE = CourseKey.from_string("course-v1:Vault+Repo+2026")
 OTHER = CourseKey.from_string("course-v1:Vault+Other+2026")
-BACKENDS = ["django"]
+SYNCED = CourseKey.from_string("course-v1:TestX+Course+1")  # the course of the test OLX export
 
 
 def version(title: str = "Capital", *, correct: str = "a", tags: tuple[str, ...] = ("geo",), type_: str = "mc"):
@@ -43,8 +52,28 @@ def version(title: str = "Capital", *, correct: str = "a", tags: tuple[str, ...]
 
 
 @pytest.fixture(params=BACKENDS)
-def repository(request: pytest.FixtureRequest, db: None) -> QuestionRepository:
-    return get_repository(request.param)
+def repository(request: pytest.FixtureRequest, db: None, settings: Any) -> Iterator[QuestionRepository]:
+    if request.param == "mongodb":
+        with mongodb_backend(settings):
+            yield get_repository("mongodb")
+        return
+    yield get_repository(request.param)
+
+
+@pytest.fixture
+def objective_ids(db: None, test_course_dir: Any) -> list[int]:
+    """Ids of the objectives of the test course's mirror (nodes live in the SQL database on every backend)."""
+    course_sync.sync_course(SYNCED, source="olx", path=str(test_course_dir))
+    found: list[int] = []
+
+    def walk(nodes: Any) -> None:
+        for node in nodes:
+            if node.kind == "objective":
+                found.append(node.id)
+            walk(node.children)
+
+    walk(course_sync.get_outline_tree(SYNCED))
+    return found
 
 
 @pytest.mark.both_hosts
@@ -122,16 +151,83 @@ class RepositoryContract:
         assert set(repository.find_by_sources(COURSE, keys)) == set(keys)
         assert repository.create_many([]) == []
 
+    def test_nodes(self, repository: QuestionRepository, objective_ids: list[int]) -> None:
+        first, second = objective_ids[:2]
+        a = repository.create(course_key=SYNCED, version=version("Alpha"), node_id=first)
+        b = repository.create(course_key=SYNCED, version=version("Beta"))
+        assert a.node_id == first and a.node_usage_key is not None
+        repository.set_node(b.id, second)
+        assert repository.node_ids([a.id, b.id]) == {a.id: first, b.id: second}
+        assert {qid: node.id for qid, node in repository.question_nodes([a.id, b.id]).items()} == {
+            a.id: first,
+            b.id: second,
+        }
+        assert {q.id for q in repository.list(QuestionFilters(course_key=SYNCED, node_id=second)).items} == {b.id}
+        versions, nodes = repository.versions_with_nodes([a.current_version.id])
+        assert set(versions) == {a.current_version.id} and nodes[a.id].id == first
+        assert repository.node_ids_in_use([first, second, objective_ids[-1] + 1000]) == {first, second}
+        repository.set_node(b.id, None)
+        assert repository.get(b.id).node_id is None and repository.get(b.id).node_usage_key is None
+        with pytest.raises(NotFoundError):
+            repository.set_node(999_999, None)
+
+    def test_list_is_newest_first_and_pages(self, repository: QuestionRepository) -> None:
+        ids = repository.create_many([NewQuestion(course_key=COURSE, version=version(f"Q{i}")) for i in range(5)])
+        page = repository.list(QuestionFilters(course_key=COURSE), offset=1, limit=2)
+        assert page.total == 5 and [q.id for q in page.items] == list(reversed(ids))[1:3]
+
+    def test_sources_are_recorded_once_per_course(self, repository: QuestionRepository) -> None:
+        a = repository.create(course_key=COURSE, version=version("Alpha"))
+        b = repository.create(course_key=COURSE, version=version("Beta"))
+        one, two = source_key("qti:one"), source_key("qti:two")
+        repository.add_sources(
+            COURSE,
+            [
+                NewSource(question_id=a.id, source_key=one, source_id="qti:one", format="qti"),
+                NewSource(question_id=a.id, source_key=two, source_id="qti:two", format="qti"),
+                NewSource(question_id=b.id, source_key=one, source_id="qti:one", format="qti"),  # already recorded
+            ],
+        )
+        repository.add_sources(COURSE, [NewSource(question_id=b.id, source_key=one, source_id="qti:one", format="qti")])
+        repository.add_sources(COURSE, [])
+        assert repository.sources_of([a.id, b.id]) == {a.id: ("qti:one", "qti:two")}
+        found = repository.find_by_source_keys(COURSE, [one, two, source_key("qti:none")])
+        assert {key: q.id for key, q in found.items()} == {one: a.id, two: a.id}
+        assert repository.find_by_source_keys(OTHER, [one]) == {}
+
+    def test_import_jobs(self, repository: QuestionRepository) -> None:
+        job = repository.create_import_job(
+            course_key=COURSE, file_name="bank.zip", storage_name="imports/bank.zip", size=10, format="qti"
+        )
+        assert job.status == "uploaded" and job.course_key == COURSE and job.done == 0 and job.preview is None
+        assert repository.get_import_job(job.id) == job
+        updated = repository.update_import_job(job.id, status="previewed", preview={"counts": {"created": 1}})
+        assert updated.status == "previewed" and updated.preview == {"counts": {"created": 1}}
+        assert updated.modified >= job.modified
+        later = timezone.now() + timedelta(minutes=1)
+        assert [item.id for item in repository.stale_import_jobs(later, 10)] == [job.id]
+        assert repository.stale_import_jobs(later, 10, exclude=[job.id]) == []
+        assert repository.stale_import_jobs(job.created - timedelta(minutes=1), 10) == []
+        repository.update_import_job(job.id, status="imported")
+        assert repository.stale_import_jobs(later, 10) == []
+        with pytest.raises(NotFoundError):
+            repository.get_import_job(999_999)
+        with pytest.raises(NotFoundError):
+            repository.update_import_job(999_999, status="failed")
+
 
 class TestDjangoRepository(RepositoryContract):
     """Runs the contract against every name in ``BACKENDS`` (the fixture is parametrised)."""
 
 
 @pytest.mark.both_hosts
-def test_with_the_mongodb_backend_the_bank_stays_on_the_orm(settings: object) -> None:
-    """ADR 0016: attempts and responses move to MongoDB; questions and versions stay in the SQL database."""
+def test_with_the_mongodb_backend_the_configured_bank_stays_on_the_orm(settings: Any) -> None:
+    """ADR 0024: the configured bank stays in SQL (assessments refer to it); the MongoDB one is asked for by name."""
     from ve_edu_vault.questions.repositories.django_orm import DjangoQuestionRepository
+    from ve_edu_vault.questions.repositories.mongodb import MongoQuestionRepository
 
-    assert isinstance(get_repository("mongodb"), DjangoQuestionRepository)
+    with mongodb_backend(settings, select=True):
+        assert isinstance(get_repository(), DjangoQuestionRepository)
+        assert isinstance(get_repository("mongodb"), MongoQuestionRepository)
     with pytest.raises(ImproperlyConfigured, match="Unknown"):
         get_repository("cassandra")

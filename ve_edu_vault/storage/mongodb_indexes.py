@@ -4,15 +4,17 @@ checked at start-up.
 
 TLDR: the unique ones carry rules the ORM keeps with constraints: one attempt in progress per learner and
 assessment (``in_progress_key``, sparse: set only while in progress), one attempt number per learner and
-assessment, and response ids unique across attempts. The others serve the reads of every request (a learner's
-attempts, a response by id) and of the timer sweep, the grade outbox and bulk regrades.
+assessment, and response ids unique across attempts; a question version id once across questions, an OLX problem
+once per course, an interchange source key once per course. The others serve the reads of every request (a
+learner's attempts, a response by id, a course's question list) and of the timer sweep, the grade outbox and bulk
+regrades.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 __all__ = ["INDEXES", "ensure_indexes", "missing_indexes", "require_indexes"]
 
@@ -32,6 +34,21 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("responses.question_version_id", ASCENDING), ("state", ASCENDING)], name="regrade"),
         IndexModel([("user_id", ASCENDING), ("assessment_id", ASCENDING)], name="learner"),
     ],
+    # The question bank (questions/repositories/mongodb.py): a question with its versions embedded.
+    "questions": [
+        IndexModel([("versions.id", ASCENDING)], name="version_id", unique=True, sparse=True),
+        IndexModel([("source", ASCENDING)], name="olx_source", unique=True, sparse=True),
+        IndexModel(
+            [("course_key", ASCENDING), ("archived", ASCENDING), ("created", DESCENDING), ("_id", DESCENDING)],
+            name="course_list",
+        ),
+        IndexModel([("node_id", ASCENDING)], name="node", sparse=True),
+    ],
+    "question_sources": [
+        IndexModel([("course_key", ASCENDING), ("source_key", ASCENDING)], name="source_key", unique=True),
+        IndexModel([("question_id", ASCENDING)], name="question"),
+    ],
+    "question_import_jobs": [IndexModel([("modified", ASCENDING)], name="stale")],
 }
 
 

@@ -1,0 +1,412 @@
+"""
+The MongoDB backend of ``QuestionRepository``: one document per question, its versions embedded.
+
+TLDR: collection ``questions``; ``_id`` is the question id and every embedded version has an ``id``, both
+integers from the ``counters`` collection (the API speaks integer ids on every backend). Why embedded: a
+question's versions are immutable, few (an edit makes one) and read with it (its history page, a regrade's
+comparison), and appending a version and making it current must be one atomic step, which on MongoDB is one
+document's update. A version is found by id through the unique index on ``versions.id``. The current version's
+filterable fields (type, tags, search text) are copied to ``current`` so a list filters on the current version
+only, as the ORM's join on ``current_version`` does. Source identifiers of interchange imports (``question_sources``,
+unique per course and source key) and upload jobs (``question_import_jobs``) are collections of their own: they are
+looked up on their own keys, not with a question.
+
+The rules the ORM keeps with constraints and row locks are unique indexes (``storage/mongodb_indexes.py``: a
+version id once across questions, an OLX source once per course, a source key once per course) and single-document
+updates: ``add_version`` appends with a compare-and-set on ``last_number``, retried when another writer appended
+first, so two editors never make the same version number. Text search matches the words as a case-insensitive
+substring of the search text (what the ORM does on SQLite); MariaDB's and PostgreSQL's full-text search is
+word-based. Nodes live in the SQL mirror (course sync): ``node_usage_key`` is read from it with one query per call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from ve_edu_vault.course_sync import api as course_sync
+from ve_edu_vault.errors import NotFoundError
+from ve_edu_vault.storage import mongodb
+from ve_edu_vault.storage.mongodb import with_retries
+
+from ..data_api import (
+    ImportJobData,
+    NewSource,
+    NewVersion,
+    QuestionData,
+    QuestionFilters,
+    QuestionPage,
+    QuestionVersionData,
+)
+from .base import NewQuestion, QuestionRepository
+
+__all__ = ["COUNTERS", "IMPORT_JOBS", "QUESTIONS", "SOURCES", "MongoQuestionRepository"]
+
+QUESTIONS = "questions"
+SOURCES = "question_sources"
+IMPORT_JOBS = "question_import_jobs"
+COUNTERS = "counters"
+#: How many times ``add_version`` tries its compare-and-set before giving up (each loser re-reads the number).
+APPEND_TRIES = 20
+
+_JOB_DEFAULTS: dict[str, Any] = {
+    "storage_name": "",
+    "size": 0,
+    "format": "auto",
+    "node_usage_key": "",
+    "partial": False,
+    "status": "uploaded",
+    "done": 0,
+    "total": 0,
+    "preview": None,
+    "report": None,
+    "error": "",
+    "created_by_id": None,
+}
+
+
+def _now() -> datetime:
+    """Now, as the server keeps it: UTC to the millisecond (so what is written is what is read back)."""
+    value = timezone.now().astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _version_doc(version_id: int, number: int, version: NewVersion, created: datetime) -> dict[str, Any]:
+    return {
+        "id": version_id,
+        "number": number,
+        "content": version.content,
+        "type": version.type,
+        "title": version.title,
+        "search_text": version.search_text,
+        "tags": list(version.tags),
+        "points": version.points,
+        "content_hash": version.content_hash,
+        "author_id": version.author_id,
+        "created": created,
+    }
+
+
+def _current(version: NewVersion, version_id: int) -> dict[str, Any]:
+    """The current version's id and the fields a list filters on."""
+    return {"id": version_id, "type": version.type, "tags": list(version.tags), "search_text": version.search_text}
+
+
+def _version_data(question_id: int, doc: Mapping[str, Any]) -> QuestionVersionData:
+    return QuestionVersionData(
+        id=doc["id"],
+        question_id=question_id,
+        number=doc["number"],
+        content=doc["content"],
+        type=doc["type"],
+        title=doc["title"],
+        tags=tuple(doc["tags"]),
+        points=doc["points"],
+        content_hash=doc["content_hash"],
+        author_id=doc.get("author_id"),
+        created=doc["created"],
+    )
+
+
+def _current_version(doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    current = (doc.get("current") or {}).get("id")
+    return next((item for item in doc.get("versions") or () if item["id"] == current), None)
+
+
+def _source(course_key: CourseKey | str, usage_key: UsageKey | str) -> str:
+    """The unique form of an OLX source in a course (a sparse index on one field: hand-made questions have none)."""
+    return f"{course_key}|{usage_key}"
+
+
+class MongoQuestionRepository(QuestionRepository):
+    @property
+    def questions(self) -> Any:
+        return mongodb.database()[QUESTIONS]
+
+    def _next_ids(self, name: str, count: int = 1) -> int:
+        """Reserve ``count`` consecutive ids of the sequence ``name``; returns the first."""
+        counters = mongodb.database()[COUNTERS]
+        doc = with_retries(
+            lambda: counters.find_one_and_update(
+                {"_id": name}, {"$inc": {"seq": count}}, upsert=True, return_document=ReturnDocument.AFTER
+            )
+        )
+        assert doc is not None  # an upsert returning the document after the change
+        return int(doc["seq"]) - count + 1
+
+    def _data(self, docs: Sequence[Mapping[str, Any]]) -> list[QuestionData]:
+        node_ids = {doc["node_id"] for doc in docs if doc.get("node_id") is not None}
+        nodes = course_sync.get_nodes_by_id(node_ids) if node_ids else {}
+        found: list[QuestionData] = []
+        for doc in docs:
+            current = _current_version(doc)
+            node = nodes.get(doc["node_id"]) if doc.get("node_id") is not None else None
+            found.append(
+                QuestionData(
+                    id=doc["_id"],
+                    course_key=CourseKey.from_string(doc["course_key"]),
+                    node_id=doc.get("node_id"),
+                    node_usage_key=node.usage_key if node is not None else None,
+                    source_usage_key=UsageKey.from_string(doc["source_usage_key"])
+                    if doc.get("source_usage_key")
+                    else None,
+                    archived=bool(doc.get("archived")),
+                    archived_at=doc.get("archived_at"),
+                    created=doc["created"],
+                    modified=doc["modified"],
+                    current_version=_version_data(doc["_id"], current) if current is not None else None,
+                )
+            )
+        return found
+
+    def _doc(self, question_id: int) -> Mapping[str, Any]:
+        doc = self.questions.find_one({"_id": question_id})
+        if doc is None:
+            raise NotFoundError(f"No question {question_id}.")
+        return doc
+
+    def _new_doc(self, question_id: int, version_id: int, item: NewQuestion, now: datetime) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "_id": question_id,
+            "course_key": str(item.course_key),
+            "node_id": item.node_id,
+            "archived": False,
+            "archived_at": None,
+            "created": now,
+            "modified": now,
+            "last_number": 1,
+            "current": _current(item.version, version_id),
+            "versions": [_version_doc(version_id, 1, item.version, now)],
+        }
+        if item.source_usage_key is not None:  # absent, not None: the unique index on ``source`` is sparse
+            doc["source_usage_key"] = str(item.source_usage_key)
+            doc["source"] = _source(item.course_key, item.source_usage_key)
+        return doc
+
+    def create(
+        self,
+        *,
+        course_key: CourseKey,
+        version: NewVersion,
+        node_id: int | None = None,
+        source_usage_key: UsageKey | None = None,
+    ) -> QuestionData:
+        item = NewQuestion(course_key=course_key, version=version, node_id=node_id, source_usage_key=source_usage_key)
+        (question_id,) = self.create_many([item])
+        return self.get(question_id)
+
+    def create_many(self, questions: Sequence[NewQuestion]) -> list[int]:
+        if not questions:
+            return []
+        first_question = self._next_ids(QUESTIONS, len(questions))
+        first_version = self._next_ids("question_versions", len(questions))
+        now = _now()
+        docs = [
+            self._new_doc(first_question + index, first_version + index, item, now)
+            for index, item in enumerate(questions)
+        ]
+        for start in range(0, len(docs), 1000):
+            with_retries(lambda batch=docs[start : start + 1000]: self.questions.insert_many(batch, ordered=True))
+        return [doc["_id"] for doc in docs]
+
+    def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
+        version_id = self._next_ids("question_versions")
+        for _ in range(APPEND_TRIES):
+            last = int(self._doc(question_id).get("last_number") or 0)
+            now = _now()
+            doc = _version_doc(version_id, last + 1, version, now)
+            result = self.questions.update_one(
+                {"_id": question_id, "last_number": last},
+                {
+                    "$push": {"versions": doc},
+                    "$set": {"last_number": last + 1, "current": _current(version, version_id), "modified": now},
+                },
+            )
+            if result.modified_count:
+                return _version_data(question_id, doc)
+        raise RuntimeError(f"Question {question_id}: {APPEND_TRIES} concurrent edits in a row; try again.")
+
+    def set_node(self, question_id: int, node_id: int | None) -> None:
+        result = self.questions.update_one({"_id": question_id}, {"$set": {"node_id": node_id, "modified": _now()}})
+        if not result.matched_count:
+            raise NotFoundError(f"No question {question_id}.")
+
+    def get(self, question_id: int) -> QuestionData:
+        return self._data([self._doc(question_id)])[0]
+
+    def get_many(self, question_ids: Iterable[int]) -> dict[int, QuestionData]:
+        docs = list(self.questions.find({"_id": {"$in": sorted(set(question_ids))}}))
+        return {data.id: data for data in self._data(docs)}
+
+    def node_ids(self, question_ids: Iterable[int]) -> dict[int, int]:
+        docs = self.questions.find(
+            {"_id": {"$in": sorted(set(question_ids))}, "node_id": {"$ne": None}}, {"node_id": 1}
+        )
+        return {doc["_id"]: doc["node_id"] for doc in docs}
+
+    def get_versions(self, version_ids: Iterable[int]) -> dict[int, QuestionVersionData]:
+        wanted = set(version_ids)
+        found: dict[int, QuestionVersionData] = {}
+        for doc in self.questions.find({"versions.id": {"$in": sorted(wanted)}}, {"versions": 1}):
+            for item in doc["versions"]:
+                if item["id"] in wanted:
+                    found[item["id"]] = _version_data(doc["_id"], item)
+        return found
+
+    def get_version(self, version_id: int) -> QuestionVersionData:
+        found = self.get_versions([version_id])
+        if version_id not in found:
+            raise NotFoundError(f"No question version {version_id}.")
+        return found[version_id]
+
+    def list_versions(self, question_id: int) -> list[QuestionVersionData]:
+        doc = self._doc(question_id)
+        items = sorted(doc.get("versions") or (), key=lambda item: item["number"], reverse=True)
+        return [_version_data(question_id, item) for item in items]
+
+    def list(self, filters: QuestionFilters, *, offset: int = 0, limit: int | None = None) -> QuestionPage:
+        query: dict[str, Any] = {"course_key": str(filters.course_key), "current": {"$ne": None}}
+        if not filters.include_archived:
+            query["archived"] = False
+        if filters.node_id is not None:
+            query["node_id"] = filters.node_id
+        if filters.type:
+            query["current.type"] = filters.type
+        if filters.tag:
+            query["current.tags"] = filters.tag
+        text = (filters.text or "").strip()
+        if text:
+            query["$and"] = [
+                {"current.search_text": {"$regex": re.escape(word), "$options": "i"}} for word in text.split()
+            ]
+        total = int(self.questions.count_documents(query))
+        cursor = self.questions.find(query).sort([("created", -1), ("_id", -1)]).skip(offset)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return QuestionPage(items=tuple(self._data(list(cursor))), total=total)
+
+    def _set_archived(self, question_id: int, archived: bool) -> QuestionData:
+        now = _now()
+        self.questions.update_one(
+            {"_id": question_id, "archived": not archived},
+            {"$set": {"archived": archived, "archived_at": now if archived else None, "modified": now}},
+        )
+        return self.get(question_id)
+
+    def archive(self, question_id: int) -> QuestionData:
+        return self._set_archived(question_id, True)
+
+    def restore(self, question_id: int) -> QuestionData:
+        return self._set_archived(question_id, False)
+
+    def find_by_source(self, course_key: CourseKey, usage_key: UsageKey) -> QuestionData | None:
+        return self.find_by_sources(course_key, [usage_key]).get(usage_key)
+
+    def find_by_sources(self, course_key: CourseKey, usage_keys: Iterable[UsageKey]) -> dict[UsageKey, QuestionData]:
+        keys = [str(key) for key in usage_keys]
+        found: dict[UsageKey, QuestionData] = {}
+        for start in range(0, len(keys), 500):
+            wanted = [_source(course_key, key) for key in keys[start : start + 500]]
+            docs = list(self.questions.find({"source": {"$in": wanted}}))
+            for data in self._data(docs):
+                found[data.source_usage_key] = data  # type: ignore[index]
+        return found
+
+    def node_ids_in_use(self, node_ids: Iterable[int]) -> set[int]:
+        ids = list(node_ids)
+        return set(self.questions.distinct("node_id", {"node_id": {"$in": ids}})) if ids else set()
+
+    # --- interchange (ADR 0009) ------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> Any:
+        return mongodb.database()[SOURCES]
+
+    def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:
+        keys = list(dict.fromkeys(source_keys))
+        question_of: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            docs = self.sources.find({"course_key": str(course_key), "source_key": {"$in": keys[start : start + 500]}})
+            question_of.update({doc["source_key"]: doc["question_id"] for doc in docs})
+        questions = self.get_many(set(question_of.values()))
+        return {key: questions[qid] for key, qid in question_of.items() if qid in questions}
+
+    def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
+        seen: set[str] = set()
+        for source in sources:
+            if source.source_key in seen:
+                continue
+            seen.add(source.source_key)
+            try:  # the unique index keeps a key already recorded as it is
+                self.sources.insert_one(
+                    {
+                        "_id": self._next_ids(SOURCES),
+                        "course_key": str(course_key),
+                        "question_id": source.question_id,
+                        "source_key": source.source_key,
+                        "source_id": source.source_id,
+                        "format": source.format,
+                    }
+                )
+            except DuplicateKeyError:
+                continue
+
+    def sources_of(self, question_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, tuple[str, ...]] = {}
+        docs = self.sources.find({"question_id": {"$in": sorted(set(question_ids))}}).sort("_id", 1)
+        for doc in docs:
+            found[doc["question_id"]] = (*found.get(doc["question_id"], ()), doc["source_id"])
+        return found
+
+    @property
+    def jobs(self) -> Any:
+        return mongodb.database()[IMPORT_JOBS]
+
+    def create_import_job(self, **fields: object) -> ImportJobData:
+        now = _now()
+        doc = {**_JOB_DEFAULTS, **fields, "course_key": str(fields["course_key"]), "created": now, "modified": now}
+        doc["_id"] = self._next_ids(IMPORT_JOBS)
+        self.jobs.insert_one(doc)
+        return _job_data(doc)
+
+    def get_import_job(self, job_id: int) -> ImportJobData:
+        doc = self.jobs.find_one({"_id": job_id})
+        if doc is None:
+            raise NotFoundError(f"No question import {job_id}.")
+        return _job_data(doc)
+
+    def update_import_job(self, job_id: int, **fields: object) -> ImportJobData:
+        values = {name: str(value) if name == "course_key" else value for name, value in fields.items()}
+        if not self.jobs.update_one({"_id": job_id}, {"$set": {**values, "modified": _now()}}).matched_count:
+            raise NotFoundError(f"No question import {job_id}.")
+        return self.get_import_job(job_id)
+
+    def stale_import_jobs(
+        self, modified_before: datetime, limit: int, *, exclude: Collection[int] = ()
+    ) -> Sequence[ImportJobData]:
+        query = {
+            "modified": {"$lt": modified_before},
+            "status": {"$ne": "imported"},
+            "storage_name": {"$ne": ""},
+            "_id": {"$nin": list(exclude)},
+        }
+        docs = self.jobs.find(query).sort([("modified", 1), ("_id", 1)]).limit(limit)
+        return [_job_data(doc) for doc in docs]
+
+
+def _job_data(doc: Mapping[str, Any]) -> ImportJobData:
+    return ImportJobData(
+        id=doc["_id"],
+        course_key=CourseKey.from_string(doc["course_key"]),
+        **{name: doc.get(name, default) for name, default in _JOB_DEFAULTS.items()},
+        file_name=doc["file_name"],
+        created=doc["created"],
+        modified=doc["modified"],
+    )
