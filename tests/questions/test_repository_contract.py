@@ -19,7 +19,6 @@ from opaque_keys.edx.keys import CourseKey
 from storage_backends import BACKENDS, mongodb_backend
 
 from ve_edu_vault.course_sync import api as course_sync
-
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.data_api import NewSource, NewVersion, QuestionFilters, source_key
