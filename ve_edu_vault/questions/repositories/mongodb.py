@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -212,8 +213,10 @@ class MongoQuestionRepository(QuestionRepository):
             self._new_doc(first_question + index, first_version + index, item, now)
             for index, item in enumerate(questions)
         ]
+        questions_collection = self.questions
         for start in range(0, len(docs), 1000):
-            with_retries(lambda batch=docs[start : start + 1000]: self.questions.insert_many(batch, ordered=True))
+            batch = docs[start : start + 1000]
+            with_retries(partial(questions_collection.insert_many, batch, ordered=True))
         return [doc["_id"] for doc in docs]
 
     def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
