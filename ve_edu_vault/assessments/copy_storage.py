@@ -1,13 +1,19 @@
 """
-Copy a course's attempts and responses from one storage backend to the other, verified by counts and checksums.
+Copy a course's questions, attempts and responses from one storage backend to the other, verified by counts and
+checksums.
 
-TLDR: what ``vault_copy_storage`` runs. Attempts are read in id order from the source repository in batches and
+TLDR: what ``vault_copy_storage`` runs. Questions (each with every version) are copied first, the same way as
+attempts: in id order, in batches, with their ids, resumed after the highest question id of the course in the
+target; their digest counts questions and versions. The configured question bank stays in SQL with either backend
+(ADR 0024): the copy into MongoDB's ``questions`` prepares a bank that is not read yet, and a copy back restores
+into SQL what MongoDB holds. Attempts are read in id order from the source repository in batches and
 stored in the target with their ids (``put_attempts`` replaces an attempt already there), so a copy interrupted
 at any point is resumed by running it again: it continues after the highest attempt id of the course in the
 target (``--restart`` copies from the start). Then both sides are read again and compared: the number of attempts
 and responses and a SHA-256 over every attempt with its responses in a canonical form (dates in UTC to the
-millisecond, the precision MongoDB keeps). Question banks and assessments are not copied: they are in the SQL
-database with either backend (ADR 0016). A queued grade report keeps its due time; its try count and last error
+millisecond, the precision MongoDB keeps). Assessments are not copied: they are in the SQL database with either
+backend (ADR 0016). A question edited after it was copied is copied again only with ``--restart`` (the digest
+shows the difference). A queued grade report keeps its due time; its try count and last error
 are not copied.
 """
 
@@ -22,15 +28,24 @@ from typing import Any
 
 from opaque_keys.edx.keys import CourseKey
 
+from ve_edu_vault.questions import api as questions
+
 from .repositories import AttemptRecord, AttemptRepository, get_assessment_repository, get_repository
 
-__all__ = ["CopyReport", "Digest", "copy_course", "digest"]
+__all__ = ["CopyReport", "Digest", "QuestionDigest", "copy_course", "copy_questions", "digest", "question_digest"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Digest:
     attempts: int
     responses: int
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestionDigest:
+    questions: int
+    versions: int
     sha256: str
 
 
@@ -43,10 +58,14 @@ class CopyReport:
     copied: int
     source_digest: Digest
     target_digest: Digest
+    questions_resumed_after: int
+    questions_copied: int
+    source_questions: QuestionDigest
+    target_questions: QuestionDigest
 
     @property
     def verified(self) -> bool:
-        return self.source_digest == self.target_digest
+        return self.source_digest == self.target_digest and self.source_questions == self.target_questions
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "verified": self.verified}
@@ -87,6 +106,41 @@ def digest(repository: AttemptRepository, assessment_ids: list[int], *, batch: i
     return Digest(attempts=attempts, responses=responses, sha256=total.hexdigest())
 
 
+def question_digest(repository: Any, course_key: CourseKey, *, batch: int = 500) -> QuestionDigest:
+    """Counts and a SHA-256 of the course's questions (with every version), in id order."""
+    total = hashlib.sha256()
+    count = versions = after = 0
+    while rows := repository.course_questions(course_key, after_id=after, limit=batch):
+        for record in rows:
+            count += 1
+            versions += len(record.versions)
+            canonical = _canonical(asdict(record))
+            total.update(json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str).encode())
+        after = rows[-1].question.id
+    return QuestionDigest(questions=count, versions=versions, sha256=total.hexdigest())
+
+
+def copy_questions(
+    course_key: CourseKey,
+    *,
+    source: str,
+    target: str,
+    batch: int = 200,
+    restart: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Copy the course's questions; returns (resumed after id, questions copied)."""
+    source_repository, target_repository = questions.question_repository(source), questions.question_repository(target)
+    after = 0 if restart else target_repository.max_question_id(course_key)
+    resumed_after, copied = after, 0
+    while rows := source_repository.course_questions(course_key, after_id=after, limit=batch):
+        copied += target_repository.put_questions(rows)
+        after = rows[-1].question.id
+        if progress is not None:
+            progress("question", copied, after)
+    return resumed_after, copied
+
+
 def copy_course(
     course_key: CourseKey,
     *,
@@ -94,11 +148,14 @@ def copy_course(
     target: str,
     batch: int = 200,
     restart: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> CopyReport:
-    """Copy, then verify; ``progress(copied so far, last attempt id)`` after each batch."""
+    """Copy, then verify; ``progress("question" or "attempt", copied so far, last id)`` after each batch."""
     if source == target:
         raise ValueError("The source and the target backend are the same.")
+    questions_resumed_after, questions_copied = copy_questions(
+        course_key, source=source, target=target, batch=batch, restart=restart, progress=progress
+    )
     assessment_ids = get_assessment_repository().assessment_ids(course_key)
     source_repository, target_repository = get_repository(source), get_repository(target)
     after = 0 if restart else target_repository.max_attempt_id(assessment_ids)
@@ -110,7 +167,7 @@ def copy_course(
         copied += target_repository.put_attempts(rows)
         after = rows[-1].id
         if progress is not None:
-            progress(copied, after)
+            progress("attempt", copied, after)
     return CopyReport(
         course_key=str(course_key),
         source=source,
@@ -119,4 +176,8 @@ def copy_course(
         copied=copied,
         source_digest=digest(source_repository, assessment_ids),
         target_digest=digest(target_repository, assessment_ids),
+        questions_resumed_after=questions_resumed_after,
+        questions_copied=questions_copied,
+        source_questions=question_digest(questions.question_repository(source), course_key),
+        target_questions=question_digest(questions.question_repository(target), course_key),
     )

@@ -50,7 +50,7 @@ from .interchange_jobs import (
 )
 from .interchange_service import export_questions, import_questions, vault_identifier
 from .olx import export_problem
-from .repositories import get_repository
+from .repositories import QuestionRepository, get_repository
 from .repositories.django_orm import VERSION_WITH_NODE_COLUMNS, version_with_node_from_values
 from .sanitize import clean_html, sanitize_content
 
@@ -86,6 +86,7 @@ __all__ = [
     "preview_grade",
     "preview_import_job",
     "question_nodes",
+    "question_repository",
     "restore_question",
     "run_import_job",
     "start_import_job",
@@ -223,6 +224,11 @@ def get_question(question_id: int, *, course_key: CourseKey | None = None) -> Qu
 
 def get_version(version_id: int) -> QuestionVersionData:
     return get_repository().get_version(version_id)
+
+
+def question_repository(backend: str) -> QuestionRepository:
+    """The question repository of the named backend ("django" or "mongodb"), for ``vault_copy_storage``."""
+    return get_repository(backend)
 
 
 def get_questions(question_ids: Iterable[int]) -> dict[int, QuestionData]:

@@ -1,10 +1,11 @@
 """
 ``vault_copy_storage COURSE_KEY --from django --to mongodb [--batch N] [--restart] [--json]``.
 
-Copies the course's attempts and responses between storage backends (``assessments/copy_storage.py``), showing
-progress, then verifies counts and checksums; exit code 1 when they differ. Run it again after an interruption:
-it continues after the last attempt copied. Switch ``VE_EDU_VAULT_STORAGE_BACKEND`` only after a verified copy,
-with the LMS stopped (attempts taken during a copy are copied by running it again).
+Copies the course's questions (with every version), attempts and responses between storage backends
+(``assessments/copy_storage.py``), showing progress, then verifies counts and checksums; exit code 1 when they
+differ. Run it again after an interruption: it continues after the last question and attempt copied. Switch
+``VE_EDU_VAULT_STORAGE_BACKEND`` only after a verified copy, with the LMS stopped (attempts taken during a copy are
+copied by running it again).
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ BACKENDS = ("django", "mongodb")
 
 
 class Command(BaseCommand):
-    help = "Copy a course's attempts and responses from one storage backend to the other, verified."
+    help = "Copy a course's questions, attempts and responses from one storage backend to the other, verified."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("course_key")
         parser.add_argument("--from", dest="source", choices=BACKENDS, required=True)
         parser.add_argument("--to", dest="target", choices=BACKENDS, required=True)
-        parser.add_argument("--batch", type=int, default=200, help="attempts per batch (default 200)")
-        parser.add_argument("--restart", action="store_true", help="copy from the first attempt again")
+        parser.add_argument("--batch", type=int, default=200, help="questions or attempts per batch (default 200)")
+        parser.add_argument("--restart", action="store_true", help="copy from the first question and attempt again")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,9 +43,9 @@ class Command(BaseCommand):
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1.")
 
-        def progress(copied: int, last_id: int) -> None:
+        def progress(kind: str, copied: int, last_id: int) -> None:
             if not options["json"]:
-                self.stdout.write(f"copied {copied} attempt(s), up to attempt {last_id}")
+                self.stdout.write(f"copied {copied} {kind}(s), up to {kind} {last_id}")
 
         report = copy_course(
             course_key,
@@ -58,6 +59,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.to_dict(), sort_keys=True))
         else:
             source, target = report.source_digest, report.target_digest
+            for name, found in ((report.source, report.source_questions), (report.target, report.target_questions)):
+                self.stdout.write(
+                    f"{name}: {found.questions} questions, {found.versions} versions, sha256 {found.sha256}"
+                )
             self.stdout.write(
                 f"{report.source}: {source.attempts} attempts, {source.responses} responses, sha256 {source.sha256}\n"
                 f"{report.target}: {target.attempts} attempts, {target.responses} responses, sha256 {target.sha256}"

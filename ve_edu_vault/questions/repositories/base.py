@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -28,7 +29,7 @@ from ..data_api import (
     QuestionVersionData,
 )
 
-__all__ = ["NewQuestion", "QuestionRepository"]
+__all__ = ["NewQuestion", "QuestionRecord", "QuestionRepository"]
 
 
 class NewQuestion:
@@ -48,6 +49,14 @@ class NewQuestion:
         self.version = version
         self.node_id = node_id
         self.source_usage_key = source_usage_key
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestionRecord:
+    """A question with every version, oldest first: what ``vault_copy_storage`` reads from one backend and puts."""
+
+    question: QuestionData
+    versions: tuple[QuestionVersionData, ...]
 
 
 class QuestionRepository(abc.ABC):
@@ -175,3 +184,20 @@ class QuestionRepository(abc.ABC):
         self, modified_before: datetime, limit: int, *, exclude: Collection[int] = ()
     ) -> Sequence[ImportJobData]:
         """Jobs not imported that still keep a stored file and have not changed since ``modified_before``."""
+
+    # --- copying between backends (``vault_copy_storage``) ----------------------------------------------
+
+    @abc.abstractmethod
+    def course_questions(self, course_key: CourseKey, *, after_id: int, limit: int) -> Sequence[QuestionRecord]:
+        """The course's questions with ids above ``after_id``, in id order, each with its versions."""
+
+    @abc.abstractmethod
+    def put_questions(self, records: Sequence[QuestionRecord]) -> int:
+        """
+        Store copies with their ids, dates and versions (a question already there is updated, versions it has are
+        kept); new ids continue above the copied ones. Returns how many questions were stored.
+        """
+
+    @abc.abstractmethod
+    def max_question_id(self, course_key: CourseKey) -> int:
+        """The highest question id of the course (0 when it has none): where a resumed copy continues."""

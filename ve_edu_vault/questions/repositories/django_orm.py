@@ -14,8 +14,9 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -33,9 +34,10 @@ from ..data_api import (
     QuestionFilters,
     QuestionPage,
     QuestionVersionData,
+    search_text,
 )
 from ..models import Question, QuestionImportJob, QuestionSource, QuestionTag, QuestionVersion
-from .base import NewQuestion, QuestionRepository
+from .base import NewQuestion, QuestionRecord, QuestionRepository
 
 __all__ = ["DjangoQuestionRepository"]
 
@@ -415,6 +417,77 @@ class DjangoQuestionRepository(QuestionRepository):
             .order_by("modified", "pk")[:limit]
         )
         return [_job_data(row) for row in rows]
+
+    # --- copying between backends (``vault_copy_storage``) ----------------------------------------------
+
+    def course_questions(self, course_key: CourseKey, *, after_id: int, limit: int) -> Sequence[QuestionRecord]:
+        rows = (
+            Question.objects.filter(course_key=course_key, pk__gt=after_id)
+            .select_related("current_version", "node")
+            .prefetch_related(Prefetch("versions", queryset=QuestionVersion.objects.order_by("number")))
+            .order_by("pk")[:limit]
+        )
+        return [
+            QuestionRecord(
+                question=_question_data(row), versions=tuple(_version_data(item) for item in row.versions.all())
+            )
+            for row in rows
+        ]
+
+    def put_questions(self, records: Sequence[QuestionRecord]) -> int:
+        if not records:
+            return 0
+        with transaction.atomic():
+            for record in records:
+                _put_question(record)
+            statements = connection.ops.sequence_reset_sql(no_style(), [Question, QuestionVersion])
+            if statements:  # PostgreSQL: new ids continue above the copied ones
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
+        return len(records)
+
+    def max_question_id(self, course_key: CourseKey) -> int:
+        return int(Question.objects.filter(course_key=course_key).aggregate(Max("pk"))["pk__max"] or 0)
+
+
+def _put_question(record: QuestionRecord) -> None:
+    """One copied question: its row, its missing versions (with tags), then the dates ``auto_now`` would overwrite."""
+    question = record.question
+    Question.objects.update_or_create(
+        pk=question.id,
+        defaults={
+            "course_key": question.course_key,
+            "node_id": question.node_id,
+            "source_usage_key": _source(question.source_usage_key),
+            "archived": question.archived,
+            "archived_at": question.archived_at,
+        },
+    )
+    have = set(QuestionVersion.objects.filter(question_id=question.id).values_list("pk", flat=True))
+    for version in record.versions:
+        if version.id in have:
+            continue  # versions are immutable
+        row = QuestionVersion(
+            pk=version.id,
+            question_id=question.id,
+            number=version.number,
+            content=version.content,
+            type=version.type,
+            title=version.title,
+            search_text=search_text(version.content),
+            tags=list(version.tags),
+            points=version.points,
+            content_hash=version.content_hash,
+            author_id=version.author_id,
+        )
+        row.save(force_insert=True)
+        QuestionTag.objects.bulk_create(QuestionTag(version=row, tag=tag) for tag in version.tags)
+        QuestionVersion.objects.filter(pk=version.id).update(created=version.created)
+    current = question.current_version.id if question.current_version is not None else None
+    Question.objects.filter(pk=question.id).update(
+        current_version_id=current, created=question.created, modified=question.modified
+    )
 
 
 def _job_data(row: QuestionImportJob) -> ImportJobData:

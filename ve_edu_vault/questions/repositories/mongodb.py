@@ -21,6 +21,7 @@ word-based. Nodes live in the SQL mirror (course sync): ``node_usage_key`` is re
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -45,8 +46,9 @@ from ..data_api import (
     QuestionFilters,
     QuestionPage,
     QuestionVersionData,
+    search_text,
 )
-from .base import NewQuestion, QuestionRepository
+from .base import NewQuestion, QuestionRecord, QuestionRepository
 
 __all__ = ["COUNTERS", "IMPORT_JOBS", "QUESTIONS", "SOURCES", "MongoQuestionRepository"]
 
@@ -402,6 +404,102 @@ class MongoQuestionRepository(QuestionRepository):
         }
         docs = self.jobs.find(query).sort([("modified", 1), ("_id", 1)]).limit(limit)
         return [_job_data(doc) for doc in docs]
+
+    # --- copying between backends: the bulk path, on PyMongo's asyncio client (``storage.mongodb.async_database``)
+
+    def course_questions(self, course_key: CourseKey, *, after_id: int, limit: int) -> Sequence[QuestionRecord]:
+        async def read() -> list[Mapping[str, Any]]:
+            cursor = (
+                mongodb.async_database()[QUESTIONS]
+                .find({"course_key": str(course_key), "_id": {"$gt": after_id}})
+                .sort("_id", 1)
+                .limit(limit)
+            )
+            return [doc async for doc in cursor]
+
+        docs = asyncio.run(read())
+        return [
+            QuestionRecord(
+                question=data,
+                versions=tuple(
+                    _version_data(doc["_id"], item) for item in sorted(doc["versions"], key=lambda item: item["number"])
+                ),
+            )
+            for data, doc in zip(self._data(docs), docs, strict=True)
+        ]
+
+    def put_questions(self, records: Sequence[QuestionRecord]) -> int:
+        docs = [_document(record) for record in records]
+
+        async def write() -> None:
+            collection = mongodb.async_database()[QUESTIONS]
+            for start in range(0, len(docs), 50):  # up to 50 documents in flight at once
+                await asyncio.gather(
+                    *(collection.replace_one({"_id": doc["_id"]}, doc, upsert=True) for doc in docs[start : start + 50])
+                )
+
+        asyncio.run(write())
+        counters = mongodb.database()[COUNTERS]
+        version_ids = [item["id"] for doc in docs for item in doc["versions"]]
+        for name, ids in ((QUESTIONS, [doc["_id"] for doc in docs]), ("question_versions", version_ids)):
+            if ids:  # new questions and versions get ids above the copied ones
+                counters.update_one({"_id": name}, {"$max": {"seq": max(ids)}}, upsert=True)
+        return len(docs)
+
+    def max_question_id(self, course_key: CourseKey) -> int:
+        last = self.questions.find_one({"course_key": str(course_key)}, {"_id": 1}, sort=[("_id", -1)])
+        return int(last["_id"]) if last is not None else 0
+
+
+def _stored(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _document(record: QuestionRecord) -> dict[str, Any]:
+    """A copied question as this backend stores it (the current version's filter fields derived again)."""
+    question = record.question
+    versions = [
+        {
+            **_version_doc(
+                item.id,
+                item.number,
+                NewVersion(
+                    content=item.content,
+                    type=item.type,
+                    title=item.title,
+                    search_text=search_text(item.content),
+                    tags=item.tags,
+                    points=item.points,
+                    content_hash=item.content_hash,
+                    author_id=item.author_id,
+                ),
+                _stored(item.created),  # type: ignore[arg-type]
+            )
+        }
+        for item in record.versions
+    ]
+    current = next(
+        (item for item in versions if question.current_version and item["id"] == question.current_version.id), None
+    )
+    doc: dict[str, Any] = {
+        "_id": question.id,
+        "course_key": str(question.course_key),
+        "node_id": question.node_id,
+        "archived": question.archived,
+        "archived_at": _stored(question.archived_at),
+        "created": _stored(question.created),
+        "modified": _stored(question.modified),
+        "last_number": max((item["number"] for item in versions), default=0),
+        "current": {key: current[key] for key in ("id", "type", "tags", "search_text")} if current else None,
+        "versions": versions,
+    }
+    if question.source_usage_key is not None:
+        doc["source_usage_key"] = str(question.source_usage_key)
+        doc["source"] = _source(question.course_key, question.source_usage_key)
+    return doc
 
 
 def _job_data(doc: Mapping[str, Any]) -> ImportJobData:
