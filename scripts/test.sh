@@ -48,7 +48,7 @@ run_db() {  # database name, Redis database number
     echo "=== $db, $host host ==="
     if [ "$host" = lms ]; then marks=(); else marks=(-m "cms or both_hosts"); fi
     DATABASE_URL="$url" $BIN/python -m pytest -p no:cacheprovider --create-db --ds="hosts.$host.test_settings" \
-      "${marks[@]}" -q ${VAULT_TEST_PATHS:-tests} || rc=1
+      "${marks[@]}" -q --durations=15 ${VAULT_TEST_PATHS:-tests} || rc=1
   done
   return $rc
 }
