@@ -51,6 +51,20 @@ def blocks_api_refresh_wait_seconds() -> int:
     return int(get("VE_EDU_VAULT_BLOCKS_API_REFRESH_WAIT_SECONDS"))
 
 
+def studio_root_url() -> str:
+    """
+    Studio's public root URL, for links from LMS pages to Studio pages ("" when unknown).
+
+    ``VE_EDU_VAULT_STUDIO_URL`` if set, else edx-platform's ``CMS_ROOT_URL`` (what Tutor sets in the LMS's settings,
+    ``CMS_ROOT_URL = "http://{}".format(CMS_BASE)``, tutor/templates/apps/openedx/settings/lms/development.py and its
+    production partials), else ``https://`` + ``CMS_BASE`` (the host name edx-platform's lms/envs/common.py keeps).
+    """
+    configured = get("VE_EDU_VAULT_STUDIO_URL") or get("CMS_ROOT_URL") or ""
+    if not configured and get("CMS_BASE"):
+        configured = f"https://{get('CMS_BASE')}"
+    return str(configured).rstrip("/")
+
+
 def webhooks_enabled() -> bool:
     return bool(get("VE_EDU_VAULT_WEBHOOKS_ENABLED"))
 

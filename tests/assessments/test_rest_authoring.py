@@ -121,3 +121,15 @@ def test_authoring_page(author: Any, client: Any) -> None:
     assert bad.status_code == 400 and b"config.behaviour" in bad.content
     questions_page = client.get(f"/ve-edu-vault/courses/{COURSE}/questions/")
     assert b"assessments-link" in questions_page.content
+
+
+def test_the_assessment_answers_304_while_unchanged(author: Any, client_for: Any) -> None:
+    client = client_for(author)
+    ids = make_questions(author)
+    created = client.post(BASE, {"title": "Quiz 1", "config": config(ids)}, format="json").json()
+    detail = f"{BASE}{created['id']}/"
+    tag = client.get(detail)["ETag"]
+    assert client.get(detail, HTTP_IF_NONE_MATCH=tag).status_code == 304
+    client.patch(detail, {"title": "Quiz 1b"}, format="json")
+    changed = client.get(detail, HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed.json()["title"] == "Quiz 1b"

@@ -139,3 +139,21 @@ def test_import_olx_of_another_course_is_400(make_user: Any, jwt_client: Any, te
             f"/api/ve-edu-vault/v1/courses/{other}/questions/import-olx/", {"file": upload}, format="multipart"
         )
     assert response.status_code == 400 and response.json()["field"] == "course_key"
+
+
+def test_versions_are_paginated_and_the_list_answers_304_while_unchanged(staff: Any) -> None:
+    qid = staff.post(BASE, {"content": mc()}, format="json").json()["id"]
+    for correct in ("b", "a"):
+        staff.put(f"{BASE}{qid}/", {"content": mc(correct=correct)}, format="json")
+    page = staff.get(f"{BASE}{qid}/versions/", {"page_size": 2}).json()
+    assert page["count"] == 3 and [v["number"] for v in page["results"]] == [3, 2]
+    assert page["previous"] is None and "page=2" in page["next"]
+    last = staff.get(f"{BASE}{qid}/versions/", {"page_size": 2, "page": 2}).json()
+    assert [v["number"] for v in last["results"]] == [1] and last["next"] is None
+
+    first = staff.get(BASE)
+    tag = first["ETag"]
+    again = staff.get(BASE, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b""
+    staff.post(BASE, {"content": mc(title="Another")}, format="json")
+    assert staff.get(BASE, HTTP_IF_NONE_MATCH=tag).status_code == 200

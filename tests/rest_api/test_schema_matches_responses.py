@@ -68,9 +68,11 @@ def test_ids_in_paths_are_bounded_integers(schema: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("host", "path", "extra"),
     [
-        ("lms", "/courses/{course_key}/assessments/", set()),
-        ("lms", "/courses/{course_key}/assessments/{assessment_id}/attempts/", set()),
-        ("lms", "/courses/{course_key}/mastery/", set()),
+        ("lms", "/courses/{course_key}/assessments/", {"next", "previous"}),
+        ("lms", "/courses/{course_key}/assessments/{assessment_id}/attempts/", {"next", "previous"}),
+        ("lms", "/courses/{course_key}/mastery/", {"next", "previous"}),
+        ("lms", "/courses/{course_key}/export-jobs/", {"next", "previous"}),
+        ("cms", "/courses/{course_key}/questions/{question_id}/versions/", {"next", "previous"}),
         ("cms", "/courses/{course_key}/regrades/", {"next", "previous"}),
         ("cms", "/courses/{course_key}/assessments/{assessment_id}/accommodations/", {"next", "previous"}),
         ("cms", "/webhooks/subscriptions/", {"next", "previous"}),

@@ -48,6 +48,7 @@ __all__ = [
     "learner_mastery",
     "list_export_jobs",
     "mastery_outline",
+    "mastery_tree",
     "open_export_file",
     "queue_export",
     "refresh_item_analysis",
@@ -311,6 +312,11 @@ def open_export_file(job: ExportJobData) -> Any:
 def mastery_outline(course_key: CourseKey) -> list[mastery_reports.MasteryNode]:
     """Topics > subtopics > objectives with how many learners mastered each (``mastery_reports``)."""
     return mastery_reports.mastery_outline(course_key)
+
+
+def mastery_tree(course_key: CourseKey) -> list[dict[str, Any]]:
+    """The same counts nested as the outline: topics > subtopics > objectives (``children``), JSON-ready."""
+    return mastery_reports.mastery_tree(course_key)
 
 
 def learner_mastery(course_key: CourseKey, user: Any) -> list[Any]:

@@ -10,6 +10,7 @@ objectives mastered come from ``mastery.api.get_learner_mastery``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from opaque_keys.edx.keys import CourseKey
 
@@ -17,7 +18,7 @@ from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.mastery import api as mastery
 
-__all__ = ["MasteryNode", "mastery_outline"]
+__all__ = ["MasteryNode", "mastery_outline", "mastery_tree"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -87,3 +88,34 @@ def mastery_outline(course_key: CourseKey) -> list[MasteryNode]:
     for topic in course_sync.get_outline_tree(course_key):
         visit(topic, 0)
     return out
+
+
+def _node_dict(node: MasteryNode) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "usage_key": node.usage_key,
+        "kind": node.kind,
+        "display_name": node.display_name,
+        "evidence": node.evidence,
+        "mastered": node.mastered,
+        "share": node.share,
+    }
+    if node.kind == "objective":
+        row["policy"] = node.policy
+    else:
+        row["objectives"] = node.objectives
+        row["children"] = []
+    return row
+
+
+def mastery_tree(course_key: CourseKey) -> list[dict[str, Any]]:
+    """:func:`mastery_outline` nested as the outline is: topics, each with its subtopics, each with its objectives
+    (``children``); objectives carry their policy's name, the levels above the number of objectives under them."""
+    roots: list[dict[str, Any]] = []
+    parents: list[dict[str, Any]] = []  # the open node at each depth
+    for node in mastery_outline(course_key):
+        row = _node_dict(node)
+        del parents[node.depth :]
+        (parents[-1]["children"] if parents else roots).append(row)
+        if "children" in row:
+            parents.append(row)
+    return roots

@@ -15,6 +15,7 @@ lms_urlpatterns: list[URLPattern] = [
         rest.ItemAnalysisView.as_view(),
         name="analytics-item-analysis",
     ),
+    path(f"{_C}mastery-outline/", rest.MasteryOutlineView.as_view(), name="analytics-mastery-outline"),
     path(f"{_C}exports/<str:kind>/", rest.ExportView.as_view(), name="analytics-export"),
     path(f"{_C}export-jobs/", rest.ExportJobsView.as_view(), name="analytics-export-jobs"),
     path(f"{_C}export-jobs/<vault_id:job_id>/", rest.ExportJobView.as_view(), name="analytics-export-job"),

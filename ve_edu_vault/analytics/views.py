@@ -14,9 +14,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ve_edu_vault import conf
 from ve_edu_vault.analytics import api, charts
 from ve_edu_vault.analytics.exports import KINDS
 from ve_edu_vault.assessments import api as assessments
@@ -24,8 +26,28 @@ from ve_edu_vault.errors import VaultError
 from ve_edu_vault.pages import course_key_or_none
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.regrade import api as regrade
+from ve_edu_vault.rest_api.etags import with_etag
 
-__all__ = ["dashboard", "forbidden", "regrades", "staff_area"]
+__all__ = ["dashboard", "forbidden", "regrades", "staff_area", "studio_links"]
+
+#: Studio's vault pages the staff area links to (URL names of ``ve_edu_vault.urls.cms``, mounted at Studio's root).
+STUDIO_PAGES = {"sync_history": "course-sync-history", "question_bank": "questions-page"}
+
+
+def studio_links(course_key: Any) -> dict[str, str]:
+    """Absolute URLs of Studio's sync history and question bank of the course; empty when Studio's URL is unknown."""
+    root = conf.studio_root_url()
+    if not root:
+        return {}
+    links = {}
+    for name, url_name in STUDIO_PAGES.items():
+        try:
+            path = reverse(url_name, urlconf="ve_edu_vault.urls.cms", kwargs={"course_key": str(course_key)})
+        except NoReverseMatch:  # pragma: no cover - the names are tested against the Studio URLs
+            continue
+        links[name] = root + path
+    return links
+
 
 SORTS = {
     "question": lambda item: (item.question_id, item.version or 0),
@@ -63,10 +85,12 @@ def staff_area(request: HttpRequest, course_key: str) -> HttpResponse:
         "outline": api.mastery_outline(key),
         "kinds": KINDS,
         "jobs": api.list_export_jobs(key)[:10],
+        "studio": studio_links(key),
     }
     return render(request, "ve_edu_vault/analytics/staff_area.html", context)
 
 
+@with_etag  # heavy: a revisit with the same figures is a 304 (rest_api/etags.py)
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, course_key: str, assessment_id: int) -> HttpResponse:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.http import HttpResponseNotModified
 from drf_spectacular.openapi import AutoSchema
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from opaque_keys import InvalidKeyError
@@ -20,6 +18,7 @@ from rest_framework.views import APIView
 
 from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.rest_api.authentication import VaultJwtAuthentication
+from ve_edu_vault.rest_api.etags import conditional
 from ve_edu_vault.rest_api.exceptions import vault_exception_handler
 from ve_edu_vault.rest_api.lti_launch import LtiLaunchAuthentication
 from ve_edu_vault.rest_api.pagination import VaultPagination
@@ -61,26 +60,23 @@ class VaultViewMixin:
     schema: Any = AutoSchema()
 
     #: Heavy reads set this: a GET answers with a strong ``ETag`` (a hash of the JSON body), and a request whose
-    #: ``If-None-Match`` names it gets ``304 Not Modified`` without the body (the work is done, the bytes are not
-    #: sent: clients that poll an outline or a schema save the transfer and the parsing).
+    #: ``If-None-Match`` names it gets ``304 Not Modified`` without the body (``rest_api/etags.py``).
     etag: bool = False
+
+    def paginated(self, items: Sequence[Any], convert: Callable[[list[Any]], Any]) -> Any:
+        """One page of ``items`` (a list, a queryset or a lazy sequence with ``count()`` and slices) as
+        ``{"count", "next", "previous", "results"}``; ``convert`` turns the page's items into JSON-ready rows.
+        A view using it sets ``pagination_class = VaultPagination`` so the schema declares the paginated shape."""
+        paginator = VaultPagination()
+        page = paginator.paginate_queryset(items, self.request, view=self)  # type: ignore[arg-type,attr-defined]
+        return paginator.get_paginated_response(convert(list(page or [])))
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:
         return vault_exception_handler
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        if not self.etag or request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        response.render()
-        tag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        response["ETag"] = tag
-        wanted = {item.strip() for item in request.headers.get("If-None-Match", "").split(",")}
-        if tag in wanted or "*" in wanted:
-            not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = tag
-            return not_modified
-        return response
+        return conditional(request, response) if self.etag else response
 
 
 class VaultAPIView(VaultViewMixin, APIView):

@@ -81,6 +81,11 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_description: The LMS's public root URL in the tool's URLs (login, launch, JWKS) as platforms
     #   see them; None uses LMS_ROOT_URL.
     "VE_EDU_VAULT_LTI_BASE_URL": None,
+    # .. setting_name: VE_EDU_VAULT_STUDIO_URL
+    # .. setting_default: None
+    # .. setting_description: Studio's public root URL for the LMS staff area's links to Studio's vault pages
+    #   (sync history, question bank); None uses CMS_ROOT_URL, then https:// + CMS_BASE, as edx-platform names them.
+    "VE_EDU_VAULT_STUDIO_URL": None,
     # .. setting_name: VE_EDU_VAULT_LTI_LAUNCH_TOKEN_SECONDS
     # .. setting_default: 14400
     # .. setting_description: How long the learner page of one LTI launch may call the API with its launch

@@ -25,8 +25,9 @@ from rest_framework.response import Response
 from ve_edu_vault.analytics import api
 from ve_edu_vault.analytics.exports import FORMATS, KINDS
 from ve_edu_vault.errors import ValidationError
+from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff
-from ve_edu_vault.rest_api.schema import counted, document, id_parameter
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["analytics"]
@@ -90,19 +91,39 @@ JOB_REQUEST = inline_serializer(
 )
 
 
+_NODE: dict[str, Any] = {
+    "usage_key": serializers.CharField(),
+    "kind": serializers.CharField(),
+    "display_name": serializers.CharField(allow_blank=True),
+    "evidence": serializers.IntegerField(help_text="Learners with answers (objective), or the sum below."),
+    "mastered": serializers.IntegerField(),
+    "share": serializers.FloatField(allow_null=True, help_text="mastered / evidence; null without answers."),
+}
+MASTERY_OBJECTIVE = inline_serializer("MasteryObjective", {**_NODE, "policy": serializers.CharField()}, many=True)
+MASTERY_SUBTOPIC = inline_serializer(
+    "MasterySubtopic", {**_NODE, "objectives": serializers.IntegerField(), "children": MASTERY_OBJECTIVE}, many=True
+)
+MASTERY_TOPIC = inline_serializer(
+    "MasteryTopic", {**_NODE, "objectives": serializers.IntegerField(), "children": MASTERY_SUBTOPIC}, many=True
+)
+MASTERY_OUTLINE = inline_serializer("MasteryOutline", {"course_key": serializers.CharField(), "topics": MASTERY_TOPIC})
+
+
 def job_dict(job: api.ExportJobData) -> dict[str, Any]:
     return asdict(job)
 
 
 class AnalyticsStaffView(VaultAPIView):
     permission_classes = (IsAuthenticated, IsCourseStaff)
-    pagination_class = None
+    pagination_class: type[VaultPagination] | None = None
 
     def get_course_key(self) -> CourseKey:
         return parse_course_key(self.kwargs["course_key"])
 
 
 class ItemAnalysisView(AnalyticsStaffView):
+    etag = True  # the dashboard's data: a 304 while no attempt was graded since
+
     @document(
         tags=TAG,
         summary="Item analysis of an assessment (docs/analytics_json.rst).",
@@ -114,6 +135,20 @@ class ItemAnalysisView(AnalyticsStaffView):
             assessment_id, attempts=request.query_params.get("attempts"), course_key=self.get_course_key()
         )
         return Response(api.analysis_to_dict(result))
+
+
+class MasteryOutlineView(AnalyticsStaffView):
+    etag = True  # heavy, and the staff area and dashboards poll it: a 304 while the counts are unchanged
+
+    @document(
+        tags=TAG,
+        summary="Mastery rolled up as the outline: topic > subtopic > objective, how many learners mastered each.",
+        parameters=[COURSE],
+        responses={200: MASTERY_OUTLINE, **ERRORS},
+    )
+    def get(self, request: Request, course_key: str) -> Response:
+        key = self.get_course_key()
+        return Response({"course_key": str(key), "topics": api.mastery_tree(key)})
 
 
 class ExportView(AnalyticsStaffView):
@@ -150,15 +185,17 @@ class ExportView(AnalyticsStaffView):
 
 
 class ExportJobsView(AnalyticsStaffView):
+    pagination_class = VaultPagination  # a course's export jobs accumulate: paginated
+
     @document(
         tags=TAG,
-        summary="The course's export jobs, newest first.",
+        summary="The course's export jobs, newest first (paginated).",
         parameters=[COURSE],
-        responses={200: counted("ExportJobs", JOB_LIST), **ERRORS},
+        responses={200: JOB_LIST, **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         jobs = api.list_export_jobs(self.get_course_key())
-        return Response({"count": len(jobs), "results": [job_dict(job) for job in jobs]})
+        return self.paginated(jobs, lambda page: [job_dict(job) for job in page])
 
     @document(
         tags=TAG,

@@ -101,6 +101,8 @@ class AssessmentListView(CourseStaffView):
 
 
 class AssessmentDetailView(CourseStaffView):
+    etag = True  # a 304 while the assessment is unchanged
+
     @document(
         tags=TAG,
         summary="An assessment.",

@@ -24,8 +24,9 @@ from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.rest_api.v1 import serializers as s
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsEnrolledOrCourseStaff
-from ve_edu_vault.rest_api.schema import counted, document, id_parameter
+from ve_edu_vault.rest_api.schema import document, id_parameter
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["assessments (learner)"]
@@ -47,7 +48,7 @@ class LearnerView(VaultAPIView):
     """Base of learner views: enrolled or course staff; ``learner()`` applies ``?username=``."""
 
     permission_classes = (IsAuthenticated, IsEnrolledOrCourseStaff)
-    pagination_class = None
+    pagination_class: type[VaultPagination] | None = None
 
     def get_course_key(self) -> CourseKey:
         return parse_course_key(self.kwargs["course_key"])
@@ -113,16 +114,18 @@ class AttemptScopedView(LearnerView):
 
 
 class LearnerAssessmentListView(LearnerView):
+    pagination_class = VaultPagination  # a course's assessments accumulate: paginated
+
     @document(
         tags=TAG,
-        summary="The course's open and past assessments for the learner.",
+        summary="The course's open and past assessments for the learner (paginated).",
         parameters=[COURSE, USERNAME],
-        responses={200: counted("LearnerAssessmentList", s.LearnerAssessmentSerializer(many=True)), **ERRORS},
+        responses={200: s.LearnerAssessmentSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         learner, _ = self.learner()
         items = api.list_learner_assessments(self.get_course_key(), learner)
-        return Response({"count": len(items), "results": s.LearnerAssessmentSerializer(items, many=True).data})
+        return self.paginated(items, lambda page: s.LearnerAssessmentSerializer(page, many=True).data)
 
 
 class AssessmentScopedView(LearnerView):
@@ -136,16 +139,18 @@ class AssessmentScopedView(LearnerView):
 
 
 class AttemptsView(AssessmentScopedView):
+    pagination_class = VaultPagination  # without an attempt limit, a learner's attempts accumulate: paginated
+
     @document(
         tags=TAG,
-        summary="The learner's attempts of the assessment (history).",
+        summary="The learner's attempts of the assessment (history, paginated).",
         parameters=[COURSE, ASSESSMENT, USERNAME],
-        responses={200: counted("AttemptSummaryList", s.AttemptSummarySerializer(many=True)), **ERRORS},
+        responses={200: s.AttemptSummarySerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, course_key: str, assessment_id: int) -> Response:
         learner, _ = self.learner()
         items = api.list_attempts(self._assessment_id(), user=learner)
-        return Response({"count": len(items), "results": s.AttemptSummarySerializer(items, many=True).data})
+        return self.paginated(items, lambda page: s.AttemptSummarySerializer(page, many=True).data)
 
     @document(
         tags=TAG,

@@ -22,8 +22,9 @@ from rest_framework.response import Response
 from ve_edu_vault.errors import PermissionDeniedError
 from ve_edu_vault.mastery import api
 from ve_edu_vault.platform import api as platform
+from ve_edu_vault.rest_api.pagination import VaultPagination
 from ve_edu_vault.rest_api.permissions import IsCourseStaff, IsEnrolledOrCourseStaff
-from ve_edu_vault.rest_api.schema import counted, document
+from ve_edu_vault.rest_api.schema import document
 from ve_edu_vault.rest_api.views import VaultAPIView, parse_course_key
 
 TAG = ["mastery"]
@@ -57,7 +58,7 @@ def _plain(value: Any) -> Any:
 
 class MasteryView(VaultAPIView):
     permission_classes: tuple[type[BasePermission], ...] = (IsAuthenticated, IsEnrolledOrCourseStaff)
-    pagination_class = None
+    pagination_class: type[VaultPagination] | None = None
 
     def get_course_key(self) -> CourseKey:
         return parse_course_key(self.kwargs["course_key"])
@@ -74,15 +75,18 @@ class MasteryView(VaultAPIView):
 
 
 class LearnerMasteryView(MasteryView):
+    etag = True  # a 304 while the learner's mastery is unchanged
+    pagination_class = VaultPagination  # one row per objective of the course: paginated
+
     @document(
         tags=TAG,
-        summary="The learner's progress per objective.",
+        summary="The learner's progress per objective (paginated).",
         parameters=[COURSE, USERNAME],
-        responses={200: counted("ObjectiveProgressList", PROGRESS_LIST), **ERRORS},
+        responses={200: PROGRESS_LIST, **ERRORS},
     )
     def get(self, request: Request, course_key: str) -> Response:
         items = api.get_learner_mastery(self.get_course_key(), self.learner())
-        return Response({"count": len(items), "results": [asdict(item) for item in items]})
+        return self.paginated(items, lambda page: [asdict(item) for item in page])
 
 
 class ObjectiveMasteryView(MasteryView):

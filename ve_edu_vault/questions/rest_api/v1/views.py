@@ -53,6 +53,8 @@ class CourseQuestionsView(VaultAPIView):
 
 
 class QuestionListView(CourseQuestionsView):
+    etag = True  # the question bank's list: heavy, re-read by the bank page on every visit
+
     @document(
         tags=TAG,
         summary="The course's questions, newest first (filters on the current version).",
@@ -171,12 +173,13 @@ class QuestionRestoreView(CourseQuestionsView):
 
 
 class QuestionVersionsView(CourseQuestionsView):
-    @document(tags=TAG, summary="Every version of a question, newest first.", parameters=[_COURSE, _ID],
-              responses={200: inline_serializer("VersionList", {"results": s.VersionSerializer(many=True)}),
-                         **_ERRORS})  # fmt: skip
+    pagination_class = VaultPagination  # every edit adds a version: paginated
+
+    @document(tags=TAG, summary="Every version of a question, newest first (paginated).", parameters=[_COURSE, _ID],
+              responses={200: s.VersionSerializer(many=True), **_ERRORS})  # fmt: skip
     def get(self, request: Request, course_key: str, question_id: int) -> Response:
         versions = api.list_versions(question_id, course_key=self.get_course_key())
-        return Response({"results": s.VersionSerializer(versions, many=True).data})
+        return self.paginated(versions, lambda page: s.VersionSerializer(page, many=True).data)
 
 
 class QuestionPreviewGradeView(CourseQuestionsView):
