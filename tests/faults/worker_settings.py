@@ -6,6 +6,7 @@ Settings for a worker (or server) process under fault injection: a host's test s
   30) before it runs, after touching the file ``VAULT_SLOW_SQL_MARK`` (if set), so a test knows the process is
   inside that transaction and can kill it there;
 - ``VAULT_BEAT_SECONDS``: how often the beat sends its periodic tasks (the sweep, the grade reports);
+- ``VAULT_FAULT_LTI_BASE_URL``: the LTI tool on, served at this base URL;
 - ``CELERY_VISIBILITY_TIMEOUT``: seconds before Redis hands an unacknowledged message (a killed worker's) to
   another worker (kombu's default is an hour), which then scans for such messages every second.
 """
@@ -64,3 +65,7 @@ def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 if _SLOW is not None:
     connection_created.connect(_install, dispatch_uid="vault-fault-slow-sql")
+
+if os.environ.get("VAULT_FAULT_LTI_BASE_URL"):  # the LTI tool on, at this base URL (a served host)
+    VE_EDU_VAULT_LTI_ENABLED = True
+    VE_EDU_VAULT_LTI_BASE_URL = os.environ["VAULT_FAULT_LTI_BASE_URL"]

@@ -90,6 +90,13 @@ def test_deep_linking_returns_a_signed_resource_link_with_a_line_item_and_its_la
     assert launched.status_code == 200, launched.text[:500]
     binding = LtiResourceLink.objects.get(resource_link_id="rl-deep")
     assert binding.assessment_id == tool.id and binding.created_by == "deep_linking"
+    # Both steps are in the audit log: the instructor's choice (by their platform user id) and the binding.
+    from ve_edu_vault.audit import api as audit
+
+    (chosen,) = audit.list_entries(tool.course_key, action=audit.LTI_DEEP_LINK_CHOSEN)
+    assert chosen.object_id == str(tool.id) and chosen.details["sub"] == "teacher-1"
+    bound = audit.list_entries(tool.course_key, action=audit.LTI_LINK_BOUND)
+    assert [entry.details["by"] for entry in bound if entry.object_id == str(binding.pk)] == ["deep_linking"]
 
 
 def test_a_forged_vault_link_binds_nothing(live_platform: PlatformServer, tool: Any) -> None:

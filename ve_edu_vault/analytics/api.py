@@ -30,6 +30,7 @@ from ve_edu_vault.analytics import exports, mastery_reports, store, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ExportJobData, ItemAnalysis, ItemStats
 from ve_edu_vault.analytics.exports import ExportRequest
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError, ValidationError
 from ve_edu_vault.platform import api as platform
 
@@ -40,6 +41,7 @@ __all__ = [
     "ItemAnalysis",
     "analysis_to_dict",
     "attempt_choice",
+    "audit_export",
     "export_file_name",
     "export_request",
     "export_rows",
@@ -206,16 +208,18 @@ def _filters_dict(request: ExportRequest) -> dict[str, Any]:
 
 
 def queue_export(request: ExportRequest, *, user: Any = None) -> ExportJobData:
-    """Record an export job and have the worker write it to storage (after this transaction commits)."""
+    """Record an export job (audited) and have the worker write it to storage (after this transaction commits)."""
     from ve_edu_vault.analytics.tasks import run_export
 
-    job = store.create_export_job(
-        course_key=request.course_key,
-        kind=request.kind,
-        fmt=request.format,
-        filters=_filters_dict(request),
-        requested_by_id=getattr(user, "pk", None),
-    )
+    with transaction.atomic():
+        job = store.create_export_job(
+            course_key=request.course_key,
+            kind=request.kind,
+            fmt=request.format,
+            filters=_filters_dict(request),
+            requested_by_id=getattr(user, "pk", None),
+        )
+        audit_export(request, user=user, mode="job", job_id=job.id)
     options = {"queue": conf.celery_queue()} if conf.celery_queue() else {}
 
     def send() -> None:
@@ -227,6 +231,21 @@ def queue_export(request: ExportRequest, *, user: Any = None) -> ExportJobData:
 
     transaction.on_commit(send)
     return job
+
+
+def audit_export(request: ExportRequest, *, user: Any = None, mode: str, job_id: int | None = None) -> None:
+    """
+    The audit entry of an export of learner data: ``mode`` "job" (queued), "stream" (the REST download) or
+    "command" (``vault_export``, no user).
+    """
+    audit.record(
+        audit.EXPORT_STARTED,
+        object_type="export_job" if job_id is not None else "export",
+        object_id=job_id if job_id is not None else request.kind,
+        course_key=request.course_key,
+        actor=user,
+        details={"kind": request.kind, "format": request.format, "mode": mode, **_filters_dict(request)},
+    )
 
 
 def _job_request(job: ExportJobData) -> ExportRequest:

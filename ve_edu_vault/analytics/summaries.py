@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from ve_edu_vault import caching
 from ve_edu_vault.analytics import item_analysis, store
 from ve_edu_vault.analytics.data import AttemptChoice, ItemAnalysis
 from ve_edu_vault.questions import api as questions
@@ -44,7 +44,7 @@ def analysis(assessment_id: int, choice: AttemptChoice) -> ItemAnalysis:
         rebuild(assessment_id)
         stamp = store.summary_stamp(assessment_id, choice)
     key = _ANALYSIS.format(assessment_id=assessment_id, choice=choice, stamp=stamp)
-    cached = cache.get(key)
+    cached = caching.get(key)
     if isinstance(cached, ItemAnalysis):
         return cached
     stored = store.read_summaries(assessment_id, choice)
@@ -58,7 +58,7 @@ def analysis(assessment_id: int, choice: AttemptChoice) -> ItemAnalysis:
         if count
     ]
     result = item_analysis.analysis_from_sums(assessment_id, choice, test, items, versions, answers)
-    cache.set(key, result, timeout=CACHE_TIMEOUT)
+    caching.set(key, result, timeout=CACHE_TIMEOUT)  # a cache outage: computed again next time
     return result
 
 

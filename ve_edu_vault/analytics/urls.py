@@ -22,6 +22,7 @@ lms_urlpatterns: list[URLPattern] = [
     path(f"{_C}export-jobs/<vault_id:job_id>/file/", rest.ExportJobFileView.as_view(), name="analytics-export-file"),
     path("ve-edu-vault/courses/<str:course_key>/staff/", pages.staff_area, name="analytics-staff-area"),
     path("ve-edu-vault/courses/<str:course_key>/staff/regrades/", pages.regrades, name="analytics-regrades"),
+    path("ve-edu-vault/courses/<str:course_key>/staff/attempts/", pages.attempt_grade, name="analytics-attempt-grade"),
     path(
         "ve-edu-vault/courses/<str:course_key>/staff/assessments/<vault_id:assessment_id>/",
         pages.dashboard,

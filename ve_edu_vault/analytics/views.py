@@ -22,13 +22,14 @@ from ve_edu_vault import conf
 from ve_edu_vault.analytics import api, charts
 from ve_edu_vault.analytics.exports import KINDS
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import VaultError
 from ve_edu_vault.pages import course_key_or_none
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.regrade import api as regrade
 from ve_edu_vault.rest_api.etags import with_etag
 
-__all__ = ["dashboard", "forbidden", "regrades", "staff_area", "studio_links"]
+__all__ = ["attempt_grade", "dashboard", "forbidden", "regrades", "staff_area", "studio_links"]
 
 #: Studio's vault pages the staff area links to (URL names of ``ve_edu_vault.urls.cms``, mounted at Studio's root).
 STUDIO_PAGES = {"sync_history": "course-sync-history", "question_bank": "questions-page"}
@@ -47,7 +48,6 @@ def studio_links(course_key: Any) -> dict[str, str]:
             continue
         links[name] = root + path
     return links
-
 
 SORTS = {
     "question": lambda item: (item.question_id, item.version or 0),
@@ -170,6 +170,65 @@ def regrades(request: HttpRequest, course_key: str) -> HttpResponse:
             shown = None
     context = {"course_key": key, "runs": regrade.list_runs(key)[:20], "run": shown, "error": error}
     return render(request, "ve_edu_vault/analytics/regrades.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_grade(request: HttpRequest, course_key: str) -> HttpResponse:
+    """
+    One attempt for staff (``?attempt=ID``): its learner, state and points, the grade changes made by hand, and the
+    form to change its points with a reason (``assessments.api.change_attempt_grade``: audited, published again).
+    An attempt of another course is "not found", as an unknown id.
+    """
+    key, refusal = _staff_key(request, course_key)
+    if refusal is not None:
+        return refusal
+    raw = request.POST.get("attempt") if request.method == "POST" else request.GET.get("attempt")
+    context: dict[str, Any] = {"course_key": key, "attempt": None, "changes": [], "error": "", "raw": raw or ""}
+    if not raw and request.method == "GET":
+        return render(request, "ve_edu_vault/analytics/attempt_grade.html", context)
+    try:
+        attempt_id = _number(raw)
+        if assessments.attempt_access(attempt_id).course_key != key:
+            raise ValueError(raw)
+    except (ValueError, VaultError):
+        context["error"] = _("No attempt {raw} in this course.").format(raw=str(raw)[:20])
+        return render(request, "ve_edu_vault/analytics/attempt_grade.html", context, status=404)
+    status = 200
+    if request.method == "POST":
+        try:
+            assessments.change_attempt_grade(
+                attempt_id,
+                earned=_points(request.POST.get("earned")),
+                reason=request.POST.get("reason"),
+                staff=request.user,
+            )
+            return redirect(f"{request.path}?attempt={attempt_id}&changed=1")
+        except VaultError as exc:
+            context["error"], status = exc.message, exc.http_status
+    attempt = assessments.get_repository().get_attempt(attempt_id)
+    entries = audit.list_entries(key, action=audit.GRADE_CHANGED, learner_id=attempt.user_id)
+    context.update(
+        attempt=attempt,
+        learner=platform_username(attempt.user_id),
+        changes=[entry for entry in entries if entry.object_id == str(attempt.id)],
+        changed=request.GET.get("changed") == "1",
+    )
+    return render(request, "ve_edu_vault/analytics/attempt_grade.html", context, status=status)
+
+
+def platform_username(user_id: int) -> str:
+    from django.contrib.auth import get_user_model
+
+    return str(get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or user_id)
+
+
+def _points(value: Any) -> Any:
+    """The form's points as a number (the api refuses what is not one, naming ``earned``)."""
+    try:
+        return float(str(value or "").strip())
+    except ValueError:
+        return value
 
 
 def _number(value: Any) -> int:

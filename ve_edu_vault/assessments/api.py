@@ -43,6 +43,7 @@ from ._blocks import (
 )
 from ._context import AssessmentContext, assessment_row, context_of, to_accommodation, to_config
 from ._context import load_context as assessment_context
+from ._grade_change import change_attempt_grade
 from ._learner import learner_assessment, list_learner_assessments, preview_assessment
 from ._results import (
     attempt_access,
@@ -63,6 +64,7 @@ from .data_api import (
     AttemptSummary,
     AttemptView,
     BlockBinding,
+    GradeChange,
     LearnerAssessmentSummary,
     QuestionView,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "AttemptTotalsUpdate",
     "AttemptView",
     "BlockBinding",
+    "GradeChange",
     "GradeReportStatus",
     "LearnerAssessmentSummary",
     "NewGrade",
@@ -93,6 +96,7 @@ __all__ = [
     "bind_block",
     "block_binding",
     "bound_blocks",
+    "change_attempt_grade",
     "check_answer",
     "course_of",
     "create_assessment",

@@ -161,3 +161,19 @@ class AttemptAccess:
     assessment: AssessmentRecord = field(compare=False, repr=False)
     versions: tuple[QuestionVersionData, ...] = field(default=(), compare=False, repr=False)
     nodes: Mapping[int, CourseNodeData] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GradeChange:
+    """A manual grade change as stored: the attempt's new points, score and pass, what it had before, why."""
+
+    attempt_id: int
+    assessment_id: int
+    user_id: int
+    earned: float
+    possible: float
+    score: float
+    passed: bool
+    previous_earned: float | None
+    reason: str
+    grade_reported: bool  # the grade publication was queued (graded and bound, or an LTI link's)

@@ -15,32 +15,51 @@ from . import store
 from .data import (
     ACCOMMODATION_SET,
     ACTIONS,
+    ADMIN_CHANGE,
     ATTEMPT_SUBMITTED_BY_STAFF,
     BLOCK_BOUND,
     BLOCK_UNBOUND,
+    EXPORT_STARTED,
+    GRADE_CHANGED,
     LEARNER_RETIRED,
+    LTI_DEEP_LINK_CHOSEN,
     LTI_KEYS_CHANGED,
     LTI_LINK_BOUND,
     LTI_PLATFORM_SAVED,
+    LTI_SCORES_RETRIED,
     REGRADE_STARTED,
     SYNC_UNDONE,
+    WEBHOOK_DELIVERY_REPLAYED,
+    WEBHOOK_SECRET_ROTATED,
+    WEBHOOK_SUBSCRIPTION_CHANGED,
+    WEBHOOK_SUBSCRIPTION_CREATED,
     AuditEntryData,
 )
 
 __all__ = [
     "ACCOMMODATION_SET",
     "ACTIONS",
+    "ADMIN_CHANGE",
     "ATTEMPT_SUBMITTED_BY_STAFF",
     "BLOCK_BOUND",
     "BLOCK_UNBOUND",
+    "EXPORT_STARTED",
+    "GRADE_CHANGED",
     "LEARNER_RETIRED",
+    "LTI_DEEP_LINK_CHOSEN",
     "LTI_KEYS_CHANGED",
     "LTI_LINK_BOUND",
     "LTI_PLATFORM_SAVED",
+    "LTI_SCORES_RETRIED",
     "REGRADE_STARTED",
     "SYNC_UNDONE",
+    "WEBHOOK_DELIVERY_REPLAYED",
+    "WEBHOOK_SECRET_ROTATED",
+    "WEBHOOK_SUBSCRIPTION_CHANGED",
+    "WEBHOOK_SUBSCRIPTION_CREATED",
     "AuditEntryData",
     "actor_id",
+    "attempts_changed_by_hand",
     "list_entries",
     "record",
 ]
@@ -73,6 +92,14 @@ def record(
         learner_id=learner_id,
         details=details or {},
     )
+
+
+def attempts_changed_by_hand(attempt_ids: list[int]) -> set[int]:
+    """Which of these attempts had their grade changed by hand (``GRADE_CHANGED``): a regrade keeps their totals."""
+    if not attempt_ids:
+        return set()
+    found = store.object_ids_with(GRADE_CHANGED, "attempt", [str(item) for item in attempt_ids])
+    return {int(item) for item in found}
 
 
 def list_entries(

@@ -18,6 +18,15 @@ ATTEMPT_SUBMITTED_BY_STAFF = "attempt_submitted_by_staff"
 LTI_PLATFORM_SAVED = "lti_platform_saved"
 LTI_KEYS_CHANGED = "lti_keys_changed"
 LTI_LINK_BOUND = "lti_link_bound"
+LTI_SCORES_RETRIED = "lti_scores_retried"
+LTI_DEEP_LINK_CHOSEN = "lti_deep_link_chosen"
+WEBHOOK_SUBSCRIPTION_CREATED = "webhook_subscription_created"
+WEBHOOK_SUBSCRIPTION_CHANGED = "webhook_subscription_changed"
+WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"  # noqa: S105  (an action name, not a secret)
+WEBHOOK_DELIVERY_REPLAYED = "webhook_delivery_replayed"
+EXPORT_STARTED = "export_started"
+GRADE_CHANGED = "grade_changed"
+ADMIN_CHANGE = "admin_change"
 #: (action, label) of every audited action.
 ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (REGRADE_STARTED, "Regrade started"),
@@ -30,6 +39,15 @@ ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (LTI_PLATFORM_SAVED, "LTI platform registered or updated"),
     (LTI_KEYS_CHANGED, "LTI tool key rotated or retired"),
     (LTI_LINK_BOUND, "LTI resource link bound"),
+    (LTI_SCORES_RETRIED, "LTI scores sent again"),
+    (LTI_DEEP_LINK_CHOSEN, "LTI deep linking: assessment chosen for a link"),
+    (WEBHOOK_SUBSCRIPTION_CREATED, "Webhook subscription created"),
+    (WEBHOOK_SUBSCRIPTION_CHANGED, "Webhook subscription changed, disabled or enabled"),
+    (WEBHOOK_SECRET_ROTATED, "Webhook secret rotated"),
+    (WEBHOOK_DELIVERY_REPLAYED, "Webhook delivery replayed"),
+    (EXPORT_STARTED, "Export of learner data started"),
+    (GRADE_CHANGED, "Grade changed by hand"),
+    (ADMIN_CHANGE, "Record added, changed or deleted in the Django admin"),
 )
 ACTIONS: tuple[str, ...] = tuple(action for action, _label in ACTION_CHOICES)
 

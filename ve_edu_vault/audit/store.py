@@ -47,6 +47,11 @@ def append(
     return _data(row, None)
 
 
+def object_ids_with(action: str, object_type: str, object_ids: list[str]) -> set[str]:
+    rows = AuditEntry.objects.filter(action=action, object_type=object_type, object_id__in=object_ids)
+    return set(rows.values_list("object_id", flat=True).distinct())
+
+
 def entries(course_key: CourseKey | None, action: str | None, learner_id: int | None) -> list[AuditEntryData]:
     rows = AuditEntry.objects.select_related("actor").order_by("-created", "-pk")
     if course_key is not None:

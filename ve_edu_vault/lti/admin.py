@@ -2,7 +2,8 @@
 Django admin of the LTI tool: platform registrations (with deployments and keys), resource links, LTI users.
 
 TLDR: private keys are never shown (the key inline lists kid, dates and retirement only); rotating and
-retiring keys are admin actions that go through ``lti.api`` so they leave an audit line.
+retiring keys are admin actions that go through ``lti.api`` so they leave an audit line; hand edits of registrations,
+links and user links are in the audit log too (``AuditedAdminMixin``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+
+from ve_edu_vault.audit.admin import AuditedAdminMixin
 
 from . import api
 from .models import LtiDeployment, LtiPlatform, LtiResourceLink, LtiScore, LtiToolKey, LtiUserLink
@@ -34,7 +37,7 @@ class ToolKeyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(LtiPlatform)
-class LtiPlatformAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LtiPlatformAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("issuer", "client_id", "name", "active", "modified")
     list_filter = ("active",)
     search_fields = ("issuer", "client_id", "name")
@@ -55,14 +58,14 @@ class LtiPlatformAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(LtiResourceLink)
-class LtiResourceLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LtiResourceLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("resource_link_id", "context_id", "deployment", "assessment_id", "created_by", "modified")
     search_fields = ("resource_link_id", "context_id")
     raw_id_fields = ("deployment",)
 
 
 @admin.register(LtiUserLink)
-class LtiUserLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LtiUserLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("issuer", "sub", "user", "created", "last_launch")
     search_fields = ("issuer", "sub")
     raw_id_fields = ("user",)
@@ -101,5 +104,7 @@ class LtiScoreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Retry now (send the selected queued or failing scores)")
     def retry_now(self, request: Any, queryset: Any) -> None:
-        count = api.retry_scores(list(queryset.values_list("pk", flat=True)), actor=request.user.get_username())
+        count = api.retry_scores(
+            list(queryset.values_list("pk", flat=True)), actor=request.user.get_username(), user=request.user
+        )
         self.message_user(request, f"{count} score(s) will be sent now.", messages.SUCCESS)

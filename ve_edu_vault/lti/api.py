@@ -56,6 +56,7 @@ __all__ = [
     "ToolUrls",
     "add_platform",
     "audit",
+    "audit_deep_link_choice",
     "begin_login",
     "complete_launch",
     "enabled",
@@ -424,16 +425,42 @@ def score_status(assessment_id: int | None = None) -> ScoreStatus:
     return store.score_status(assessment_id)
 
 
-def retry_scores(score_ids: list[int], *, actor: str = "") -> int:
-    """Staff's retry from the admin: the scores are due now and the delivery task is queued."""
+def retry_scores(score_ids: list[int], *, actor: str = "", user: Any = None) -> int:
+    """Staff's retry from the admin: the scores are due now and the delivery task is queued (audited)."""
     from django.utils import timezone
 
     from .handlers import trigger_delivery
 
-    count = store.retry_scores_now(score_ids, timezone.now())
+    with transaction.atomic():
+        count = store.retry_scores_now(score_ids, timezone.now())
+        audit_log_api.record(
+            audit_log_api.LTI_SCORES_RETRIED,
+            object_type="lti_score",
+            object_id=",".join(str(pk) for pk in sorted(score_ids))[:255],
+            actor=user,
+            details={"count": count, "by": actor},
+        )
     audit("scores_retried", count=count, actor=actor)
     transaction.on_commit(trigger_delivery)
     return count
+
+
+def _course_of_assessment(assessment_id: int) -> CourseKey | None:
+    try:
+        return assessments.get_assessment(assessment_id).course_key
+    except NotFoundError:
+        return None
+
+
+def audit_deep_link_choice(session: dict[str, Any]) -> None:
+    """The audit entry of an LTI instructor's deep linking choice (the platform user's ``sub``; no vault account)."""
+    audit_log_api.record(
+        audit_log_api.LTI_DEEP_LINK_CHOSEN,
+        object_type="assessment",
+        object_id=session["assessment_id"],
+        course_key=CourseKey.from_string(session["course_key"]),
+        details={"issuer": session["issuer"], "deployment_id": session["deployment_id"], "sub": session.get("sub", "")},
+    )
 
 
 def forget_user(user_id: int) -> int:
@@ -459,6 +486,13 @@ def _bind_deep_linked(claims: dict[str, Any], *, issuer: str, client_id: str) ->
         resource_link_id=str(claims[RESOURCE_LINK]["id"]),
         assessment_id=assessment_id,
         created_by="deep_linking",
+    )
+    audit_log_api.record(
+        audit_log_api.LTI_LINK_BOUND,
+        object_type="lti_resource_link",
+        object_id=binding.id,
+        course_key=_course_of_assessment(assessment_id),
+        details={"assessment_id": assessment_id, "resource_link_id": binding.resource_link_id, "by": "deep_linking"},
     )
     audit(
         "resource_link_bound",

@@ -60,6 +60,7 @@ def start(message: VaultMessageLaunch, *, role_is_staff: bool) -> tuple[str, Cou
             "deployment_id": claims[DEPLOYMENT_ID],
             "settings": settings,
             "course_key": str(course_key),
+            "sub": str(claims.get("sub", ""))[:255],  # the instructor who picks (for the audit log)
         },
         SESSION_SECONDS,
     )

@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ve_edu_vault import caching
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.take_page import take_config, take_strings
 
@@ -33,6 +34,12 @@ log = logging.getLogger(__name__)
 def _enabled() -> None:
     if not api.enabled():
         raise Http404("The LTI tool is not enabled.")
+
+
+#: The refusal of a login or launch while the cache, which keeps the one-time state and nonces, is down.
+CACHE_DOWN = LaunchRefused(
+    "cache", "The tool cannot keep the launch's one-time state right now; try again in a moment.", status=503
+)
 
 
 def _refused(request: HttpRequest, exc: LaunchRefused, *, stage: str) -> HttpResponse:
@@ -61,6 +68,8 @@ def login(request: HttpRequest) -> HttpResponse:
         response: HttpResponse = api.begin_login(request)
     except LaunchRefused as exc:
         return _refused(request, exc, stage="login")
+    except caching.UNAVAILABLE:
+        return _refused(request, CACHE_DOWN, stage="login")
     return response
 
 
@@ -83,6 +92,8 @@ def launch(request: HttpRequest) -> HttpResponse:
             return response
     except LaunchRefused as exc:
         return _refused(request, exc, stage="launch")
+    except caching.UNAVAILABLE:
+        return _refused(request, CACHE_DOWN, stage="launch")
     assessment = assessments.get_assessment(result.assessment_id)
     if result.role is not LtiRole.LEARNER:
         return _roster_page(request, result, assessment)
@@ -136,6 +147,8 @@ def deep_linking_respond(request: HttpRequest) -> HttpResponse:
         return_url, token, session = deep_linking.respond(request.POST.get("session", ""), assessment_id)
     except LaunchRefused as exc:
         return _refused(request, exc, stage="deep_linking")
+    except caching.UNAVAILABLE:
+        return _refused(request, CACHE_DOWN, stage="deep_linking")
     api.audit(
         "deep_link_response",
         iss=session["issuer"],
@@ -143,6 +156,7 @@ def deep_linking_respond(request: HttpRequest) -> HttpResponse:
         course_key=session["course_key"],
         assessment_id=session["assessment_id"],
     )
+    api.audit_deep_link_choice(session)
     response = render(request, "ve_edu_vault/lti/deep_linking_response.html", {"action": return_url, "jwt": token})
     response["Cache-Control"] = "no-store"
     return response

@@ -275,10 +275,11 @@ def _batch(run_id: int, caches: dict[str, Any]) -> bool:
         moved = [grade for grade in grades if regrading.written(by_id[grade.response_id], grade)]
         regrading.apply_grades(moved)
         owners = {row.attempt_id: (row.assessment_id, row.user_id) for row in rows}
+        touched = {by_id[grade.response_id].attempt_id for grade in moved}
+        # A grade staff set by hand stands: its responses are regraded, its total is not recomputed.
+        touched -= audit.attempts_changed_by_hand(sorted(touched))
         regrading.apply_attempt_totals(
-            regrading.attempt_totals(
-                {by_id[grade.response_id].attempt_id for grade in moved}, contexts=caches["contexts"], owners=owners
-            ),
+            regrading.attempt_totals(touched, contexts=caches["contexts"], owners=owners),
             contexts=caches["contexts"],
         )
         store.update_run(run.id, cursor=rows[-1].id, done=run.done + len(rows), changed=run.changed + len(moved))

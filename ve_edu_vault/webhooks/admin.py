@@ -2,7 +2,7 @@
 Webhooks in the Django admin: subscriptions (staff create, edit, enable and rotate), deliveries (read-only, replay).
 
 TLDR: the admin writes through ``webhooks.api`` for what has rules (URL checks, secrets, replays); the secret is shown
-once, in the message after it is made or rotated.
+once, in the message after it is made or rotated. Every staff action and hand edit is in the audit log.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from ve_edu_vault.audit.admin import AuditedAdminMixin
 from ve_edu_vault.errors import ValidationError as VaultValidationError
 
 from . import api
@@ -44,7 +45,7 @@ class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = SubscriptionForm
     list_display = ("id", "url", "course_key", "active", "consecutive_failures", "disabled_at", "created")
     list_filter = ("active",)
@@ -69,13 +70,13 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Rotate the signing secret (the old one keeps signing during the overlap)")
     def rotate_secrets(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
         for row in queryset:
-            _data, secret = api.rotate_secret(row.pk)
+            _data, secret = api.rotate_secret(row.pk, actor=request.user)
             messages.warning(request, f"New secret of subscription {row.pk} (shown once): {secret}")
 
     @admin.action(description="Enable again (clears the failure count)")
     def enable(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
         for row in queryset:
-            api.update_subscription(row.pk, active=True)
+            api.update_subscription(row.pk, active=True, actor=request.user)
 
 
 @admin.register(WebhookDelivery)
@@ -93,4 +94,4 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Replay (send again, same message id)")
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for row in queryset:
-            api.replay_delivery(row.subscription_id, row.pk)
+            api.replay_delivery(row.subscription_id, row.pk, actor=request.user)

@@ -17,11 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import mail_admins, send_mail
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault import conf
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import ValidationError
 from ve_edu_vault.hooks.signals import EVENT_TYPES, VaultEvent
 
@@ -62,8 +64,6 @@ def on_event_recorded(sender: Any, events: list[VaultEvent], **kwargs: Any) -> N
     if not conf.webhooks_enabled():
         return
     store.add_events(events)
-    from django.db import transaction
-
     transaction.on_commit(trigger_delivery)
 
 
@@ -119,21 +119,39 @@ def create_subscription(
     description: str = "",
     created_by: Any = None,
 ) -> tuple[SubscriptionData, str]:
-    """A new active subscription and its secret (shown this once; rotate to get a new one)."""
+    """A new active subscription and its secret (shown this once; rotate to get a new one); audited."""
     secret = new_secret()
-    data = store.create_subscription(
-        url=_url(url),
-        course_key=course_key,
-        event_types=_event_types(event_types),
-        description=(description or "")[:255],
-        secret=secret,
-        created_by_id=getattr(created_by, "pk", None),
-    )
+    url, types = _url(url), _event_types(event_types)
+    with transaction.atomic():
+        data = store.create_subscription(
+            url=url,
+            course_key=course_key,
+            event_types=types,
+            description=(description or "")[:255],
+            secret=secret,
+            created_by_id=getattr(created_by, "pk", None),
+        )
+        _audit(audit.WEBHOOK_SUBSCRIPTION_CREATED, data, created_by, {"url": data.url, "event_types": types})
     return data, secret
 
 
-def update_subscription(subscription_id: int, **changes: Any) -> SubscriptionData:
-    """Change ``url``, ``event_types``, ``description`` or ``active`` (enabling again clears the failure count)."""
+def _audit(action: str, data: SubscriptionData, actor: Any, details: dict[str, Any]) -> None:
+    """The audit entry of a staff action on a subscription (never its secret)."""
+    audit.record(
+        action,
+        object_type="webhook_subscription",
+        object_id=data.id,
+        course_key=CourseKey.from_string(data.course_key) if data.course_key else None,
+        actor=actor,
+        details=details,
+    )
+
+
+def update_subscription(subscription_id: int, *, actor: Any = None, **changes: Any) -> SubscriptionData:
+    """
+    Change ``url``, ``event_types``, ``description`` or ``active`` (enabling again clears the failure count);
+    audited with the fields changed and ``actor``, the staff member.
+    """
     fields: dict[str, Any] = {}
     if "url" in changes:
         fields["url"] = _url(changes["url"])
@@ -147,16 +165,24 @@ def update_subscription(subscription_id: int, **changes: Any) -> SubscriptionDat
         if not isinstance(changes["active"], bool):
             raise ValidationError(_("active must be true or false."), field="active")
         fields["active"] = changes["active"]
-    return store.update_subscription(subscription_id, **fields)
+    with transaction.atomic():
+        data = store.update_subscription(subscription_id, **fields)
+        shown = {name: value for name, value in fields.items() if name != "description"}
+        _audit(audit.WEBHOOK_SUBSCRIPTION_CHANGED, data, actor, {"fields": sorted(fields), **shown})
+    return data
 
 
-def rotate_secret(subscription_id: int, *, overlap_seconds: float | None = None) -> tuple[SubscriptionData, str]:
-    """A new secret; deliveries are signed with the old one too until the overlap ends."""
+def rotate_secret(
+    subscription_id: int, *, overlap_seconds: float | None = None, actor: Any = None
+) -> tuple[SubscriptionData, str]:
+    """A new secret; deliveries are signed with the old one too until the overlap ends. Audited (not the secret)."""
     overlap = conf.webhook_number("SECRET_OVERLAP_SECONDS") if overlap_seconds is None else overlap_seconds
     secret = new_secret()
-    data = store.rotate_secret(
-        subscription_id, secret=secret, overlap_until=timezone.now() + timedelta(seconds=overlap)
-    )
+    with transaction.atomic():
+        data = store.rotate_secret(
+            subscription_id, secret=secret, overlap_until=timezone.now() + timedelta(seconds=overlap)
+        )
+        _audit(audit.WEBHOOK_SECRET_ROTATED, data, actor, {"overlap_seconds": overlap})
     return data, secret
 
 
@@ -182,12 +208,14 @@ def delivery_counts(subscription_id: int) -> dict[str, int]:
     return store.delivery_counts(subscription_id)
 
 
-def replay_delivery(subscription_id: int, delivery_id: int) -> DeliveryData:
-    """Send a delivery again (its message id unchanged, so receivers that saw it can ignore the repeat)."""
-    data = store.replay(subscription_id, delivery_id, now=timezone.now())
-    from django.db import transaction
-
-    transaction.on_commit(trigger_delivery)
+def replay_delivery(subscription_id: int, delivery_id: int, *, actor: Any = None) -> DeliveryData:
+    """Send a delivery again (its message id unchanged, so receivers that saw it can ignore the repeat); audited."""
+    with transaction.atomic():
+        data = store.replay(subscription_id, delivery_id, now=timezone.now())
+        _audit(
+            audit.WEBHOOK_DELIVERY_REPLAYED, store.get_subscription(subscription_id), actor, {"delivery_id": data.id}
+        )
+        transaction.on_commit(trigger_delivery)
     return data
 
 

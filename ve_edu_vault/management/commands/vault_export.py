@@ -54,6 +54,7 @@ class Command(BaseCommand):
                 identity="username" if options["usernames"] else "anonymous",
             )
             total = api.export_rows(request)
+            api.audit_export(request, mode="command")
         except VaultError as exc:
             raise CommandError(exc.message) from exc
         bar = ProgressBar(self.stderr, request.kind)

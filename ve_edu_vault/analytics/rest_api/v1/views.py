@@ -176,6 +176,7 @@ class ExportView(AnalyticsStaffView):
             identity=params.get("identity"),
             user=request.user,
         )
+        api.audit_export(export, user=request.user, mode="stream")
         response = StreamingHttpResponse(
             api.stream_export(export), content_type=api.exports.content_type(export.format)
         )

@@ -323,3 +323,24 @@ class ResultView(AttemptScopedView):
         learner, as_staff = self.learner_for_attempt()
         result = api.get_attempt_result(attempt_id, user=learner, acting_as_staff=as_staff, access=self.owner())
         return Response(s.render(s.AttemptResultSerializer, result))
+
+
+class GradeChangeView(AttemptScopedView):
+    """Course staff change a graded attempt's points by hand; the attempt's own learner gets a 403, others a 404."""
+
+    @document(
+        tags=TAG,
+        summary="Change a graded attempt's points by hand (course staff), with a reason. Audited; the grade is "
+        "published again (LMS gradebook, LTI AGS) and an attempt.graded webhook event is sent.",
+        parameters=[ATTEMPT],
+        request=s.GradeChangeRequestSerializer,
+        responses={200: s.GradeChangeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, attempt_id: int) -> Response:
+        if not platform.is_course_staff(request.user, self.owner().course_key):
+            raise PermissionDeniedError("Only the course's staff may change a grade.")
+        body = request.data if isinstance(request.data, dict) else {}
+        change = api.change_attempt_grade(
+            attempt_id, earned=body.get("earned"), reason=body.get("reason"), staff=request.user
+        )
+        return Response(s.GradeChangeSerializer(change).data)

@@ -220,3 +220,23 @@ class CheckSerializer(serializers.Serializer):
     """POST body of check: the answer to check (saved first). Omit it to check the saved answer."""
 
     answer = serializers.JSONField(required=False, allow_null=True)
+
+
+class GradeChangeRequestSerializer(serializers.Serializer):
+    """POST body of a manual grade change (course staff): the attempt's new points and why (both required)."""
+
+    earned = serializers.FloatField(help_text="Points, 0 to the attempt's points possible.")
+    reason = serializers.CharField(max_length=500, help_text="Why (kept in the audit log).")
+
+
+class GradeChangeSerializer(serializers.Serializer):
+    attempt_id = serializers.IntegerField(read_only=True)
+    assessment_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.IntegerField(read_only=True)
+    earned = serializers.FloatField(read_only=True)
+    possible = serializers.FloatField(read_only=True)
+    score = serializers.FloatField(read_only=True)
+    passed = serializers.BooleanField(read_only=True)
+    previous_earned = serializers.FloatField(read_only=True, allow_null=True)
+    reason = serializers.CharField(read_only=True)
+    grade_reported = serializers.BooleanField(read_only=True, help_text="The grade publication was queued.")

@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path(f"{_T}responses/<vault_id:response_id>/hint/", views.HintView.as_view(), name="attempt-hint"),
     path(f"{_T}submit/", views.SubmitView.as_view(), name="attempt-submit"),
     path(f"{_T}result/", views.ResultView.as_view(), name="attempt-result"),
+    path(f"{_T}grade/", views.GradeChangeView.as_view(), name="attempt-grade-change"),
 ]

@@ -125,7 +125,7 @@ class SubscriptionDetailView(WebhookStaffView):
         if unknown:
             raise ValidationError(f"Unknown field {unknown[0]!r}.", field=unknown[0])
         api.get_subscription(subscription_id)  # 404 before 400
-        return Response(_subscription(api.update_subscription(subscription_id, **body)))
+        return Response(_subscription(api.update_subscription(subscription_id, actor=request.user, **body)))
 
 
 class RotateSecretView(WebhookStaffView):
@@ -142,7 +142,9 @@ class RotateSecretView(WebhookStaffView):
     def post(self, request: Request, subscription_id: int) -> Response:
         body = s.RotateSerializer(data=request.data if isinstance(request.data, dict) else {})
         body.is_valid(raise_exception=True)
-        data, secret = api.rotate_secret(subscription_id, overlap_seconds=body.validated_data.get("overlap_seconds"))
+        data, secret = api.rotate_secret(
+            subscription_id, overlap_seconds=body.validated_data.get("overlap_seconds"), actor=request.user
+        )
         return Response(_subscription(data, secret))
 
 
@@ -190,7 +192,7 @@ class ReplayView(WebhookStaffView):
         responses={202: s.DeliverySerializer, **ERRORS},
     )
     def post(self, request: Request, subscription_id: int, delivery_id: int) -> Response:
-        data = api.replay_delivery(subscription_id, delivery_id)
+        data = api.replay_delivery(subscription_id, delivery_id, actor=request.user)
         return Response(s.DeliverySerializer(asdict(data)).data, status=status.HTTP_202_ACCEPTED)
 
 
