@@ -49,6 +49,7 @@ def studio_links(course_key: Any) -> dict[str, str]:
         links[name] = root + path
     return links
 
+
 SORTS = {
     "question": lambda item: (item.question_id, item.version or 0),
     "facility": lambda item: (item.facility is None, item.facility or 0.0),
