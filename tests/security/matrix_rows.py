@@ -219,6 +219,7 @@ ROWS: list[Row] = [
     ),
     Row("lms", "analytics-dashboard", "GET", staff_page()),
     Row("lms", "analytics-item-analysis", "GET", staff()),
+    Row("lms", "analytics-mastery-outline", "GET", staff()),
     Row("lms", "analytics-export", "GET", staff()),
     Row("lms", "analytics-export-jobs", "GET", staff()),
     Row("lms", "analytics-export-jobs", "POST", staff(202), body=lambda world: {"kind": "responses"}),
