@@ -79,6 +79,17 @@ def test_the_unmodified_copy_keeps_every_contract(copy: Path) -> None:
             "from django.db import connection  # noqa",
             "ve_edu_vault.regrade.api imports django.db.connection",
         ),
+        # The applets on the ORM by design keep their models behind their store (course sync, mastery).
+        (
+            "ve_edu_vault.course_sync.api",
+            "from ve_edu_vault.course_sync.models import CourseNode  # noqa",
+            "ve_edu_vault.course_sync.api imports ve_edu_vault.course_sync.models",
+        ),
+        (
+            "ve_edu_vault.mastery.api",
+            "from ve_edu_vault.mastery.models import MasteryState  # noqa",
+            "ve_edu_vault.mastery.api imports ve_edu_vault.mastery.models",
+        ),
         # Prepared queries (Django compiler internals) outside a door.
         (
             "ve_edu_vault.questions.interchange_service",
@@ -92,22 +103,6 @@ def test_a_planted_violation_breaks_the_storage_door(copy: Path, module: str, li
     assert code != 0
     assert expected in text, text
     assert "Storage has one door per applet" in text and "1 broken" in text
-
-
-def test_a_pending_import_that_was_moved_breaks_the_contract(copy: Path) -> None:
-    """The list of known violations only shrinks: an entry that no longer matches an import is an error."""
-    planted = copy.parent / f"{copy.name}-stale"
-    if not planted.exists():
-        shutil.copytree(copy, planted)
-    config = planted / ".importlinter"
-    config.write_text(
-        config.read_text().replace(
-            "pending =\n", "pending =\n    ve_edu_vault.regrade.api -> ve_edu_vault.regrade.models\n", 1
-        )
-    )
-    code, text = lint(planted)
-    assert code != 0
-    assert "ve_edu_vault.regrade.api->ve_edu_vault.regrade.models, which is no longer imported" in text, text
 
 
 def test_a_planted_cycle_breaks_the_assessments_layers(copy: Path) -> None:

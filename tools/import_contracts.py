@@ -6,8 +6,8 @@ package may import a ``models`` module of an applet, a module named in ``forbidd
 or one of the names in ``forbidden_names`` from ``django.db`` (``connection``, ``connections``: raw cursors). The
 built-in ``forbidden`` contract cannot say the last: import-linter records ``from django.db import connection``
 as an import of the external package ``django`` and keeps the imported name only in the line's text, which is
-what this contract reads. ``pending`` lists known violations still to move (each ``importer -> imported``); a
-listed import that no longer exists breaks the contract, so the list only shrinks.
+what this contract reads. There is no list of tolerated violations: the last ones (course sync and mastery) moved
+into their stores (docs/decisions/0023-orm-stores-and-applet-boundaries.rst).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ class StorageDoorContract(Contract):
     model_modules = fields.SetField(subfield=fields.StringField())
     forbidden_modules = fields.SetField(subfield=fields.StringField(), required=False)
     forbidden_names = fields.SetField(subfield=fields.StringField(), required=False)
-    pending = fields.SetField(subfield=fields.StringField(), required=False)
 
     def check(self, graph: Any, verbose: bool) -> ContractCheck:
         root: str = self.root  # type: ignore[assignment]
@@ -45,11 +44,9 @@ class StorageDoorContract(Contract):
         model_patterns: set[str] = self.model_modules  # type: ignore[assignment]
         forbidden_modules: set[str] = self.forbidden_modules or set()  # type: ignore[assignment]
         names: set[str] = self.forbidden_names or set()  # type: ignore[assignment]
-        pending = {item.replace(" ", "") for item in (self.pending or set())}  # type: ignore[union-attr]
         alternatives = "|".join(sorted(map(re.escape, names)))
         name_pattern = re.compile(rf"\bimport\b.*\b({alternatives})\b") if names else None
         found: list[dict[str, Any]] = []
-        seen: set[str] = set()
         for module in sorted(graph.modules):
             if not (module == root or module.startswith(root + ".")) or _matches(module, doors):
                 continue
@@ -63,13 +60,8 @@ class StorageDoorContract(Contract):
                 if not lines:
                     continue
                 what = imported if bad else "django.db." + "|".join(sorted(names))
-                key = f"{module}->{what}"
-                seen.add(key)
-                if key in pending:
-                    continue
                 found.append({"importer": module, "imported": what, "lines": lines})
-        stale = sorted(pending - seen)
-        return ContractCheck(kept=not found and not stale, metadata={"found": found, "stale": stale})
+        return ContractCheck(kept=not found, metadata={"found": found})
 
     def render_broken_contract(self, check: ContractCheck) -> None:
         for item in check.metadata["found"]:
@@ -78,5 +70,3 @@ class StorageDoorContract(Contract):
                 output.indent_cursor()
                 output.print_error(f"{item['importer']}:{line['line_number']}: {line['line_contents']}", bold=False)
             output.new_line()
-        for item in check.metadata["stale"]:
-            output.print_error(f"pending lists {item}, which is no longer imported: remove it from the list.")

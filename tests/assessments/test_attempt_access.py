@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ve_edu_vault.assessments import api
+from ve_edu_vault.assessments.data_api import AttemptAccess
+from ve_edu_vault.assessments.data_records import AccessRecord
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.mastery import api as mastery
 
@@ -126,3 +129,14 @@ def _responses(attempt_id: int) -> Any:
     from ve_edu_vault.assessments.repositories import get_repository
 
     return get_repository().get_attempt(attempt_id).responses
+
+
+def _names_any(hint: Any) -> bool:
+    return hint is Any or any(_names_any(arg) for arg in typing.get_args(hint))
+
+
+@pytest.mark.parametrize("record", [AttemptAccess, AccessRecord])
+def test_the_access_read_carries_no_untyped_field(record: type) -> None:
+    """Every field of the access (public) and of the repository's access record is typed: no ``Any`` at any depth."""
+    hints = typing.get_type_hints(record)
+    assert hints and not [name for name, hint in hints.items() if _names_any(hint)]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
-from types import SimpleNamespace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -20,23 +20,21 @@ from edx_django_utils.monitoring import set_custom_attribute
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.audit import api as audit
-from ve_edu_vault.course_sync import source_registry, sources
+from ve_edu_vault.course_sync import source_registry, sources, store
 from ve_edu_vault.course_sync.apply import apply_change_set
-from ve_edu_vault.course_sync.bulk import KeyParser, NodeRow, load_rows
 from ve_edu_vault.course_sync.data import ChangeKind, ChangeSet, CourseOutline, OutlineNode
 from ve_edu_vault.course_sync.data_api import CourseNodeData, CourseSyncSettings, SyncRecordData, SyncResult
 from ve_edu_vault.course_sync.diff import diff_outlines, invert_change_set
-from ve_edu_vault.course_sync.models import CourseNode, CourseSyncState, SyncRecord
 from ve_edu_vault.course_sync.nodes import row_to_node
 from ve_edu_vault.course_sync.serialization import change_set_from_list, change_set_to_list
 from ve_edu_vault.course_sync.signals import COURSE_SYNCED
+from ve_edu_vault.course_sync.store import KeyParser, NodeRow, SyncState, load_rows
 from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError, VaultError
 from ve_edu_vault.hooks.signals import record_event, send_on_commit
 from ve_edu_vault.olx.errors import OlxError
-from ve_edu_vault.prepared_queries import PreparedQuery
 
 __all__ = [
-    "NODE_COLUMNS",
+    "NODE",
     "WEBHOOK_PUBLISH_TRIGGER",
     "CourseNodeData",
     "SyncRecordData",
@@ -51,7 +49,6 @@ __all__ = [
     "get_sync_settings",
     "is_publish_trigger",
     "list_sync_records",
-    "node_from_values",
     "preview_sync",
     "register_node_usage_check",
     "reject_held_sync",
@@ -102,9 +99,8 @@ def get_outline_source(name: str | None = None, *, path: str | None = None) -> s
 # --- syncing ------------------------------------------------------------------------------------
 
 
-def _state(course_key: CourseKey) -> CourseSyncState:
-    CourseSyncState.objects.get_or_create(course_key=course_key)
-    return CourseSyncState.objects.select_for_update().get(course_key=course_key)
+def _state(course_key: CourseKey) -> SyncState:
+    return store.lock_state(course_key)
 
 
 def _rows(course_key: CourseKey) -> dict[UsageKey, NodeRow]:
@@ -117,7 +113,7 @@ def _split(rows: dict[UsageKey, NodeRow]) -> tuple[list[OutlineNode], dict[Usage
     parse = KeyParser(next(iter(rows.values())).course_key) if rows else UsageKey.from_string
     for key, row in rows.items():
         node = row_to_node(row, parse)
-        if row.state == CourseNode.ACTIVE:
+        if row.state == store.ACTIVE:
             active.append(node)
         else:
             archived[key] = node
@@ -128,7 +124,7 @@ def _split(rows: dict[UsageKey, NodeRow]) -> tuple[list[OutlineNode], dict[Usage
 def _node_counts(rows: Iterable[NodeRow]) -> dict[str, int]:
     counts = {"topic": 0, "subtopic": 0, "objective": 0}
     for row in rows:
-        if row.state == CourseNode.ACTIVE:
+        if row.state == store.ACTIVE:
             counts[row.kind] = counts.get(row.kind, 0) + 1
     return counts
 
@@ -152,8 +148,8 @@ def _read(course_key: CourseKey, source: sources.OutlineSource) -> CourseOutline
     return outline
 
 
-def _record(course_key: CourseKey, source: str, trigger: str, outline: CourseOutline, **fields: Any) -> SyncRecord:
-    return SyncRecord.objects.create(
+def _record(course_key: CourseKey, source: str, trigger: str, outline: CourseOutline, **fields: Any) -> SyncRecordData:
+    return store.create_record(
         course_key=course_key,
         source=source,
         trigger=trigger,
@@ -212,9 +208,9 @@ def sync_course(
                 **base,
             )
         if skip_reason is not None:
-            record = _record(course_key, source.name, trigger, outline, status=SyncRecord.SKIPPED, message=skip_reason)
+            record = _record(course_key, source.name, trigger, outline, status=store.SKIPPED, message=skip_reason)
             return SyncResult(
-                sync_id=record.pk,
+                sync_id=record.id,
                 status="skipped",
                 change_set=ChangeSet(course_key=course_key),
                 nodes=_node_counts(_rows(course_key).values()),
@@ -239,10 +235,14 @@ def sync_course(
                 **base,
             )
         if change_set.is_empty:
-            state.last_heartbeat_at = timezone.now()
-            state.last_version = outline.version
-            state.last_published_at = outline.published_at or state.last_published_at
-            state.save()
+            store.save_state(
+                replace(
+                    state,
+                    last_heartbeat_at=timezone.now(),
+                    last_version=outline.version,
+                    last_published_at=outline.published_at or state.last_published_at,
+                )
+            )
             return SyncResult(
                 sync_id=None,
                 status="unchanged",
@@ -252,14 +252,12 @@ def sync_course(
                 **base,
             )
 
-        if state.policy == CourseSyncState.HOLD_DESTRUCTIVE:
+        if state.policy == store.HOLD_DESTRUCTIVE:
             in_use = _nodes_in_use(course_key, change_set)
             if in_use:
-                existing = SyncRecord.objects.filter(
-                    course_key=course_key,
-                    status__in=[SyncRecord.HELD, SyncRecord.REJECTED],
-                    outline_version=outline.version,
-                ).first()
+                existing = store.find_record(
+                    course_key, statuses=(store.HELD, store.REJECTED), outline_version=outline.version
+                )
                 if existing is None:
                     message = (
                         f"Held for review: would archive {len(in_use)} node(s) that carry learner or authored data."
@@ -269,15 +267,15 @@ def sync_course(
                         source.name,
                         trigger,
                         outline,
-                        status=SyncRecord.HELD,
+                        status=store.HELD,
                         counts=change_set.counts(),
                         changes=change_set_to_list(change_set),
                         timings=timings,
                         message=message,
-                        requested_by=_user(requested_by),
+                        requested_by_id=_user_id(requested_by),
                     )
                 return SyncResult(
-                    sync_id=existing.pk,
+                    sync_id=existing.id,
                     status=existing.status,
                     change_set=change_set,
                     nodes=_node_counts(rows.values()),
@@ -296,19 +294,23 @@ def sync_course(
             source.name,
             trigger,
             outline,
-            status=SyncRecord.APPLIED,
+            status=store.APPLIED,
             counts=change_set.counts(),
             changes=change_set_to_list(change_set),
             timings=timings,
-            requested_by=_user(requested_by),
+            requested_by_id=_user_id(requested_by),
         )
-        state.last_version = outline.version
-        state.last_published_at = outline.published_at or state.last_published_at
-        state.last_heartbeat_at = now
-        state.save()
-        _after_commit(course_key, record.pk)
+        store.save_state(
+            replace(
+                state,
+                last_version=outline.version,
+                last_published_at=outline.published_at or state.last_published_at,
+                last_heartbeat_at=now,
+            )
+        )
+        _after_commit(course_key, record.id)
         return SyncResult(
-            sync_id=record.pk,
+            sync_id=record.id,
             status="applied",
             change_set=change_set,
             nodes=_node_counts(rows.values()),
@@ -337,26 +339,26 @@ def _record_failure(course_key: CourseKey, source: str, trigger: str, exc: Vault
 
     Only for courses the vault already knows: a mistyped key must not start a history of its own.
     """
-    if not CourseSyncState.objects.filter(course_key=course_key).exists():
+    if not store.has_state(course_key):
         return
-    SyncRecord.objects.create(
+    store.create_record(
         course_key=course_key,
         source=source,
         trigger=trigger,
-        status=SyncRecord.FAILED,
+        status=store.FAILED,
         message=f"{exc.code}: {exc.message}",
         finished=timezone.now(),
     )
 
 
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
+def _user_id(user: Any) -> int | None:
+    return int(user.pk) if getattr(user, "is_authenticated", False) else None
 
 
 def _after_commit(course_key: CourseKey, sync_id: int) -> None:
     """In the sync's transaction: the ``course.synced`` event (webhook outbox), and ``COURSE_SYNCED`` after commit."""
-    record_event("course.synced", course_key=course_key, data={"sync_id": sync_id}, sender=SyncRecord)
-    send_on_commit(COURSE_SYNCED, sender=SyncRecord, course_key=course_key, sync_id=sync_id)
+    record_event("course.synced", course_key=course_key, data={"sync_id": sync_id}, sender=store.SIGNAL_SENDER)
+    send_on_commit(COURSE_SYNCED, sender=store.SIGNAL_SENDER, course_key=course_key, sync_id=sync_id)
 
 
 # --- review, undo ---------------------------------------------------------------------------------
@@ -372,11 +374,11 @@ def _check_state(change_set: ChangeSet, rows: dict[UsageKey, NodeRow]) -> list[d
         seen.add(change.usage_key)
         row = rows.get(change.usage_key)
         if change.kind is ChangeKind.ADD:
-            ok = row is None or row.state == CourseNode.ARCHIVED
+            ok = row is None or row.state == store.ARCHIVED
         elif change.kind is ChangeKind.RESTORE:
-            ok = row is not None and row.state == CourseNode.ARCHIVED and row_to_node(row) == change.before
+            ok = row is not None and row.state == store.ARCHIVED and row_to_node(row) == change.before
         else:
-            ok = row is not None and row.state == CourseNode.ACTIVE and row_to_node(row) == change.before
+            ok = row is not None and row.state == store.ACTIVE and row_to_node(row) == change.before
         if not ok:
             conflicts.append(
                 {"kind": change.kind.value, "usage_key": str(change.usage_key), "reason": "the node has changed since"}
@@ -384,12 +386,15 @@ def _check_state(change_set: ChangeSet, rows: dict[UsageKey, NodeRow]) -> list[d
     return conflicts
 
 
-def _locked_record(sync_id: int) -> SyncRecord:
-    record = SyncRecord.objects.filter(pk=sync_id).first()
+def _locked_record(sync_id: int) -> tuple[SyncRecordData, SyncState]:
+    record = store.get_record(sync_id)
     if record is None:
         raise NotFoundError(f"Sync {sync_id} does not exist.")
-    _state(record.course_key)  # take the course lock first, then re-read the record under it
-    return SyncRecord.objects.select_for_update().get(pk=sync_id)
+    state = _state(record.course_key)  # take the course lock first, then re-read the record under it
+    locked = store.get_record(sync_id, lock=True)
+    if locked is None:  # records are never deleted; kept for the type checker
+        raise NotFoundError(f"Sync {sync_id} does not exist.")
+    return locked, state
 
 
 def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
@@ -399,16 +404,16 @@ def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
     Refused (ConflictError, with the conflicting changes) when a later sync changed its nodes.
     """
     with transaction.atomic():
-        record = _locked_record(sync_id)
+        record, state = _locked_record(sync_id)
         course_key = record.course_key
-        if record.status != SyncRecord.APPLIED:
+        if record.status != store.APPLIED:
             raise ConflictError(f"Sync {sync_id} is {record.status}; only an applied sync can be undone.")
         if record.undo_of_id is not None:
             raise ConflictError(f"Sync {sync_id} is itself an undo; resume syncing to bring the course up to date.")
         keys = {item["usage_key"] for item in record.changes}
         conflicts = [
-            {"sync_id": later.pk, "kind": item["kind"], "usage_key": item["usage_key"]}
-            for later in SyncRecord.objects.filter(course_key=course_key, pk__gt=record.pk, status=SyncRecord.APPLIED)
+            {"sync_id": later.id, "kind": item["kind"], "usage_key": item["usage_key"]}
+            for later in store.applied_after(course_key, record.id)
             for item in later.changes
             if item["usage_key"] in keys
         ]
@@ -428,35 +433,31 @@ def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
             )
         now = timezone.now()
         apply_change_set(inverse, rows, now=now)
-        undo = SyncRecord.objects.create(
+        undo = store.create_record(
             course_key=course_key,
             source="undo",
             trigger=f"undo of sync {sync_id}",
             outline_version=record.outline_version,
-            status=SyncRecord.APPLIED,
+            status=store.APPLIED,
             counts=inverse.counts(),
             changes=change_set_to_list(inverse),
-            undo_of=record,
-            requested_by=_user(requested_by),
+            undo_of_id=record.id,
+            requested_by_id=_user_id(requested_by),
             finished=now,
         )
-        record.status = SyncRecord.UNDONE
-        record.save(update_fields=["status"])
+        store.update_record(sync_id, status=store.UNDONE)
         audit.record(
             audit.SYNC_UNDONE,
             object_type="sync",
             object_id=sync_id,
             course_key=course_key,
             actor=requested_by,
-            details={"undo_sync_id": undo.pk, "counts": inverse.counts()},
+            details={"undo_sync_id": undo.id, "counts": inverse.counts()},
         )
-        state = CourseSyncState.objects.get(course_key=course_key)
-        state.paused = True
-        state.paused_reason = f"sync {sync_id} was undone (sync {undo.pk})"
-        state.save()
-        _after_commit(course_key, undo.pk)
+        store.save_state(replace(state, paused=True, paused_reason=f"sync {sync_id} was undone (sync {undo.id})"))
+        _after_commit(course_key, undo.id)
         return SyncResult(
-            sync_id=undo.pk,
+            sync_id=undo.id,
             course_key=course_key,
             outline_version=record.outline_version,
             status="undone",
@@ -469,8 +470,8 @@ def undo_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
 def approve_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
     """Apply a change set held for review, if the mirror still holds the state it was computed from."""
     with transaction.atomic():
-        record = _locked_record(sync_id)
-        if record.status != SyncRecord.HELD:
+        record, state = _locked_record(sync_id)
+        if record.status != store.HELD:
             raise ConflictError(f"Sync {sync_id} is {record.status}, not held for review.")
         change_set = change_set_from_list(record.course_key, record.changes)
         rows = _rows(record.course_key)
@@ -481,17 +482,18 @@ def approve_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
             )
         now = timezone.now()
         apply_change_set(change_set, rows, now=now)
-        record.status = SyncRecord.APPLIED
-        record.message = f"Approved by {getattr(requested_by, 'username', 'staff')} at {now.isoformat()}."
-        record.finished = now
-        record.save(update_fields=["status", "message", "finished"])
-        state = CourseSyncState.objects.get(course_key=record.course_key)
-        state.last_version = record.outline_version
-        state.last_published_at = record.outline_published_at or state.last_published_at
-        state.save()
-        _after_commit(record.course_key, record.pk)
+        message = f"Approved by {getattr(requested_by, 'username', 'staff')} at {now.isoformat()}."
+        record = store.update_record(sync_id, status=store.APPLIED, message=message, finished=now)
+        store.save_state(
+            replace(
+                state,
+                last_version=record.outline_version,
+                last_published_at=record.outline_published_at or state.last_published_at,
+            )
+        )
+        _after_commit(record.course_key, record.id)
         return SyncResult(
-            sync_id=record.pk,
+            sync_id=record.id,
             course_key=record.course_key,
             outline_version=record.outline_version,
             status="applied",
@@ -504,35 +506,29 @@ def approve_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncResult:
 def reject_held_sync(sync_id: int, *, requested_by: Any = None) -> SyncRecordData:
     """Reject a held change set: nothing is applied; the same outline version is not held again."""
     with transaction.atomic():
-        record = _locked_record(sync_id)
-        if record.status != SyncRecord.HELD:
+        record, _locked_state = _locked_record(sync_id)
+        if record.status != store.HELD:
             raise ConflictError(f"Sync {sync_id} is {record.status}, not held for review.")
-        record.status = SyncRecord.REJECTED
-        record.message = f"Rejected by {getattr(requested_by, 'username', 'staff')}."
-        record.save(update_fields=["status", "message"])
-        return _record_data(record)
+        message = f"Rejected by {getattr(requested_by, 'username', 'staff')}."
+        return store.update_record(sync_id, status=store.REJECTED, message=message)
 
 
 def set_sync_policy(course_key: CourseKey, policy: str) -> CourseSyncSettings:
-    if policy not in dict(CourseSyncState.POLICY_CHOICES):
+    if policy not in store.POLICIES:
         raise ValidationError(f"Unknown policy {policy!r}.", field="policy")
     with transaction.atomic():
-        state = _state(course_key)
-        state.policy = policy
-        state.save()
+        store.save_state(replace(_state(course_key), policy=policy))
     return get_sync_settings(course_key)
 
 
 def resume_auto_sync(course_key: CourseKey) -> CourseSyncSettings:
     with transaction.atomic():
-        state = _state(course_key)
-        state.paused, state.paused_reason = False, ""
-        state.save()
+        store.save_state(replace(_state(course_key), paused=False, paused_reason=""))
     return get_sync_settings(course_key)
 
 
 def get_sync_settings(course_key: CourseKey) -> CourseSyncSettings:
-    state, _ = CourseSyncState.objects.get_or_create(course_key=course_key)
+    state = store.get_state(course_key)
     return CourseSyncSettings(
         course_key=course_key,
         policy=state.policy,
@@ -546,74 +542,33 @@ def get_sync_settings(course_key: CourseKey) -> CourseSyncSettings:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _record_data(record: SyncRecord) -> SyncRecordData:
-    undone_by = getattr(record, "undone_by", None) if record.status == SyncRecord.UNDONE else None
-    return SyncRecordData(
-        id=record.pk,
-        course_key=record.course_key,
-        source=record.source,
-        trigger=record.trigger,
-        outline_version=record.outline_version,
-        outline_published_at=record.outline_published_at,
-        status=record.status,
-        counts=record.counts,
-        timings=record.timings,
-        message=record.message,
-        created=record.created,
-        finished=record.finished,
-        undo_of_id=record.undo_of_id,
-        undone_by_id=undone_by.pk if undone_by else None,
-        requested_by_id=record.requested_by_id,
-        changes=record.changes,
-    )
-
-
 def list_sync_records(course_key: CourseKey, *, limit: int | None = None) -> list[SyncRecordData]:
-    records = SyncRecord.objects.filter(course_key=course_key).select_related("undone_by").order_by("-id")
-    return [_record_data(record) for record in (records[:limit] if limit else records)]
+    return store.list_records(course_key, limit=limit)
 
 
 def get_sync_record(sync_id: int) -> SyncRecordData:
-    record = SyncRecord.objects.filter(pk=sync_id).select_related("undone_by").first()
+    record = store.get_record(sync_id)
     if record is None:
         raise NotFoundError(f"Sync {sync_id} does not exist.")
-    return _record_data(record)
-
-
-def _node_data(row: Any, children: tuple[CourseNodeData, ...] = ()) -> CourseNodeData:
-    """A ``CourseNode`` (or a namespace of its column values and ``pk``) as the applets' frozen data."""
-    return CourseNodeData(
-        id=row.pk,
-        course_key=row.course_key,
-        usage_key=row.usage_key,
-        kind=row.kind,
-        display_name=row.display_name,
-        parent_key=row.parent_key,
-        position=row.position,
-        archived=row.state == CourseNode.ARCHIVED,
-        attributes=row_to_node(row).attributes.as_dict(),
-        components=row.components,
-        vault_data=row.vault_data,
-        children=children,
-    )
+    return record
 
 
 def get_outline_tree(course_key: CourseKey, *, include_archived: bool = False) -> list[CourseNodeData]:
     """The mirror as a tree of topics > subtopics > objectives, in published order."""
-    rows = list(CourseNode.objects.filter(course_key=course_key))
+    nodes = store.course_nodes(course_key)
     if not include_archived:
-        rows = [row for row in rows if row.state == CourseNode.ACTIVE]
-    by_parent: dict[UsageKey | None, list[CourseNode]] = {}
-    keys = {row.usage_key for row in rows}
-    for row in rows:
-        parent = row.parent_key if row.parent_key in keys else None
-        if parent is None and row.kind != "topic" and not include_archived:
+        nodes = [node for node in nodes if not node.archived]
+    by_parent: dict[UsageKey | None, list[CourseNodeData]] = {}
+    keys = {node.usage_key for node in nodes}
+    for node in nodes:
+        parent = node.parent_key if node.parent_key in keys else None
+        if parent is None and node.kind != "topic" and not include_archived:
             continue
-        by_parent.setdefault(parent, []).append(row)
+        by_parent.setdefault(parent, []).append(node)
 
     def build(parent: UsageKey | None) -> tuple[CourseNodeData, ...]:
-        children = sorted(by_parent.get(parent, []), key=lambda row: (row.state != CourseNode.ACTIVE, row.position))
-        return tuple(_node_data(row, build(row.usage_key)) for row in children)
+        children = sorted(by_parent.get(parent, []), key=lambda node: (node.archived, node.position))
+        return tuple(replace(node, children=build(node.usage_key)) for node in children)
 
     return list(build(None))
 
@@ -621,38 +576,21 @@ def get_outline_tree(course_key: CourseKey, *, include_archived: bool = False) -
 def get_nodes(usage_keys: Iterable[UsageKey | str]) -> dict[str, CourseNodeData]:
     """The mirror's nodes among ``usage_keys``, by ``str(usage_key)``, in one read (unknown keys left out)."""
     keys = {str(key) for key in usage_keys}
-    if not keys:
-        return {}
-    return {str(row.usage_key): _node_data(row) for row in CourseNode.objects.filter(usage_key__in=keys)}
-
-
-#: The node's columns, in the order ``node_from_values`` takes them (a join from another model prefixes
-#: them with its relation: ``values_list(*(f"node__{name}" for name in NODE_COLUMNS))``).
-NODE_COLUMNS = tuple(field.attname for field in CourseNode._meta.concrete_fields)
-# Read on every graded submission (the objectives of its questions): compiled once per connection.
-_NODES_BY_ID = PreparedQuery(lambda node_ids: CourseNode.objects.filter(pk__in=node_ids).values_list(*NODE_COLUMNS))
+    return {str(node.usage_key): node for node in store.nodes_by_usage_key(keys)}
 
 
 def get_nodes_by_id(node_ids: Iterable[int]) -> dict[int, CourseNodeData]:
-    """
-    The mirror's nodes among ``node_ids``, by id, in one read (unknown ids left out).
-
-    Rows become plain namespaces, not ``CourseNode`` instances: assigning a key to a model's key
-    field formats the key (opaque-keys builds a message with ``str(key)`` on every assignment).
-    """
-    rows = _NODES_BY_ID.rows(node_ids=sorted(set(node_ids)))
-    return {row[0]: node_from_values(row) for row in rows}
+    """The mirror's nodes among ``node_ids``, by id, in one read (unknown ids left out)."""
+    return store.nodes_by_id(node_ids)
 
 
-def node_from_values(row: Sequence[Any]) -> CourseNodeData:
-    """A node read as values in ``NODE_COLUMNS`` order (converted by the ORM), as the applets' frozen data."""
-    values = SimpleNamespace(**dict(zip(NODE_COLUMNS, row, strict=True)))
-    values.pk = values.id
-    return _node_data(values)
+#: A node as another applet's ORM repository selects it in its own join: ``NODE.through("question__node")``
+#: gives the ``values_list`` lookups and reads them back (``ve_edu_vault/projection.py``).
+NODE = store.NODE
 
 
 def get_node(usage_key: UsageKey) -> CourseNodeData:
-    row = CourseNode.objects.filter(usage_key=usage_key).first()
-    if row is None:
+    node = store.node_by_usage_key(usage_key)
+    if node is None:
         raise NotFoundError(f"No node {usage_key} in the vault.")
-    return _node_data(row)
+    return node

@@ -2,7 +2,7 @@
 The change processor: applies a ChangeSet to the mirror's rows, in bulk, one strategy per kind.
 
 TLDR: the caller holds the course's lock and a transaction. Strategies only change rows in
-memory; then one upsert statement (``bulk.upsert_rows``) writes every added and changed row, so
+memory; then one upsert statement (``store.upsert_rows``) writes every added and changed row, so
 the number of queries does not grow with the size of the course. The semantics
 are those of the pure ``diff.replay`` module, with one deliberate difference: UNADD (undo of an
 add) archives the row instead of deleting it, because nodes are never deleted and authors may
@@ -16,11 +16,10 @@ from datetime import datetime
 
 from opaque_keys.edx.keys import UsageKey
 
-from ve_edu_vault.course_sync.bulk import NodeRow, upsert_rows
 from ve_edu_vault.course_sync.data import Change, ChangeKind, ChangeSet, OutlineNode
 from ve_edu_vault.course_sync.diff.handlers import ATTRIBUTE_NAMES, COMPONENTS_FIELD
-from ve_edu_vault.course_sync.models import CourseNode
 from ve_edu_vault.course_sync.nodes import write_node_fields
+from ve_edu_vault.course_sync.store import ACTIVE, ARCHIVED, NodeRow, upsert_rows
 from ve_edu_vault.errors import ConflictError
 
 Rows = dict[UsageKey, NodeRow]
@@ -47,7 +46,7 @@ def _add(change: Change, rows: Rows, created: list[NodeRow], now: datetime) -> N
         return
     row = NodeRow(course_key=after.usage_key.course_key, usage_key=after.usage_key, created=now)
     write_node_fields(row, after)
-    row.state = CourseNode.ACTIVE
+    row.state = ACTIVE
     rows[change.usage_key] = row
     created.append(row)
 
@@ -55,14 +54,14 @@ def _add(change: Change, rows: Rows, created: list[NodeRow], now: datetime) -> N
 def _restore(change: Change, rows: Rows, created: list[NodeRow], now: datetime) -> None:
     row = _row(rows, change)
     write_node_fields(row, _node(change.after, change))
-    row.state, row.archived_at = CourseNode.ACTIVE, None
+    row.state, row.archived_at = ACTIVE, None
 
 
 def _archive(change: Change, rows: Rows, created: list[NodeRow], now: datetime) -> None:
     row = _row(rows, change)
     if change.kind is ChangeKind.UNRESTORE:  # back to the state it was archived in
         write_node_fields(row, _node(change.after, change))
-    row.state, row.archived_at = CourseNode.ARCHIVED, now
+    row.state, row.archived_at = ARCHIVED, now
 
 
 def _move(change: Change, rows: Rows, created: list[NodeRow], now: datetime) -> None:

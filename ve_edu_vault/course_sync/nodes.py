@@ -31,7 +31,7 @@ def write_node_fields(row: Any, node: OutlineNode) -> None:
 
 
 def row_to_node(row: Any, parse: Callable[[str], UsageKey] = UsageKey.from_string) -> OutlineNode:
-    """The outline node a mirror row holds (``CourseNode`` or ``bulk.NodeRow``)."""
+    """The outline node a mirror row holds (``CourseNode`` or ``store.NodeRow``)."""
     return OutlineNode(
         usage_key=cast(UsageKey, row.usage_key),
         kind=NodeKind(row.kind),

@@ -1,8 +1,8 @@
 """
 Public Python API of stored mastery: record graded responses, read a learner's or an objective's mastery, explain it.
 
-TLDR: the pure policies (``policies``, ``explain``) decide; this module stores their states and steps
-(``mastery.models``) and reads them back. Only this module touches those tables.
+TLDR: the pure policies (``policies``, ``explain``) decide; this module has their states and steps stored and read
+back through ``store.py``, the only module that touches mastery's tables (ADR 0023).
 
 - Which policy: an objective's ``vault_data["mastery"] = {"policy": "bkt", "params": {...}}`` (per-objective BKT
   parameters, e.g. fitted with pyBKT), else the ``VE_EDU_VAULT_MASTERY_POLICY`` setting (same shape), else
@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext, ngettext
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -34,13 +32,12 @@ from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.hooks.signals import MASTERY_REACHED, record_event, send_on_commit
-from ve_edu_vault.prepared_queries import PreparedQuery, insert_rows, update_rows
 
+from . import store
 from .data import MasteryState as StateValue
-from .data import MasteryStep, Observation
+from .data import MasteryStep, Observation, StoredEvent, StoredState
 from .errors import MasteryError
 from .explain import Translator, explain_state, explain_step
-from .models import MasteryEvent, MasteryState
 from .policies import get_policy
 
 __all__ = [
@@ -206,49 +203,15 @@ def _initial(node: CourseNodeData) -> StateValue:
         ) from error
 
 
-_STATE_FIELDS = ["policy", "mastered", "probability", "evidence_count", "state", "modified"]
-
-
-def _set_state(row: MasteryState, state: StateValue) -> None:
-    row.policy = state.policy
-    row.mastered = state.mastered
-    row.probability = state.probability
-    row.evidence_count = state.evidence_count
-    row.state = state.to_dict()
-    row.modified = timezone.now()
-
-
-def _save_state(row: MasteryState, state: StateValue) -> None:
-    _set_state(row, state)
-    row.save()
-
-
-def _event(row: MasteryState, step: MasteryStep, sequence: int, course_key: CourseKey) -> dict[str, Any]:
-    """One ``MasteryEvent`` row's values, for ``insert_rows`` (the state row's course key is not read)."""
-    observation = step.observation
-    return {
-        "user_id": row.user_id,
-        "node_id": row.node_id,
-        "course_key": course_key,
-        "response_id": observation.response_id,
-        "question_id": observation.question_id,
-        "sequence": sequence,
-        "correct": observation.correct,
-        "score": observation.score,
-        "at": observation.at,
-        "before": step.before.to_dict(),
-        "after": step.after.to_dict(),
-        "explanation": step.explanation,
-    }
-
-
-def _state_row(course_key: CourseKey, user_id: int, node: CourseNodeData) -> tuple[MasteryState, bool]:
-    row, created = MasteryState.objects.select_for_update().get_or_create(
-        user_id=user_id,
-        node_id=node.id,
-        defaults={"course_key": course_key, "policy": "", "state": {}},
+def _event(state: StoredState, step: MasteryStep, course_key: CourseKey) -> StoredEvent:
+    """The history entry of ``step``, the learner's ``step.before.evidence_count + 1``-th on the objective."""
+    return StoredEvent(
+        user_id=state.user_id,
+        node_id=state.node_id,
+        course_key=course_key,
+        sequence=step.before.evidence_count + 1,
+        step=step,
     )
-    return row, created
 
 
 def objectives(course_key: CourseKey, usage_keys: Iterable[UsageKey | str] | None = None) -> dict[int, CourseNodeData]:
@@ -272,49 +235,6 @@ def objectives_among(course_key: CourseKey, nodes: Iterable[CourseNodeData]) -> 
         for node in nodes
         if node.kind == "objective" and not node.archived and node.course_key == course_key
     }
-
-
-# Every column but the course key, which the caller passes (no key to parse per row).
-_STATE_COLUMNS = tuple(field.attname for field in MasteryState._meta.concrete_fields if field.name != "course_key")
-# The grading transaction's reads, compiled once per connection (ve_edu_vault/prepared_queries.py).
-_LOCKED_STATES = PreparedQuery(
-    lambda user_id, node_ids: (
-        MasteryState.objects.select_for_update()
-        .filter(user_id=user_id, node_id__in=node_ids)
-        .values_list(*_STATE_COLUMNS)
-    )
-)
-_SEEN_EVENTS = PreparedQuery(
-    lambda user_id, node_ids, response_ids: MasteryEvent.objects.filter(
-        user_id=user_id, node_id__in=node_ids, response_id__in=response_ids
-    ).values_list("node_id", "response_id")
-)
-
-
-def _locked_states(user_id: int, node_ids: list[int]) -> dict[int, MasteryState]:
-    """The locked rows, course key deferred (never needed here; reading it would parse a key per row)."""
-    rows = _LOCKED_STATES.rows(user_id=user_id, node_ids=sorted(node_ids))
-    states = [MasteryState.from_db(DEFAULT_DB_ALIAS, _STATE_COLUMNS, row) for row in rows]
-    return {state.node_id: state for state in states}
-
-
-def _state_rows(
-    course_key: CourseKey, user_id: int, nodes: list[CourseNodeData]
-) -> dict[int, tuple[MasteryState, bool]]:
-    """The learner's locked state row per node, creating the missing ones: ``{node id: (row, created)}``."""
-    ids = [node.id for node in nodes]
-    rows = _locked_states(user_id, ids)
-    missing = [node_id for node_id in ids if node_id not in rows]
-    if missing:
-        MasteryState.objects.bulk_create(
-            [
-                MasteryState(user_id=user_id, node_id=node_id, course_key=course_key, policy="", state={})
-                for node_id in missing
-            ],
-            ignore_conflicts=True,  # a racing grading of the same learner created it first: use that row
-        )
-        rows.update(_locked_states(user_id, missing))
-    return {node_id: (rows[node_id], node_id in missing) for node_id in ids}
 
 
 def record_observations(
@@ -344,28 +264,24 @@ def record_observations(
     if not by_node:
         return 0
     with transaction.atomic(savepoint=False):  # part of the grading transaction: no savepoint round trips
-        rows = _state_rows(course_key, user_id, [objectives[node_id] for node_id in by_node])
+        rows = store.lock_states(course_key, user_id, list(by_node))
         # Responses graded just now (the submission's own) cannot have been applied yet: no read. The unique
         # (user, node, response) constraint still refuses a second application rather than count it twice.
         seen = (
             set()
             if new_responses
-            else set(
-                _SEEN_EVENTS.rows(
-                    user_id=user_id,
-                    node_ids=sorted(by_node),
-                    response_ids=sorted({item.response_id for items in by_node.values() for item in items}),
-                )
+            else store.applied_responses(
+                user_id, list(by_node), [item.response_id for items in by_node.values() for item in items]
             )
         )
-        events: list[dict[str, Any]] = []
-        changed: list[MasteryState] = []
+        events: list[StoredEvent] = []
+        changed: list[tuple[int, StateValue]] = []
         for node_id, observations in by_node.items():
             node = objectives[node_id]
             row, created = rows[node_id]
             initial = _initial(node)
-            if not created and row.state:
-                state = StateValue.from_dict(row.state)
+            if not created and row.state is not None:
+                state = row.state
                 if state.policy != initial.policy or dict(state.params) != dict(initial.params):
                     _rebuild(
                         course_key,
@@ -384,27 +300,25 @@ def record_observations(
                 if (node_id, observation.response_id) in seen:
                     continue
                 step = policy.update(state, observation)
-                events.append(_event(row, step, state.evidence_count + 1, course_key))
+                events.append(_event(row, step, course_key))
                 state = step.after
                 new_events += 1
             if new_events or created:
-                _set_state(row, state)
-                changed.append(row)
+                changed.append((row.id, state))
                 recorded += new_events
             if state.mastered and not was_mastered:
                 _reached(course_key, user_id, node, state)
-        insert_rows(MasteryEvent, events)
-        update_rows(MasteryState, [(row.pk, {name: getattr(row, name) for name in _STATE_FIELDS}) for row in changed])
+        store.record(events, changed)
     return recorded
 
 
 def _reached(course_key: CourseKey, user_id: int, node: CourseNodeData, state: StateValue) -> None:
     """In the grading transaction: ``mastery.reached`` (webhook outbox); ``MASTERY_REACHED`` after commit."""
     facts = {"user_id": user_id, "objective": str(node.usage_key), "policy": state.policy}
-    record_event("mastery.reached", course_key=course_key, data=facts, sender=MasteryState)
+    record_event("mastery.reached", course_key=course_key, data=facts, sender=store.SIGNAL_SENDER)
     send_on_commit(
         MASTERY_REACHED,
-        sender=MasteryState,
+        sender=store.SIGNAL_SENDER,
         course_key=course_key,
         user_id=user_id,
         objective=node.usage_key,
@@ -420,25 +334,22 @@ def _replay_source(course_key: CourseKey, user_ids: list[int] | None) -> dict[tu
 
 
 def _rebuild(
-    course_key: CourseKey, user_id: int, node: CourseNodeData, row: MasteryState, observations: list[Observation]
+    course_key: CourseKey, user_id: int, node: CourseNodeData, row: StoredState, observations: list[Observation]
 ) -> None:
     state = _initial(node)
     policy = get_policy(state.policy)
-    events: list[dict[str, Any]] = []
+    events: list[StoredEvent] = []
     for observation in observations:
         step = policy.update(state, observation)
-        events.append(_event(row, step, state.evidence_count + 1, course_key))
+        events.append(_event(row, step, course_key))
         state = step.after
-    MasteryEvent.objects.filter(user_id=user_id, node_id=node.id).delete()
-    insert_rows(MasteryEvent, events)
-    _save_state(row, state)
+    store.replace_history(user_id, node.id, row.id, events, state)
 
 
 def retire_learner(user_id: int) -> dict[str, int]:
     """Learner retirement: remove the learner's mastery states and their history (a profile of one person)."""
     with transaction.atomic():
-        events, _ = MasteryEvent.objects.filter(user_id=user_id).delete()
-        states, _ = MasteryState.objects.filter(user_id=user_id).delete()
+        states, events = store.delete_learner(user_id)
     return {"mastery_states_removed": states, "mastery_events_removed": events}
 
 
@@ -458,28 +369,24 @@ def recompute(course_key: CourseKey, user: Any = None, *, user_ids: Iterable[int
     objectives = _objectives(course_key)
     source = _replay_source(course_key, ids)
     with transaction.atomic():
-        stale = MasteryState.objects.filter(course_key=course_key)
-        if ids is not None:
-            stale = stale.filter(user_id__in=ids)
         keep = {key for key in source if key[1] in objectives}
-        for row in stale.select_for_update():
-            if (row.user_id, row.node_id) not in keep:
-                MasteryEvent.objects.filter(user_id=row.user_id, node_id=row.node_id).delete()
-                row.delete()
+        for stale in store.lock_course_states(course_key, ids):
+            if (stale.user_id, stale.node_id) not in keep:
+                store.delete_state(stale)
         for user_id, node_id in sorted(keep):
-            row, _created = _state_row(course_key, user_id, objectives[node_id])
+            row = store.lock_state(course_key, user_id, node_id)
             _rebuild(course_key, user_id, objectives[node_id], row, source[(user_id, node_id)])
     return len(keep)
 
 
 def get_learner_mastery(course_key: CourseKey, user: Any) -> list[LearnerObjectiveMastery]:
     """Every objective of the course with the learner's state (the initial state where there is no evidence)."""
-    rows = {row.node_id: row for row in MasteryState.objects.filter(course_key=course_key, user_id=user.pk)}
+    rows = store.learner_states(course_key, user.pk)
     words = translator()
     result = []
     for node_id, node in _objectives(course_key).items():
         row = rows.get(node_id)
-        state = StateValue.from_dict(row.state) if row is not None and row.state else _initial(node)
+        state = row.state if row is not None and row.state is not None else _initial(node)
         result.append(
             LearnerObjectiveMastery(
                 objective_key=str(node.usage_key),
@@ -508,17 +415,16 @@ def _objective(course_key: CourseKey, objective_key: UsageKey | str) -> CourseNo
 def get_objective_mastery(course_key: CourseKey, objective_key: UsageKey | str) -> ObjectiveMasteryReport:
     """Who has evidence on one objective and who has mastered it (mastered first, then by username)."""
     node = _objective(course_key, objective_key)
-    rows = list(MasteryState.objects.filter(node_id=node.id).select_related("user"))
     learners = sorted(
         (
             ObjectiveLearner(
                 user_id=row.user_id,
-                username=row.user.username,
+                username=username,
                 mastered=row.mastered,
                 probability=row.probability,
                 evidence_count=row.evidence_count,
             )
-            for row in rows
+            for row, username in store.objective_learners(node.id)
         ),
         key=lambda item: (not item.mastered, item.username),
     )
@@ -533,12 +439,7 @@ def get_objective_mastery(course_key: CourseKey, objective_key: UsageKey | str) 
 
 def objective_summaries(course_key: CourseKey) -> list[ObjectiveSummary]:
     """Every objective of the course in outline order, with learner and mastered counts (two grouped queries)."""
-    counts: dict[int, tuple[int, int]] = {
-        row["node_id"]: (int(row["learners"]), int(row["mastered"]))
-        for row in MasteryState.objects.filter(course_key=course_key)
-        .values("node_id")
-        .annotate(learners=Count("id"), mastered=Count("id", filter=Q(mastered=True)))
-    }
+    counts = store.objective_counts(course_key)
     return [
         ObjectiveSummary(
             objective_key=str(node.usage_key),
@@ -555,28 +456,20 @@ def explain(course_key: CourseKey, user: Any, objective_key: UsageKey | str) -> 
     """The learner's state on the objective in plain words, and each response that moved it and by how much."""
     node = _objective(course_key, objective_key)
     user_id = user if isinstance(user, int) else user.pk
-    row = MasteryState.objects.filter(user_id=user_id, node_id=node.id).first()
-    state = StateValue.from_dict(row.state) if row is not None and row.state else _initial(node)
+    row = store.get_state(user_id, node.id)
+    state = row.state if row is not None and row.state is not None else _initial(node)
     words = translator()
     history = []
-    for event in MasteryEvent.objects.filter(user_id=user_id, node_id=node.id).order_by("sequence"):
-        before, after = StateValue.from_dict(event.before), StateValue.from_dict(event.after)
-        observation = Observation(
-            response_id=event.response_id,
-            correct=event.correct,
-            score=event.score,
-            at=event.at,
-            question_id=event.question_id,
-        )
-        text = explain_step(
-            MasteryStep(observation=observation, before=before, after=after, explanation=""), translator=words
-        )
+    for event in store.history(user_id, node.id):
+        observation, before, after = event.step.observation, event.step.before, event.step.after
+        # Explained again in the reader's language, not the stored English text.
+        text = explain_step(replace(event.step, explanation=""), translator=words)
         history.append(
             MasteryHistoryEntry(
-                response_id=event.response_id,
-                question_id=event.question_id,
-                correct=event.correct,
-                at=event.at,
+                response_id=observation.response_id,
+                question_id=observation.question_id,
+                correct=observation.correct,
+                at=observation.at,
                 mastered_before=before.mastered,
                 mastered_after=after.mastered,
                 probability_before=before.probability,

@@ -24,7 +24,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["MasteryState", "MasteryStep", "Observation"]
+from opaque_keys.edx.keys import CourseKey
+
+__all__ = ["MasteryState", "MasteryStep", "Observation", "StoredEvent", "StoredState"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -100,3 +102,28 @@ class MasteryStep:
     before: MasteryState
     after: MasteryState
     explanation: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredState:
+    """A learner's stored state on one objective, as ``mastery.store`` reads it."""
+
+    id: int
+    user_id: int
+    node_id: int
+    #: None for a row created but never given a state (no evidence applied yet).
+    state: MasteryState | None
+    mastered: bool
+    probability: float | None
+    evidence_count: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredEvent:
+    """One step of a learner's history on an objective (the ``sequence``-th), as ``mastery.store`` keeps it."""
+
+    user_id: int
+    node_id: int
+    course_key: CourseKey
+    sequence: int
+    step: MasteryStep

@@ -51,11 +51,11 @@ from .interchange_jobs import (
 from .interchange_service import export_questions, import_questions, vault_identifier
 from .olx import export_problem
 from .repositories import QuestionRepository, get_repository
-from .repositories.django_orm import VERSION_WITH_NODE_COLUMNS, version_with_node_from_values
+from .repositories.django_orm import VERSION_WITH_NODE
 from .sanitize import clean_html, sanitize_content
 
 __all__ = [
-    "VERSION_WITH_NODE_COLUMNS",
+    "VERSION_WITH_NODE",
     "ImportJobData",
     "ImportReport",
     "InterchangeReport",
@@ -93,7 +93,6 @@ __all__ = [
     "validate_answer",
     "validate_answers",
     "vault_identifier",
-    "version_with_node_from_values",
     "versions_with_nodes",
 ]
 

@@ -115,12 +115,13 @@ _LOCKED_ATTEMPT_WITH_RESPONSES = PreparedQuery(
 
 
 _ACCESS_HEAD = ("assessment_id", "user_id", "deadline", *(f"assessment__{name}" for name in ASSESSMENT_LOOKUPS))
+# Each response's pinned version with its question's node, selected in this repository's join through the
+# questions applet's typed projection (ve_edu_vault/projection.py): no column list of another applet here.
+_RESPONSE_VERSION = questions.VERSION_WITH_NODE.through("responses__question_version")
 # The attempt, its assessment, and each response's pinned version with its question's node: one row per response
 # (the attempt's columns repeated, converted once). Every attempts/<id>/ request runs it first.
 _ACCESS = PreparedQuery(
-    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(
-        *_ACCESS_HEAD, *(f"responses__question_version__{name}" for name in questions.VERSION_WITH_NODE_COLUMNS)
-    ),
+    lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values_list(*_ACCESS_HEAD, *_RESPONSE_VERSION.lookups),
     shared_prefix=len(_ACCESS_HEAD),
 )
 
@@ -269,7 +270,7 @@ class DjangoAttemptRepository(AttemptRepository):
         for row in rows:
             if row[head] is None:  # an attempt without responses (the outer join's one row)
                 continue
-            version, node = questions.version_with_node_from_values(row[head:])
+            version, node = _RESPONSE_VERSION.take(row, head)
             versions.append(version)
             if node is not None:
                 nodes[version.question_id] = node

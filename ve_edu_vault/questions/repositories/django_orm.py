@@ -25,6 +25,7 @@ from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data_api import CourseNodeData
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.prepared_queries import PreparedQuery, insert_rows
+from ve_edu_vault.projection import Projection
 
 from ..data_api import (
     ImportJobData,
@@ -80,16 +81,10 @@ _VERSION_COLUMNS = (
 _VERSIONS = PreparedQuery(
     lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*_VERSION_COLUMNS)
 )
-#: A version and the node its question is attached to now, as columns of ``QuestionVersion``: another
-#: applet's joined read names them through its relation (``f"question_version__{name}"``) and
-#: converts each row with :func:`version_with_node_from_values`.
-VERSION_WITH_NODE_COLUMNS = (*_VERSION_COLUMNS, *(f"question__node__{name}" for name in course_sync.NODE_COLUMNS))
-_VERSIONS_WITH_NODES = PreparedQuery(
-    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*VERSION_WITH_NODE_COLUMNS)
-)
+_NODE_OF_QUESTION = course_sync.NODE.through("question__node")
 _QUESTION_NODES = PreparedQuery(
     lambda question_ids: Question.objects.filter(pk__in=question_ids, node__isnull=False).values_list(
-        "pk", *(f"node__{name}" for name in course_sync.NODE_COLUMNS)
+        "pk", *course_sync.NODE.through("node").lookups
     )
 )
 _NODE_IDS = PreparedQuery(
@@ -102,11 +97,20 @@ def _version_from_values(row: Sequence[Any]) -> QuestionVersionData:
     return QuestionVersionData(**{**values, "tags": tuple(values["tags"])})
 
 
-def version_with_node_from_values(row: Sequence[Any]) -> tuple[QuestionVersionData, CourseNodeData | None]:
-    """A row read as ``VERSION_WITH_NODE_COLUMNS``: the version, and its question's node (None when on none)."""
+def _version_with_node(row: Sequence[Any]) -> tuple[QuestionVersionData, CourseNodeData | None]:
     split = len(_VERSION_COLUMNS)
-    node = course_sync.node_from_values(row[split:]) if row[split] is not None else None
-    return _version_from_values(row[:split]), node
+    return _version_from_values(row[:split]), _NODE_OF_QUESTION.take(row, split)
+
+
+#: A version and the node its question is attached to now (None when on none), as ``QuestionVersion``
+#: columns: another applet's joined read selects them through its relation
+#: (``VERSION_WITH_NODE.through("question_version")``, see ``ve_edu_vault/projection.py``).
+VERSION_WITH_NODE: Projection[tuple[QuestionVersionData, CourseNodeData | None]] = Projection(
+    (*_VERSION_COLUMNS, *_NODE_OF_QUESTION.lookups), _version_with_node
+)
+_VERSIONS_WITH_NODES = PreparedQuery(
+    lambda version_ids: QuestionVersion.objects.filter(pk__in=version_ids).values_list(*VERSION_WITH_NODE.lookups)
+)
 
 
 def _question_data(row: Question) -> QuestionData:
@@ -258,7 +262,7 @@ class DjangoQuestionRepository(QuestionRepository):
         versions: dict[int, QuestionVersionData] = {}
         nodes: dict[int, CourseNodeData] = {}
         for row in _VERSIONS_WITH_NODES.rows(version_ids=sorted(set(version_ids))):
-            version, node = version_with_node_from_values(row)
+            version, node = VERSION_WITH_NODE.read(row)
             versions[version.id] = version
             if node is not None:
                 nodes[version.question_id] = node
@@ -266,7 +270,7 @@ class DjangoQuestionRepository(QuestionRepository):
 
     def question_nodes(self, question_ids: Iterable[int]) -> dict[int, CourseNodeData]:
         rows = _QUESTION_NODES.rows(question_ids=sorted(set(question_ids)))
-        return {row[0]: course_sync.node_from_values(row[1:]) for row in rows}
+        return {row[0]: node for row in rows if (node := course_sync.NODE.take(row, 1)) is not None}
 
     def node_ids(self, question_ids: Iterable[int]) -> dict[int, int]:
         return dict(_NODE_IDS.rows(question_ids=sorted(set(question_ids))))
