@@ -1,8 +1,8 @@
 """
-A real Celery worker is killed (SIGKILL, no warm shutdown) inside a sync and inside a time-limit auto-submit:
+A real Celery worker is killed (SIGKILL, no warm shutdown) inside a sync, a time-limit auto-submit and a regrade batch:
 the database rolls the transaction in flight back, and a second worker finishes the work (the unacknowledged
-message redelivered, or the periodic sweep), exactly once, with the grade report delivered once. The regrade
-case is ``tests/regrade/test_regrade_worker.py``.
+message redelivered, or the periodic sweep), exactly once, with the grade report delivered once. The regrade sent
+again by hand instead is ``tests/regrade/test_regrade_worker.py``.
 
 The worker is paused inside the transaction by a slow statement (``tests/faults/worker_settings.py``): it touches
 a file when it gets there, so the kill lands mid-transaction, not by timing. ``acks_late`` keeps the message
@@ -108,3 +108,45 @@ def test_a_worker_killed_inside_an_auto_submit_grades_once_and_reports_once(tmp_
     assert MasteryEvent.objects.filter(user_id=student.pk).count() == responses  # each response counted once
     grade = StandaloneGrade.objects.get(user=student, usage_key=str(BLOCK))
     assert grade.publications == 1 and grade.earned == pytest.approx(grade.possible)
+
+
+REGRADE = "ve_edu_vault.regrade.tasks.run_regrade"
+
+
+def test_a_worker_killed_inside_a_regrade_batch_leaves_nothing_and_the_redelivered_task_finishes_once(
+    tmp_path: Path, make_user: Any
+) -> None:
+    """The redelivery variant of ``tests/regrade/test_regrade_worker.py`` (which sends the run again by hand)."""
+    from tests.regrade.regrade_builders import capital_question_id, correct_the_key, scenario
+    from ve_edu_vault.regrade import api as regrade
+    from ve_edu_vault.regrade.models import RegradeItem, RegradeRun
+
+    assessment, students, _views = scenario(make_user, ["a", "b"] * 3)
+    question_id = capital_question_id(assessment)
+    correct_the_key(question_id)
+    planned = regrade.plan(question_id, batch_size=2)
+    before = dict(Attempt.objects.values_list("pk", "earned"))
+    mark = tmp_path / "inside-regrade"
+    # Paused on the batch's items INSERT: the run row is locked in the batch's transaction.
+    with celery_worker(
+        tmp_path / "first", extra_env=fault_env(r"^\s*INSERT\b.*ve_edu_vault_regradeitem", mark)
+    ) as worker:
+        regrade.start(planned.id)
+        kill_inside(worker, mark)
+    run = RegradeRun.objects.get(pk=planned.id)
+    assert run.done == 0 and not RegradeItem.objects.filter(run_id=planned.id).exists()
+    assert dict(Attempt.objects.values_list("pk", "earned")) == before  # nothing of the batch kept
+
+    with celery_worker(tmp_path / "second", extra_env=fault_env(), flush=False) as worker:
+        # Nothing is sent again: the killed worker's unacknowledged message comes back after the visibility timeout.
+        assert worker.wait_for(lambda: worker.succeeded(REGRADE) >= 1, timeout=60), worker.log()
+        assert worker.wait_for(lambda: not Attempt.objects.filter(report_due_at__isnull=False).exists(), timeout=30)
+    run = RegradeRun.objects.get(pk=planned.id)
+    assert run.status == RegradeRun.SUCCEEDED and run.done == 6
+    items = list(RegradeItem.objects.filter(run_id=planned.id).values_list("response_id", flat=True))
+    responses = set(Response.objects.filter(question_id=question_id).values_list("id", flat=True))
+    assert sorted(items) == sorted(responses)  # each response regraded exactly once
+    for student in students:  # the gradebook holds each learner's regraded grade: no report lost
+        attempt = Attempt.objects.get(user=student)
+        grade = StandaloneGrade.objects.get(user=student, usage_key=str(BLOCK))
+        assert grade.earned == pytest.approx(attempt.earned)
