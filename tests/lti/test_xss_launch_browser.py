@@ -1,0 +1,88 @@
+"""
+Stored cross-site scripting on the LTI launch page, in a real headless Chromium (issue 18, item 3): the platform's
+course page (lti-consumer-xblock's platform) frames the tool, which renders the hostile course's assessment
+(``xss_payloads.hostile_course``: payloads in every author field, the title and the synced display names) to an
+LTI learner who starts, answers and submits it. Nothing may run in the tool's frame or reach the platform's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, platform_server
+from xss_payloads import FLAG, FOUND_IN_DOM, chromium, hostile_course
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def xss_browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def framed_platform(live_server: Any) -> Iterator[PlatformServer]:
+    with platform_server(live_server.url) as server:
+        yield server
+
+
+def nothing_ran(page: Any, frame: Any, where: str) -> None:
+    for link in frame.locator("a", has_text="jslink-").all():
+        if link.is_visible():
+            link.click()
+    frame.wait_for_load_state("networkidle")
+    frame.wait_for_timeout(300)
+    assert frame.evaluate(f"window.{FLAG} || null") is None, f"{where}: a payload ran in the tool"
+    assert page.evaluate(f"window.{FLAG} || null") is None, f"{where}: a payload ran in the platform's page"
+    assert frame.evaluate(FOUND_IN_DOM, "*") == [], where
+    assert frame.evaluate("document.querySelectorAll('#submit').length") <= 1, f"{where}: #submit clobbered"
+    assert page.errors == [], f"{where}: {page.errors}"
+
+
+def test_the_lti_launch_page_runs_no_author_script(
+    xss_browser: Any, live_server: Any, framed_platform: PlatformServer, settings: Any, make_user: Any
+) -> None:
+    from tests.assessments.rest_builders import COURSE, staff
+    from ve_edu_vault.lti import api
+
+    settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
+    settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
+    framed_platform.register()
+    ids = hostile_course(staff(make_user), COURSE)
+    api.link_resource(
+        issuer=ISSUER,
+        deployment_id=DEPLOYMENT_ID,
+        context_id="ctx-1",
+        resource_link_id="rl-1",
+        assessment_id=ids["assessment"],
+    )
+    login_url = framed_platform.control("login", user_id="xss-learner", role="student", name="Eve")["url"]
+    page = xss_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.set_default_timeout(20_000)
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.goto(f"{framed_platform.url}/page?launch={quote(login_url, safe='')}")
+    frame_locator = page.frame_locator("#tool")
+    frame_locator.locator("#start").wait_for()
+    frame = next(f for f in page.frames if f.url.startswith(f"{live_server.url}/ve-edu-vault/lti/launch/"))
+    assert "QuizMark <img" in frame.text_content("body")  # the assessment's title is text
+    nothing_ran(page, frame, "launch page")
+
+    frame.click("#start")
+    frame.wait_for_selector("fieldset.question >> nth=1")
+    for question in frame.locator("fieldset.question").all():
+        question.locator("button[data-action=hint]").click()
+    frame.wait_for_function("document.querySelectorAll('ol.hints li').length === 2")
+    nothing_ran(page, frame, "attempt in the frame")
+    for question in frame.locator("fieldset.question").all():
+        question.locator("input[type=radio][value=a]").check()
+    frame.wait_for_function("document.getElementById('save-status').textContent.includes('saved')")
+    frame.click("#submit")
+    frame.click("#confirm-submit")
+    frame.wait_for_selector("#result:not([hidden])")
+    assert frame.locator("#result .explanation", has_text="EXPLMARK").count() == 2
+    nothing_ran(page, frame, "result in the frame")
