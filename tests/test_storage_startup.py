@@ -16,6 +16,7 @@ from storage_backends import mongodb_backend, mongodb_url
 
 from ve_edu_vault import conf
 from ve_edu_vault.assessments.repositories import get_repository
+from ve_edu_vault.questions.api import question_repository
 from ve_edu_vault.storage import mongodb, mongodb_indexes
 
 #: Nothing listens on port 1 of the loopback: connection refused at once.
@@ -77,6 +78,8 @@ def test_the_backend_refuses_to_work_without_its_indexes_until_the_command_made_
     try:
         with pytest.raises(ImproperlyConfigured, match="vault_mongodb_indexes"):
             get_repository("mongodb")
+        with pytest.raises(ImproperlyConfigured, match=r"questions\.version_id"):
+            question_repository("mongodb")
         with pytest.raises(CommandError, match=r"Missing MongoDB indexes: attempts\.one_in_progress"):
             call_command("vault_mongodb_indexes", "--check")
         call_command("vault_mongodb_indexes")
@@ -85,7 +88,11 @@ def test_the_backend_refuses_to_work_without_its_indexes_until_the_command_made_
         info = mongodb.database()["attempts"].index_information()
         assert info["one_in_progress"]["unique"] and info["one_in_progress"]["sparse"]
         assert info["attempt_number"]["unique"]
+        questions = mongodb.database()["questions"].index_information()
+        assert questions["version_id"]["unique"] and questions["olx_source"]["unique"]
+        assert mongodb.database()["question_sources"].index_information()["source_key"]["unique"]
         get_repository("mongodb")  # now it serves
+        question_repository("mongodb")
     finally:
         mongodb.client().drop_database(fresh.VE_EDU_VAULT_MONGODB_DATABASE)
 
@@ -102,3 +109,42 @@ def test_vault_init_creates_the_indexes(fresh: Any, db: None) -> None:
         assert mongodb_indexes.missing_indexes(mongodb.database())
         call_command("vault_init")
         assert mongodb_indexes.missing_indexes(mongodb.database()) == []
+
+
+class _FakeAsyncClient:
+    """Stands in for ``AsyncMongoClient`` on a server URL: records whether it was closed."""
+
+    made: list[_FakeAsyncClient] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.closed = False
+        _FakeAsyncClient.made.append(self)
+
+    def __getitem__(self, name: str) -> Any:
+        import mongomock
+
+        from ve_edu_vault.storage.async_adapter import AsyncDatabaseAdapter
+
+        return AsyncDatabaseAdapter(mongomock.MongoClient()[name])
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_each_event_loop_closes_its_asyncio_client(fresh: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """
+    Regression: the copy command ran each batch on a new loop (``asyncio.run``) and left that loop's client open in
+    the per-loop cache, where a later loop with the same id would find a client bound to a closed loop.
+    """
+    fresh.VE_EDU_VAULT_MONGODB_URL = "mongodb://127.0.0.1:1/"
+    monkeypatch.setattr(mongodb, "AsyncMongoClient", _FakeAsyncClient)
+    _FakeAsyncClient.made.clear()
+
+    from ve_edu_vault.assessments.repositories.mongodb import MongoAttemptRepository
+
+    repository = MongoAttemptRepository()
+    assert repository.course_attempts([1], after_id=0, limit=10) == []
+    assert repository.course_attempts([1], after_id=0, limit=10) == []
+    assert list(repository.export_attempts([1])) == []
+    assert len(_FakeAsyncClient.made) == 3 and all(client.closed for client in _FakeAsyncClient.made)
+    assert not mongodb._async_clients

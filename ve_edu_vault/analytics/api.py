@@ -189,6 +189,9 @@ def export_rows(request: ExportRequest) -> int | None:
     """How many rows the export has (attempts and responses; None for the others), for a progress bar."""
     if request.kind not in ("attempts", "responses"):
         return None
+    counted = exports.count_through_repository(request)
+    if counted is not None:
+        return counted
     count = store.count_attempts if request.kind == "attempts" else store.count_responses
     return count(request.assessment_ids(), **request.filters())
 

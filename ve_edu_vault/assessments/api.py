@@ -70,13 +70,21 @@ from .data_api import (
 )
 from .data_records import AccommodationRecord, AssessmentRecord
 from .grades import GradeReportStatus, grade_report_status, hand_off_grade, learner_score
-from .repositories import AttemptTotalsUpdate, NewGrade, RegradeRow, get_assessment_repository, get_repository
+from .repositories import (
+    AttemptRecord,
+    AttemptTotalsUpdate,
+    NewGrade,
+    RegradeRow,
+    get_assessment_repository,
+    get_repository,
+)
 
 __all__ = [
     "AccommodationData",
     "AssessmentContext",
     "AssessmentData",
     "AttemptAccess",
+    "AttemptRecord",
     "AttemptResult",
     "AttemptSummary",
     "AttemptTotalsUpdate",

@@ -2,7 +2,7 @@
 An asyncio face over a synchronous PyMongo-style database: how the async paths run against the stand-in.
 
 TLDR: ``mongomock`` has no asyncio client. The streaming and bulk paths are written against the subset of
-PyMongo's ``AsyncMongoClient`` API they use (``find`` with ``sort``/``limit``/``async for``, ``find_one``,
+PyMongo's ``AsyncMongoClient`` API they use (``find`` with ``sort``/``limit``/``async for``/``close``, ``find_one``,
 ``count_documents``, ``insert_many``, ``bulk_write``, ``delete_many``, ``replace_one``); this adapter gives that
 subset over a synchronous database, so the same code is tested on the stand-in. On a real server
 ``storage.mongodb.async_database()`` returns PyMongo's own asyncio database instead.
@@ -30,6 +30,9 @@ class _AsyncCursor:
 
     def batch_size(self, count: int) -> _AsyncCursor:
         return self
+
+    async def close(self) -> None:
+        self._cursor.close()
 
     async def to_list(self, length: int | None = None) -> list[Any]:
         items = list(self._cursor)

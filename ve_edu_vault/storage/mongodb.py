@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -33,10 +33,13 @@ __all__ = [
     "StorageUnavailable",
     "async_database",
     "client",
+    "close_async_client",
     "database",
     "is_replica_set",
     "ping",
     "reset",
+    "run_async",
+    "stream_pages",
     "with_retries",
 ]
 
@@ -144,6 +147,71 @@ def async_database() -> AsyncDatabase[dict[str, Any]] | Any:
         found = AsyncMongoClient(url(), **_options())
         _async_clients[key] = found
     return found[database_name()]
+
+
+async def close_async_client() -> None:
+    """Close the running loop's asyncio client (a loop's client is of no use once the loop is closed)."""
+    found = _async_clients.pop((os.getpid(), id(asyncio.get_running_loop())), None)
+    if found is not None:
+        await found.close()  # pymongo/asynchronous/mongo_client.py: ``async def close``
+
+
+def run_async(work: Callable[[], Awaitable[T]]) -> T:
+    """
+    Run ``work()`` on a fresh event loop from synchronous code (a command, a Celery task), then close that loop's
+    asyncio client: clients are cached per loop, and a loop's id can be reused by the next loop once it is gone.
+    """
+
+    async def run() -> T:
+        try:
+            return await work()
+        finally:
+            await close_async_client()
+
+    return asyncio.run(run())
+
+
+def stream_pages(find: Callable[[], Any], size: int) -> Iterator[list[dict[str, Any]]]:
+    """
+    Pages of ``size`` documents of one asyncio cursor (``find()`` makes it, on the running loop's client), driven
+    from synchronous code such as a streaming HTTP response: one event loop and one cursor for the whole stream (the
+    server sends its batches as they are asked for), so memory holds one page. The cursor, the loop's client and the
+    loop are closed at the end, or when the consumer stops early.
+    """
+    loop = asyncio.new_event_loop()
+
+    async def start() -> Any:
+        return find()
+
+    async def take(iterator: Any) -> list[dict[str, Any]]:
+        page: list[dict[str, Any]] = []
+        while len(page) < size:
+            try:
+                page.append(await iterator.__anext__())
+            except StopAsyncIteration:
+                break
+        return page
+
+    async def finish(cursor: Any) -> None:
+        try:
+            if cursor is not None:
+                await cursor.close()  # pymongo/asynchronous/cursor_base.py: ``async def close``
+        finally:
+            await close_async_client()
+
+    cursor: Any = None
+    try:
+        cursor = loop.run_until_complete(start())
+        iterator = cursor.__aiter__()
+        while True:
+            page = loop.run_until_complete(take(iterator))
+            if page:
+                yield page
+            if len(page) < size:
+                return
+    finally:
+        loop.run_until_complete(finish(cursor))
+        loop.close()
 
 
 def reset() -> None:

@@ -12,7 +12,7 @@ progress for the same learner and assessment with :class:`AttemptInProgressConfl
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -274,6 +274,40 @@ class AttemptRepository(abc.ABC):
 
     @abc.abstractmethod
     def report_status(self, assessment_id: int) -> ReportStatus: ...
+
+    # Exports (``analytics/exports.py``). The ORM's exports read through ``analytics/store.py`` (raw-cursor keyset
+    # pages of plain tuples: the export benchmark's speed, ADR 0018), so only a backend that sets
+    # ``exports_through_repository`` implements these two (ADR 0024).
+
+    #: Whether ``analytics/exports.py`` reads this backend's attempts with ``export_attempts``.
+    exports_through_repository: bool = False
+
+    def export_attempts(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = 1000,
+    ) -> Iterator[list[AttemptRecord]]:
+        """
+        Pages of the exported attempts with their responses, assessment by assessment in id order, constant memory:
+        with ``choice`` "all" every attempt not in progress, else each learner's graded "first", "last" or "best"
+        (highest score, then earliest); then those submitted in [since, until).
+        """
+        raise NotImplementedError(f"{type(self).__name__}: exports read through analytics/store.py")
+
+    def count_export(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+    ) -> tuple[int, int]:
+        """How many attempts and responses ``export_attempts`` yields (a progress bar's total)."""
+        raise NotImplementedError(f"{type(self).__name__}: exports read through analytics/store.py")
 
     # Copying between backends (``vault_copy_storage``): ids are kept, so a copy can be resumed and checked.
 

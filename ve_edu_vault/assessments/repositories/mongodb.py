@@ -27,7 +27,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -180,7 +180,12 @@ def _document(record: AttemptRecord) -> dict[str, Any]:
 
 def _run(work: Any) -> Any:
     """Run a coroutine of the asyncio client from synchronous code (a command, a Celery task)."""
-    return asyncio.run(work)
+    return mongodb.run_async(lambda: work)
+
+
+def _find_attempts(query: Mapping[str, Any], fields: Mapping[str, Any] | None = None, *, batch: int = 1000) -> Any:
+    """An asyncio cursor over the attempts matching ``query`` in id order (on the running loop's client)."""
+    return mongodb.async_database()[ATTEMPTS].find(query, fields).sort("_id", 1).batch_size(batch)
 
 
 class MongoAttemptRepository(AttemptRepository):
@@ -539,6 +544,73 @@ class MongoAttemptRepository(AttemptRepository):
             last_error=(last or {}).get("report_error", "") or "",
             next_try_at=(first or {}).get("report_due_at"),
         )
+
+    # Exports: the streaming path, on PyMongo's asyncio client (``storage.mongodb.stream_pages``).
+
+    exports_through_repository = True
+
+    def _chosen(self, assessment_id: int, choice: str) -> list[int]:
+        """Each learner's counted graded attempt (first, last, or best then earliest), ids in order."""
+        best: dict[int, tuple[tuple[float, int], int]] = {}
+        fields = {"user_id": 1, "number": 1, "score": 1}
+        for page in mongodb.stream_pages(
+            lambda: mongodb.async_database()[ATTEMPTS].find({"assessment_id": assessment_id, "state": GRADED}, fields),
+            5000,
+        ):
+            for doc in page:
+                number, score = doc["number"], doc.get("score") or 0.0
+                key = {"first": (0.0, number), "last": (0.0, -number), "best": (-score, number)}[choice]
+                if doc["user_id"] not in best or key < best[doc["user_id"]][0]:
+                    best[doc["user_id"]] = (key, doc["_id"])
+        return sorted(item[1] for item in best.values())
+
+    def _export_queries(
+        self, assessment_ids: Sequence[int], since: datetime | None, until: datetime | None, choice: str, batch: int
+    ) -> Iterator[dict[str, Any]]:
+        """Per assessment, the query of the exported attempts (one per batch of chosen ids when one per learner)."""
+        submitted: dict[str, Any] = {}
+        if since is not None:
+            submitted["$gte"] = stored_time(since)
+        if until is not None:
+            submitted["$lt"] = stored_time(until)
+        for assessment_id in assessment_ids:
+            query: dict[str, Any] = {"assessment_id": assessment_id}
+            if submitted:
+                query["submitted_at"] = submitted
+            if choice == "all":
+                yield {**query, "state": {"$ne": IN_PROGRESS}}
+                continue
+            chosen = self._chosen(assessment_id, choice)
+            for start in range(0, len(chosen), batch):
+                yield {**query, "_id": {"$in": chosen[start : start + batch]}}
+
+    def export_attempts(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = 1000,
+    ) -> Iterator[list[AttemptRecord]]:
+        for query in self._export_queries(assessment_ids, since, until, choice, batch):
+            for page in mongodb.stream_pages(partial(_find_attempts, query, batch=batch), batch):
+                yield [_attempt(doc) for doc in page]
+
+    def count_export(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+    ) -> tuple[int, int]:
+        attempts = responses = 0
+        for query in self._export_queries(assessment_ids, since, until, choice, 1000):
+            for page in mongodb.stream_pages(partial(_find_attempts, query, {"responses.id": 1}), 5000):
+                attempts += len(page)
+                responses += sum(len(doc.get("responses") or ()) for doc in page)
+        return attempts, responses
 
     # Copying between backends: the streaming path, on PyMongo's asyncio client (``storage.mongodb.async_database``).
 
