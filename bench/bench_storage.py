@@ -10,12 +10,14 @@ backend, through the attempt repository:
 - attempt write: ``create_attempt`` (5 responses), ``update_responses`` (5 graded), ``close_attempt``: what a
   start and a submission store;
 - attempt read: ``get_attempt`` of a random stored attempt (with its responses);
-- question read: ``questions.api.get_versions`` of 5 versions (the bank is in the SQL database on both backends).
+- question read: ``get_versions`` of 5 versions through the question repository of the backend (the MongoDB bank
+  holds a copy of the SQL one made with ``put_questions``, same ids; the configured bank is in SQL on both: ADR 0024).
 
 Baselines, same run, the fastest simple way to store and read the same data on the same store: the ORM's is raw
 SQL through one cursor (one INSERT of the attempt, one multi-row INSERT of its responses, one UPDATE; one SELECT
-with a join to read); MongoDB's is one ``insert_one`` of the finished document and one ``find_one``. No target:
-figures for the ADR (docs/decisions/0016-one-door-to-storage.rst).
+with a join to read; one SELECT of the versions by id); MongoDB's is one ``insert_one`` of the finished document and
+one ``find_one`` (one ``find`` on ``versions.id`` for the questions). No target: figures for the ADRs
+(docs/decisions/0016-one-door-to-storage.rst, 0024-question-bank-and-exports-on-mongodb.rst).
 """
 
 from __future__ import annotations
@@ -110,6 +112,9 @@ def main() -> int:
     )
     versions = [questions.get_question(qid).current_version for qid in ids]
     version_ids = [v.id for v in versions if v is not None]
+    question_repository("mongodb").put_questions(
+        question_repository("django").course_questions(course, after_id=0, limit=len(ids))
+    )
     assessment_id = get_assessment_repository().create_assessment(
         course_key=course, node_id=None, title="Bench", config={}, created_by_id=None
     )
@@ -148,14 +153,22 @@ def main() -> int:
 
         writes = rate(options.attempts, write)
         reads = rate(options.attempts, lambda _i, r=repository, s=stored: r.get_attempt(random.choice(s)))
-        question_reads = rate(options.attempts, lambda _i: questions.get_versions(version_ids))
+        bank = question_repository(name)
+        assert len(bank.get_versions(version_ids)) == len(version_ids)
+        question_reads = rate(options.attempts, lambda _i, bank=bank: bank.get_versions(version_ids))
         if name == "django":
             base_writes, base_reads, how = _sql_baseline(options.attempts, assessment_id, users, version_ids, versions)
+            base_questions = rate(options.attempts, lambda _i: _sql_versions(version_ids))
         else:
             base_writes, base_reads, how = _mongo_baseline(options.attempts, assessment_id, users, version_ids)
+            found = mongodb.database()["questions"]
+            base_questions = rate(
+                options.attempts,
+                lambda _i, f=found: list(f.find({"versions.id": {"$in": version_ids}})),
+            )
         print(f"{name:<10} {'attempt write':<16} {writes:>13,.0f} {base_writes:>11,.0f}  {how}")
         print(f"{name:<10} {'attempt read':<16} {reads:>13,.0f} {base_reads:>11,.0f}")
-        print(f"{name:<10} {'question read':<16} {question_reads:>13,.0f} {'':>11}  (the bank is in SQL on both)")
+        print(f"{name:<10} {'question read':<16} {question_reads:>13,.0f} {base_questions:>11,.0f}")
     return 0
 
 
@@ -222,6 +235,20 @@ def _sql_baseline(count: int, assessment_id: int, users: list[int], version_ids:
             cursor.fetchall()
 
     return rate(count, write), rate(count, read), "raw SQL, one cursor"
+
+
+def _sql_versions(version_ids: list[int]) -> list[Any]:
+    """The 5 versions' columns in one SELECT through one cursor."""
+    from django.db import connection
+
+    marks = ", ".join(["%s"] * len(version_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, question_id, number, content, type, title, tags, points, content_hash, author_id, created "
+            f"FROM ve_edu_vault_questionversion WHERE id IN ({marks})",
+            version_ids,
+        )
+        return list(cursor.fetchall())
 
 
 def _mongo_baseline(count: int, assessment_id: int, users: list[int], version_ids: list[int]) -> Any:
