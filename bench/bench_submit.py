@@ -405,10 +405,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--webhooks",
-        choices=["subscribed", "off"],
+        choices=["subscribed", "unsubscribed", "off"],
         default="subscribed",
         help="subscribed (default): webhooks on and a global subscription active (each submission writes its events "
-        "to the outbox; no worker drains it during the run); off: VE_EDU_VAULT_WEBHOOKS_ENABLED false (no outbox)",
+        "to the outbox; no worker drains it during the run); unsubscribed: webhooks on, no active subscription (the "
+        "outbox skips the events after a read of its gate); off: VE_EDU_VAULT_WEBHOOKS_ENABLED false (no outbox)",
     )
     args = parser.parse_args(argv)
     learners = max(1, min(args.learners, 500))
@@ -417,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = os.environ.get("VAULT_DATA_DIR", "/tmp/vault_bench_submit")
     env = _env(args.database_url, data_dir)
-    env["VE_EDU_VAULT_WEBHOOKS_ENABLED"] = "1" if args.webhooks == "subscribed" else "0"
+    env["VE_EDU_VAULT_WEBHOOKS_ENABLED"] = "0" if args.webhooks == "off" else "1"
     env["VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8"
     os.environ.update(
         {
@@ -440,11 +441,16 @@ def main(argv: list[str] | None = None) -> int:
         check=True,
     )
     assessments, people, tokens = _setup(learners, mirror=not args.no_mirror, assessments=per_client)
-    if args.webhooks == "subscribed":
-        from ve_edu_vault.webhooks import api as webhooks
+    from ve_edu_vault.webhooks import api as webhooks
 
-        if not webhooks.list_subscriptions():
+    subscriptions = list(webhooks.list_subscriptions()[:100])
+    if args.webhooks == "subscribed":
+        if not any(item.active for item in subscriptions):
             webhooks.create_subscription(url="http://127.0.0.1:9/bench-receiver")  # never drained during the run
+    else:
+        for item in subscriptions:
+            if item.active:
+                webhooks.update_subscription(item.id, active=False)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(data_dir) / "gunicorn-bench.log"

@@ -13,9 +13,16 @@ from tests.regrade.regrade_builders import capital_question_id, correct_the_key,
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.hooks import signals
 from ve_edu_vault.regrade import api as regrade
+from ve_edu_vault.webhooks import api as webhooks
 from ve_edu_vault.webhooks import store
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def subscribed() -> None:
+    """A global subscription: the outbox writes only events some subscription can match (ADR 0025)."""
+    webhooks.create_subscription(url="http://127.0.0.1:9/hook")
 
 
 @pytest.fixture
@@ -37,7 +44,9 @@ def heard() -> Iterator[dict[str, list[dict[str, Any]]]]:
         signal.disconnect(dispatch_uid=f"test-{name}")
 
 
-def test_a_submission_sends_submitted_graded_and_mastery_reached(make_user: Any, settings: Any, heard: Any) -> None:
+def test_a_submission_sends_submitted_graded_and_mastery_reached(
+    make_user: Any, settings: Any, heard: Any, subscribed: None
+) -> None:
     settings.VE_EDU_VAULT_MASTERY_POLICY = {"policy": "k_of_n", "params": {"k": 1, "n": 1}}
     assessment = make_assessment()
     assert [call["sync_id"] for call in heard["course.synced"]]  # the builder's sync
@@ -63,7 +72,7 @@ def test_a_submission_sends_submitted_graded_and_mastery_reached(make_user: Any,
     assert len(heard["mastery.reached"]) == before
 
 
-def test_nothing_is_sent_or_recorded_for_a_rolled_back_submission(make_user: Any, heard: Any) -> None:
+def test_nothing_is_sent_or_recorded_for_a_rolled_back_submission(make_user: Any, heard: Any, subscribed: None) -> None:
     assessment = make_assessment()
     student = learner(make_user, "rollback")
     view = assessments.start_attempt(assessment.id, student)
@@ -75,7 +84,7 @@ def test_nothing_is_sent_or_recorded_for_a_rolled_back_submission(make_user: Any
     assert store.events_for(event_type="attempt.graded") == []
 
 
-def test_a_finished_regrade_sends_regrade_finished(make_user: Any, heard: Any) -> None:
+def test_a_finished_regrade_sends_regrade_finished(make_user: Any, heard: Any, subscribed: None) -> None:
     assessment, _students, _views = scenario(make_user, ["a", "b"])
     question_id = capital_question_id(assessment)
     correct_the_key(question_id)

@@ -60,11 +60,67 @@ _last_trigger = [float("-inf")]
 
 
 def on_event_recorded(sender: Any, events: list[VaultEvent], **kwargs: Any) -> None:
-    """Receiver of ``hooks.signals.EVENT_RECORDED``: the outbox row in the change's transaction; a kick after commit."""
-    if not conf.webhooks_enabled():
+    """Receiver of ``hooks.signals.EVENT_RECORDED``: the outbox row in the change's transaction; a kick after commit.
+
+    No row when no active subscription can match any of the events (:func:`_none_can_match`)."""
+    if not conf.webhooks_enabled() or _none_can_match(events):
         return
     store.add_events(events)
     transaction.on_commit(trigger_delivery)
+
+
+#: The active subscriptions as of a gate version: ``(version, matchers, monotonic time checked)``, replaced whole.
+_MATCHERS: list[tuple[int | None, list[tuple[str | None, tuple[str, ...]]], float]] = [(None, [], float("-inf"))]
+MATCHERS_TTL_SECONDS = 60.0
+
+
+def _may_match(events: list[VaultEvent], matchers: list[tuple[str | None, tuple[str, ...]]]) -> bool:
+    return any(
+        (course is None or course == event.course_key) and (not types or event.type in types)
+        for event in events
+        for course, types in matchers
+    )
+
+
+def _none_can_match(events: list[VaultEvent]) -> bool:
+    """
+    True only when no subscription active at this transaction's commit can match ``events``.
+
+    The matchers are kept per process with the gate's version they were read at (``store``: a row every
+    subscription change updates in its own transaction). A match per the cached matchers: write (no query; a
+    subscription disabled since only costs a row the fan-out drops). Otherwise share-lock the gate: the same
+    version means no change committed since the matchers were read and none can commit before this transaction
+    does, so skipping is safe; another version means write this time and re-read the matchers after commit.
+    """
+    version, matchers, checked = _MATCHERS[0]
+    if version is not None and time.monotonic() - checked < MATCHERS_TTL_SECONDS and _may_match(events, matchers):
+        return False
+    if not transaction.get_connection().in_atomic_block:
+        return False  # no transaction to hold the gate until commit: write
+    current = store.subscriptions_version_locked()
+    if current is None or current != version:
+        transaction.on_commit(_reload_matchers)
+        return False
+    _MATCHERS[0] = (version, matchers, time.monotonic())
+    return not _may_match(events, matchers)
+
+
+def forget_matchers(**kwargs: Any) -> None:
+    """A subscription changed in this process: the next event consults the gate (other processes within
+    ``MATCHERS_TTL_SECONDS``; until then they may write rows no subscription wants, which the fan-out drops)."""
+    _MATCHERS[0] = (None, [], float("-inf"))
+
+
+def _reload_matchers() -> None:
+    """Read the gate (share-locked) and then the active subscriptions in one transaction: a consistent pair."""
+    try:
+        store.ensure_gate()
+        with transaction.atomic():
+            version = store.subscriptions_version_locked()
+            matchers = store.subscription_matchers()
+        _MATCHERS[0] = (version, matchers, time.monotonic())
+    except Exception:  # the matchers only save rows; never fail the request that committed
+        log.exception("Could not read the webhook subscriptions; events are written until the next read")
 
 
 def trigger_delivery() -> None:

@@ -35,3 +35,6 @@ def on_course_published(data: dict[str, Any], *, message_id: str) -> str:
 
 def connect() -> None:
     inbound.register(COURSE_PUBLISHED, on_course_published)
+    from . import api, store
+
+    store.connect_version_bumps(api.forget_matchers)  # every change to subscriptions moves the outbox's gate

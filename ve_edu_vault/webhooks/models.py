@@ -124,3 +124,24 @@ class InboundWebhookMessage(models.Model):
 
     def __str__(self) -> str:
         return f"inbound {self.event_type} {self.message_id}"
+
+
+class WebhookSubscriptionsVersion(models.Model):
+    """
+    One row (``pk=1``): bumped in the transaction of every change to subscriptions; the outbox's gate.
+
+    A transaction that records events with no matching subscription share-locks this row and compares its version
+    with the one its cached matcher was built at; a subscription change takes the row exclusively until it commits.
+    So either the change committed before (the versions differ: the matcher is rebuilt and the event written) or
+    it commits after the event's transaction (the subscription did not exist when the event committed).
+
+    .. no_pii: a counter.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "ve_edu_vault"
+
+    def __str__(self) -> str:
+        return f"webhook subscriptions version {self.version}"

@@ -22,7 +22,13 @@ from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.hooks.signals import VaultEvent
 
 from .data import AttemptOutcome, DeliveryData, OutgoingMessage, SigningKeys, SubscriptionData
-from .models import InboundWebhookMessage, WebhookDelivery, WebhookEvent, WebhookSubscription
+from .models import (
+    InboundWebhookMessage,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+    WebhookSubscriptionsVersion,
+)
 
 RESPONSE_BODY_CHARS = 2000
 
@@ -41,6 +47,59 @@ def add_events(events: list[VaultEvent]) -> None:
             for event in events
         ]
     )
+
+
+# --- the outbox's gate ----------------------------------------------------------------------------
+
+
+def bump_subscriptions_version(**kwargs: Any) -> None:
+    """``post_save``/``post_delete`` of a subscription (the admin's and the API's writes alike): the gate's row,
+    taken exclusively until the change's transaction ends (``models.WebhookSubscriptionsVersion``)."""
+    if not WebhookSubscriptionsVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        WebhookSubscriptionsVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def ensure_gate() -> None:
+    """The gate's row (migration 0022 makes it; a flushed or restored table may lack it)."""
+    from django.db import IntegrityError
+
+    if not WebhookSubscriptionsVersion.objects.filter(pk=1).exists():
+        try:
+            with transaction.atomic():
+                WebhookSubscriptionsVersion.objects.create(pk=1)
+        except IntegrityError:
+            pass  # another process made it
+
+
+def connect_version_bumps(forget: Any) -> None:
+    """Whoever writes a subscription (admin, API, shell), its transaction moves the gate; ``forget`` drops this
+    process's cached matchers."""
+    from django.db.models.signals import post_delete, post_save
+
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(bump_subscriptions_version, sender=WebhookSubscription, dispatch_uid=f"vault-webhooks-{name}")
+        signal.connect(forget, sender=WebhookSubscription, dispatch_uid=f"vault-webhooks-forget-{name}")
+
+
+def subscriptions_version_locked() -> int | None:
+    """The gate's version, share-locked until the caller's transaction ends (None: no row, never skip).
+
+    Django's ORM has no shared lock (``select_for_update`` is exclusive and would serialize every submission):
+    ``FOR SHARE`` on PostgreSQL, ``LOCK IN SHARE MODE`` on MariaDB/MySQL; SQLite has one writer at a time."""
+    table = connection.ops.quote_name(WebhookSubscriptionsVersion._meta.db_table)
+    lock = {"postgresql": " FOR SHARE", "mysql": " LOCK IN SHARE MODE"}.get(connection.vendor, "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = 1{lock}")  # noqa: S608 - no input in it
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def subscription_matchers() -> list[tuple[str | None, tuple[str, ...]]]:
+    """``(course_key or None, event_types)`` of every active subscription (empty types: every type)."""
+    return [
+        (None if course is None else str(course), tuple(types or ()))
+        for course, types in WebhookSubscription.objects.filter(active=True).values_list("course_key", "event_types")
+    ]
 
 
 # --- subscriptions -------------------------------------------------------------------------------
@@ -318,6 +377,8 @@ def record_outcomes(
                 disabled_reason=f"Disabled after {disable_after} failed deliveries in a row; last: "
                 + last_error.get(subscription_id, "")[:500],
             ):
+                bump_subscriptions_version()  # one receiver fewer: the outbox may skip more (other processes' caches
+                # of the matchers learn it within api.MATCHERS_TTL_SECONDS)
                 disabled.append(_subscription(subscriptions.get()))
     return disabled
 
