@@ -60,7 +60,7 @@ def bump_subscriptions_version(**kwargs: Any) -> None:
 
 
 def ensure_gate() -> None:
-    """The gate's row (migration 0022 makes it; a flushed or restored table may lack it)."""
+    """The gate's row (migration 0023 makes it; a flushed or restored table may lack it)."""
     from django.db import IntegrityError
 
     if not WebhookSubscriptionsVersion.objects.filter(pk=1).exists():

@@ -7,7 +7,7 @@ def create_row(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ve_edu_vault", "0021_audit_lti_actions"),
+        ("ve_edu_vault", "0022_audit_more_staff_actions"),
     ]
 
     operations = [
