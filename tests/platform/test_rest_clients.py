@@ -100,3 +100,40 @@ def test_a_closed_port_is_a_retryable_error() -> None:
     with pytest.raises(LmsApiError, match="cannot connect") as error:
         EnrollmentsClient("http://127.0.0.1:9", "id", "secret", retries=0).enrollment("ada", COURSE)
     assert error.value.retryable
+
+
+def _page(lms: Lms, users: list[tuple[str, bool]], next_page: int | None) -> tuple[int, bytes]:
+    """One page as ``CourseEnrollmentsApiListView`` answers it (openedx-platform enrollments/views.py)."""
+    nxt = None if next_page is None else f"{lms.url}/api/enrollment/v1/enrollments/?course_id={COURSE}&page={next_page}"
+    results = [
+        {
+            "created": "2026-12-01T00:00:00Z",
+            "mode": "audit",
+            "is_active": active,
+            "user": name,
+            "course_id": str(COURSE),
+        }
+        for name, active in users
+    ]
+    body = {"count": 3, "num_pages": 2, "current_page": 1, "start": 0, "next": nxt, "previous": None}
+    return 200, json.dumps({**body, "results": results}).encode()
+
+
+@pytest.mark.django_db
+def test_a_courses_enrollments_are_read_page_by_page(lms: Lms) -> None:
+    lms.answers = [_page(lms, [("ada", True), ("bob", False)], 2), _page(lms, [("cy", True)], None)]
+    found = client(lms).course_enrollments(COURSE)
+    assert [(item.username, item.is_active) for item in found] == [("ada", True), ("bob", False), ("cy", True)]
+    first, second = lms.gets[0][0], lms.gets[1][0]
+    assert first.startswith("/api/enrollment/v1/enrollments/?") and "course_id=course-v1%3AOrg%2BCourse%2BRun" in first
+    assert "page_size=100" in first and second.endswith("page=2") and lms.gets[1][1] == f"JWT {TOKEN}"
+
+
+@pytest.mark.django_db
+def test_a_list_refused_or_malformed_is_a_clear_error(lms: Lms) -> None:
+    lms.answers = [(403, b'{"detail": "You do not have permission to perform this action."}')]
+    with pytest.raises(LmsApiError, match=r"HTTP 403.*global staff"):
+        client(lms).course_enrollments(COURSE)
+    lms.answers = [(200, b'{"results": [{"mode": "audit"}]}')]
+    with pytest.raises(LmsApiError, match="not enrollments"):
+        client(lms).course_enrollments(COURSE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -51,6 +51,7 @@ __all__ = [
     "list_export_jobs",
     "mastery_outline",
     "mastery_tree",
+    "not_started",
     "open_export_file",
     "queue_export",
     "refresh_item_analysis",
@@ -334,6 +335,35 @@ def open_export_file(job: ExportJobData) -> Any:
 def mastery_outline(course_key: CourseKey) -> list[mastery_reports.MasteryNode]:
     """Topics > subtopics > objectives with how many learners mastered each (``mastery_reports``)."""
     return mastery_reports.mastery_outline(course_key)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NotStarted:
+    """Enrolled learners (active enrollments, from the LMS's Enrollment API) with no attempt, per assessment."""
+
+    enrolled: int
+    by_assessment: dict[int, list[str]]
+    error: str = ""
+
+
+def not_started(course_key: CourseKey, assessment_ids: list[int]) -> NotStarted | None:
+    """Who is enrolled and has not started each assessment; None when the LMS's REST API is not configured, an
+    ``error`` (in plain words) when the LMS could not be read."""
+    from ve_edu_vault.platform import api as platform
+    from ve_edu_vault.platform.rest_clients import LmsApiError
+
+    client = platform.lms_enrollments_client()
+    if client is None:
+        return None
+    try:
+        usernames = sorted({item.username for item in client.course_enrollments(course_key) if item.is_active})
+    except LmsApiError as exc:
+        return NotStarted(enrolled=0, by_assessment={}, error=exc.message)
+    started = store.usernames_with_attempts(assessment_ids, usernames)
+    return NotStarted(
+        enrolled=len(usernames),
+        by_assessment={aid: [name for name in usernames if name not in started[aid]] for aid in assessment_ids},
+    )
 
 
 def mastery_tree(course_key: CourseKey) -> list[dict[str, Any]]:

@@ -65,6 +65,20 @@ _ZERO = Value(0.0, output_field=FloatField())
 _BIN_SLACK = 1e-9
 
 
+def usernames_with_attempts(assessment_ids: list[int], usernames: list[str]) -> dict[int, set[str]]:
+    """Per assessment, which of ``usernames`` have an attempt of it (any state); one query per 500 names."""
+    found: dict[int, set[str]] = {assessment_id: set() for assessment_id in assessment_ids}
+    for start in range(0, len(usernames), 500):
+        rows = (
+            Attempt.objects.filter(assessment_id__in=assessment_ids, user__username__in=usernames[start : start + 500])
+            .values_list("assessment_id", "user__username")
+            .distinct()
+        )
+        for assessment_id, username in rows:
+            found[assessment_id].add(username)
+    return found
+
+
 def selected_attempts(assessment_id: int, choice: AttemptChoice) -> QuerySet[Attempt]:
     """The graded attempts that count: all, or one per learner (first, last, or best then earliest)."""
     graded = Attempt.objects.filter(assessment_id=assessment_id, state=Attempt.GRADED)

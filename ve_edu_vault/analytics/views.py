@@ -88,6 +88,9 @@ def staff_area(request: HttpRequest, course_key: str) -> HttpResponse:
         "jobs": api.list_export_jobs(key)[:10],
         "studio": studio_links(key),
     }
+    waiting = api.not_started(key, [item.id for item in items])
+    context["not_started"] = waiting
+    context["not_started_rows"] = [(item, waiting.by_assessment.get(item.id, [])) for item in items] if waiting else []
     return render(request, "ve_edu_vault/analytics/staff_area.html", context)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "is_course_staff",
     "is_enrolled",
     "is_global_staff",
+    "lms_enrollments_client",
     "publish_grade",
     "read_published_outline",
     "user_retirement_signals",
@@ -66,6 +67,25 @@ def backend_name() -> str:
     """The backend's ``NAME`` ("edx_platform", "standalone"), or its module's last name."""
     module = _get_backend()
     return str(getattr(module, "NAME", None) or getattr(module, "__name__", "?").rsplit(".", 1)[-1])
+
+
+def lms_enrollments_client() -> Any:
+    """
+    An ``EnrollmentsClient`` of the LMS's Enrollment API, or None when the LMS's REST API is not configured.
+
+    No platform backend lists a course's enrollments (edx-platform's are read per learner in-process); a vault
+    that runs out of the LMS, or an operator who wants the list, reads it over REST with the same LMS URL and
+    OAuth2 application as the Course Blocks source (``VE_EDU_VAULT_BLOCKS_API_URL``, ``..._CLIENT_ID``,
+    ``..._CLIENT_SECRET``; the application's user must be global staff, as the Enrollment API requires).
+    """
+    url = conf.get("VE_EDU_VAULT_BLOCKS_API_URL")
+    client_id = conf.get("VE_EDU_VAULT_BLOCKS_API_CLIENT_ID")
+    secret = conf.get("VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET")
+    if not (url and client_id and secret):
+        return None
+    from ve_edu_vault.platform.rest_clients import EnrollmentsClient
+
+    return EnrollmentsClient(str(url), str(client_id), str(secret))
 
 
 def is_global_staff(user: Any) -> bool:

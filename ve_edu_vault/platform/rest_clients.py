@@ -10,6 +10,11 @@ Enrollment API (edx-platform ``openedx/core/djangoapps/enrollments/views.py``, `
 ``GET /api/enrollment/v1/enrollment/{username},{course_id}`` answers the enrollment (``is_active``, ``mode``,
 ``user``) or an empty body when there is none; another user's enrollment needs the OAuth application's user to be
 global staff (``request.user.is_staff``), otherwise the LMS answers 404.
+
+Course enrollments (same file, ``CourseEnrollmentsApiListView``): ``GET /api/enrollment/v1/enrollments/?course_id=``
+lists a course's enrollments, global staff only (``permissions.IsAdminUser``: 403 otherwise), page-number paginated
+(``page_size`` at most 100) as ``{"count", "num_pages", "current_page", "start", "next", "previous", "results"}``,
+each result ``{"created", "mode", "is_active", "user", "course_id"}`` (``user`` is the username).
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ __all__ = ["EnrollmentData", "EnrollmentsClient", "LmsApiError", "oauth_session"
 
 Timeout = float | tuple[float, float]
 ENROLLMENT_PATH = "/api/enrollment/v1/enrollment/"
+ENROLLMENTS_PATH = "/api/enrollment/v1/enrollments/"
+#: At most this many pages of 100 are read for one course (100,000 enrollments); more is an error, not a hang.
+MAX_ENROLLMENT_PAGES = 1000
 
 
 class LmsApiError(VaultError):
@@ -136,6 +144,57 @@ class EnrollmentsClient:
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise LmsApiError(f"{where} answered something that is not an enrollment: {response.text[:200]!r}") from exc
+
+    def _get_json(self, url: str, what: str, params: dict[str, Any] | None = None) -> Any:
+        where = f"the Enrollment API at {self.base_url}"
+        try:
+            response = self._session.get(url, params=params, timeout=self.timeout)
+        except requests.Timeout as exc:
+            raise LmsApiError(f"{where} timed out reading {what}", retryable=True) from exc
+        except requests.ConnectionError as exc:
+            raise LmsApiError(f"cannot connect to {where}: {exc}", retryable=True) from exc
+        except requests.RequestException as exc:  # getting the token
+            status = getattr(exc.response, "status_code", "?")
+            raise LmsApiError(
+                f"{where}: the OAuth2 token request to {self.base_url}/oauth2/access_token failed (HTTP {status}); "
+                "check the client id and secret"
+            ) from exc
+        if response.status_code != 200:
+            text = " ".join(response.text.split())[:200]
+            raise LmsApiError(
+                f"{where} answered HTTP {response.status_code} for {what}: {text!r}"
+                + (" (is the OAuth application's user global staff?)" if response.status_code in (401, 403) else ""),
+                retryable=response.status_code >= 500,
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise LmsApiError(f"{where} answered something not JSON for {what}: {response.text[:200]!r}") from exc
+
+    def course_enrollments(self, course_key: CourseKey) -> list[EnrollmentData]:
+        """Every enrollment in the course (active or not), following the API's pages (100 each)."""
+        what = f"the enrollments in {course_key}"
+        url: str | None = f"{self.base_url}{ENROLLMENTS_PATH}"
+        params: dict[str, Any] | None = {"course_id": str(course_key), "page_size": 100}
+        found: list[EnrollmentData] = []
+        for _page in range(MAX_ENROLLMENT_PAGES):
+            if url is None:
+                return found
+            body = self._get_json(url, what, params)
+            try:
+                for item in body["results"]:
+                    found.append(
+                        EnrollmentData(
+                            username=str(item["user"]),
+                            course_key=course_key,
+                            is_active=bool(item["is_active"]),
+                            mode=str(item.get("mode") or ""),
+                        )
+                    )
+                url, params = body.get("next") or None, None  # ``next`` carries the query
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise LmsApiError(f"the Enrollment API answered a page that is not enrollments: {exc!r}") from exc
+        raise LmsApiError(f"{what}: more than {MAX_ENROLLMENT_PAGES} pages; not read")
 
     def is_enrolled(self, username: str, course_key: CourseKey) -> bool:
         found = self.enrollment(username, course_key)
