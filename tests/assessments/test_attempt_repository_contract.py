@@ -234,6 +234,25 @@ class AttemptRepositoryContract:
         assert all(r.user_id == setup["user"].pk and r.graded_at is not None for r in found)
         assert repository.graded_responses(course_key, [setup["user"].pk + 1000]) == []
 
+    def test_bulk_regrade_pages_in_response_id_order(
+        self, repository: AttemptRepository, setup: dict[str, Any]
+    ) -> None:
+        version_id = setup["versions"][0].id
+        expected = []
+        for number in range(1, 6):
+            attempt = repository.create_attempt(new_attempt(setup, number=number))
+            graded(repository, attempt.id)
+            expected.append(attempt.responses[0].id)
+        repository.create_attempt(new_attempt(setup, number=6))  # in progress: not regraded
+        assert repository.regrade_count([version_id]) == 5
+        pages, after = [], 0
+        while rows := repository.regrade_rows([version_id], after_id=after, limit=2):
+            pages.append([row.id for row in rows])
+            after = rows[-1].id
+        assert pages == [expected[0:2], expected[2:4], expected[4:]]
+        every = [row.id for row in repository.regrade_rows([v.id for v in setup["versions"]], after_id=0, limit=4)]
+        assert len(every) == 4 and every == sorted(every) and every[0] == expected[0]
+
 
 def graded(repository: AttemptRepository, attempt_id: int) -> None:
     now = timezone.now()
@@ -248,3 +267,31 @@ class TestAttemptRepository(AttemptRepositoryContract):
 def test_unknown_backends_are_refused(settings: Any) -> None:
     with pytest.raises(ImproperlyConfigured):
         get_repository("nope")
+
+
+def test_on_mongodb_a_regrade_page_reads_only_the_attempts_it_returns(
+    db: None, settings: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page used to read every remaining matching attempt (a bulk regrade read the collection once per page)."""
+    from ve_edu_vault.storage import mongodb
+
+    with mongodb_backend(settings):
+        repository = get_repository("mongodb")
+        setup_ = {"assessment": make_assessment(), "user": make_user("learner")}
+        setup_["versions"] = [
+            questions.get_question(qid).current_version for qid in setup_["assessment"].config.selection.question_ids
+        ]
+        for number in range(1, 21):
+            graded(repository, repository.create_attempt(new_attempt(setup_, number=number)).id)
+        read: list[int] = []
+        real = mongodb.stream_pages
+
+        def counting(find: Any, size: int) -> Any:
+            for page in real(find, size):
+                read.extend(doc["_id"] for doc in page)
+                yield page
+
+        monkeypatch.setattr(mongodb, "stream_pages", counting)
+        rows = repository.regrade_rows([setup_["versions"][0].id], after_id=0, limit=3)
+        assert len(rows) == 3
+        assert sorted(read) == sorted(row.attempt_id for row in rows)  # 3 attempts read, not the 20 that match

@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -171,7 +171,7 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
-def stream_pages(find: Callable[[], Any], size: int) -> Iterator[list[dict[str, Any]]]:
+def stream_pages(find: Callable[[], Any], size: int) -> Generator[list[dict[str, Any]], None, None]:
     """
     Pages of ``size`` documents of one asyncio cursor (``find()`` makes it, on the running loop's client), driven
     from synchronous code such as a streaming HTTP response: one event loop and one cursor for the whole stream (the

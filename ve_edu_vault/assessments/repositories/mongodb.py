@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -656,12 +657,27 @@ class MongoAttemptRepository(AttemptRepository):
             "responses": {"$elemMatch": {"question_version_id": {"$in": list(version_ids)}, "id": {"$gt": after_id}}},
         }
 
-    def _regrade_items(self, version_ids: Sequence[int], after_id: int) -> Iterable[tuple[Mapping[str, Any], Any]]:
+    def _regrade_items(
+        self, version_ids: Sequence[int], after_id: int, *, limit: int | None = None
+    ) -> Iterator[tuple[Mapping[str, Any], Any]]:
+        """
+        The matching responses with their attempts, streamed on the asyncio client in attempt id order. With ``limit``
+        the read stops after the attempt that brings the count to ``limit``: a page reads only what it returns (the
+        rest of that attempt's responses come again on the next page, which starts after the last id returned).
+        """
         wanted = set(version_ids)
-        for doc in self.attempts.find(self._regrade_query(version_ids, after_id)).sort("_id", 1):
-            for item in doc.get("responses") or ():
-                if item["question_version_id"] in wanted and item["id"] > after_id:
-                    yield doc, item
+        fields = {"user_id": 1, "assessment_id": 1, "responses": 1}
+        query = self._regrade_query(version_ids, after_id)
+        found, size = 0, max(1, min(100, limit or 100))  # a page needs at most ``limit`` attempts
+        with closing(mongodb.stream_pages(partial(_find_attempts, query, fields, batch=size), size)) as pages:
+            for page in pages:
+                for doc in page:
+                    for item in doc.get("responses") or ():
+                        if item["question_version_id"] in wanted and item["id"] > after_id:
+                            found += 1
+                            yield doc, item
+                    if limit is not None and found >= limit:
+                        return
 
     def regrade_count(self, version_ids: Sequence[int], *, after_id: int = 0) -> int:
         return sum(1 for _ in self._regrade_items(version_ids, after_id))
@@ -686,7 +702,7 @@ class MongoAttemptRepository(AttemptRepository):
                 correct=item.get("correct"),
                 answer_key=json.dumps(item.get("answer"), sort_keys=True, default=str),
             )
-            for doc, item in self._regrade_items(version_ids, after_id)
+            for doc, item in self._regrade_items(version_ids, after_id, limit=limit)
         ]
         rows.sort(key=lambda row: row.id)
         return rows[:limit]
