@@ -102,7 +102,8 @@ def test_a_planted_violation_breaks_the_storage_door(copy: Path, module: str, li
     code, text = lint(plant(copy, module, line))
     assert code != 0
     assert expected in text, text
-    assert "Storage has one door per applet" in text and "1 broken" in text
+    # (Another applet's models also break the applet-api contract: that one is tested below.)
+    assert "only repositories and stores import models, prepared queries, raw connections BROKEN" in text, text
 
 
 def test_a_planted_cycle_breaks_the_assessments_layers(copy: Path) -> None:
@@ -112,3 +113,46 @@ def test_a_planted_cycle_breaks_the_assessments_layers(copy: Path) -> None:
     assert code != 0
     assert "Assessments: no import cycles inside the applet" in text and "BROKEN" in text, text
     assert "ve_edu_vault.assessments.grades -> ve_edu_vault.assessments.tasks" in text, text
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "expected"),
+    [
+        # Another applet's store: analytics reaches the mirror through course_sync.api only.
+        (
+            "ve_edu_vault.analytics.mastery_reports",
+            "from ve_edu_vault.course_sync import store  # noqa",
+            "ve_edu_vault.analytics.mastery_reports imports ve_edu_vault.course_sync.store",
+        ),
+        # Another applet's internal lifecycle module (the XBlock calls assessments.api).
+        (
+            "ve_edu_vault.xblock.block",
+            "from ve_edu_vault.assessments import _results  # noqa",
+            "ve_edu_vault.xblock.block imports ve_edu_vault.assessments._results",
+        ),
+    ],
+)
+def test_a_planted_import_of_an_internal_module_breaks_the_applet_api_contract(
+    copy: Path, module: str, line: str, expected: str
+) -> None:
+    code, text = lint(plant(copy, module, line))
+    assert code != 0
+    assert expected in text, text
+    assert "Other applets import only an applet's api and data* modules" in text and "1 broken" in text, text
+    assert "(docs/decisions/0023-orm-stores-and-applet-boundaries.rst) BROKEN" in text, text
+
+
+def test_an_allowed_import_that_no_longer_exists_breaks_the_applet_api_contract(copy: Path) -> None:
+    """The exceptions only hold live imports: a line that matches nothing is an error, not a silent permission."""
+    planted = copy.parent / f"{copy.name}-stale-allowed"
+    if not planted.exists():
+        shutil.copytree(copy, planted)
+    config = planted / ".importlinter"
+    config.write_text(
+        config.read_text().replace(
+            "allowed =\n", "allowed =\n    ve_edu_vault.analytics.api -> ve_edu_vault.course_sync.store\n", 1
+        )
+    )
+    code, text = lint(planted)
+    assert code != 0
+    assert "allowed lists ve_edu_vault.analytics.api -> ve_edu_vault.course_sync.store, which matches no" in text, text

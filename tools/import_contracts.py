@@ -70,3 +70,75 @@ class StorageDoorContract(Contract):
                 output.indent_cursor()
                 output.print_error(f"{item['importer']}:{line['line_number']}: {line['line_contents']}", bold=False)
             output.new_line()
+
+
+class AppletApiContract(Contract):
+    """
+    Other applets import only an applet's public modules: ``api`` and ``data*`` (OEP-49), and its package.
+
+    An applet is a package directly under ``root`` that has an ``api`` module. An import of one of its modules by
+    a module outside it breaks the contract unless the imported module matches ``public`` (names relative to the
+    applet, ``*`` within a name) or the import matches ``allowed`` (``importer -> imported``, ``*`` and ``**`` as
+    in import-linter's own expressions: what is legitimately shared, each line commented in ``.importlinter``).
+    An ``allowed`` line that matches no import breaks the contract too, so the list only holds live exceptions.
+    """
+
+    type_name = "applet_api"
+
+    root = fields.StringField()
+    public = fields.SetField(subfield=fields.StringField())
+    allowed = fields.SetField(subfield=fields.StringField(), required=False)
+
+    def check(self, graph: Any, verbose: bool) -> ContractCheck:
+        root: str = self.root  # type: ignore[assignment]
+        public: set[str] = self.public  # type: ignore[assignment]
+        allowed = [
+            tuple(part.strip() for part in item.split("->"))
+            for item in (self.allowed or set())  # type: ignore[union-attr]
+        ]
+        applets = {
+            module.rsplit(".", 1)[0]
+            for module in graph.modules
+            if re.fullmatch(rf"{re.escape(root)}\.[^.]+\.api", module)
+        }
+
+        def applet_of(module: str) -> str | None:
+            parts = module.split(".")
+            candidate = ".".join(parts[:2])
+            return candidate if len(parts) >= 2 and candidate in applets else None
+
+        found: list[dict[str, Any]] = []
+        used: set[tuple[str, ...]] = set()
+        for module in sorted(graph.modules):
+            if not module.startswith(root + "."):
+                continue
+            own = applet_of(module)
+            for imported in sorted(graph.find_modules_directly_imported_by(module)):
+                target = applet_of(imported)
+                if target is None or target == own or imported == target:
+                    continue
+                relative = imported[len(target) + 1 :]
+                if _matches(relative, public):
+                    continue
+                matching = [
+                    entry for entry in allowed if _matches(module, {entry[0]}) and _matches(imported, {entry[1]})
+                ]
+                if matching:
+                    used.update(matching)
+                    continue
+                lines = graph.get_import_details(importer=module, imported=imported)
+                found.append({"importer": module, "imported": imported, "lines": lines})
+        unused = sorted(" -> ".join(entry) for entry in set(allowed) - used)
+        return ContractCheck(kept=not found and not unused, metadata={"found": found, "unused": unused})
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        for entry in check.metadata["unused"]:
+            output.print_error(f"allowed lists {entry}, which matches no import: remove it from the list.")
+        for item in check.metadata["found"]:
+            output.print_error(
+                f"{item['importer']} imports {item['imported']} (not an api or data module):", bold=False
+            )
+            for line in item["lines"]:
+                output.indent_cursor()
+                output.print_error(f"{item['importer']}:{line['line_number']}: {line['line_contents']}", bold=False)
+            output.new_line()

@@ -42,9 +42,9 @@ class DemoSummary:
 
 def demo_outline() -> CourseOutline:
     """The demo course's outline, as the vault reads it from the OLX export."""
-    from ve_edu_vault.course_sync.sources import OlxOutlineSource
+    from ve_edu_vault.course_sync import api as course_sync
 
-    return OlxOutlineSource(str(DEMO_COURSE_OLX)).read(DEMO_COURSE)
+    return course_sync.get_outline_source("olx", path=str(DEMO_COURSE_OLX)).read(DEMO_COURSE)
 
 
 def _user(username: str, **fields: Any) -> Any:

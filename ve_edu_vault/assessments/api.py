@@ -69,7 +69,7 @@ from .data_api import (
     QuestionView,
 )
 from .data_records import AccommodationRecord, AssessmentRecord
-from .grades import GradeReportStatus, grade_report_status, hand_off_grade, learner_score
+from .grades import GradeReportStatus, grade_report_status, hand_off_grade, learner_grade, learner_score
 from .repositories import (
     AttemptRecord,
     AttemptTotalsUpdate,
@@ -78,6 +78,8 @@ from .repositories import (
     get_assessment_repository,
     get_repository,
 )
+from .score_sinks import register as register_score_sink
+from .take_page import take_config, take_strings
 
 __all__ = [
     "AccommodationData",
@@ -118,6 +120,7 @@ __all__ = [
     "grade_report_status",
     "hand_off_grade",
     "learner_assessment",
+    "learner_grade",
     "learner_score",
     "list_accommodations",
     "list_assessments",
@@ -125,6 +128,7 @@ __all__ = [
     "list_learner_assessments",
     "penalised",
     "preview_assessment",
+    "register_score_sink",
     "request_hint",
     "retire_learner",
     "save_answers",
@@ -132,6 +136,8 @@ __all__ = [
     "start_attempt",
     "submit_attempt",
     "sweep_expired_attempts",
+    "take_config",
+    "take_strings",
     "timer_due_at",
     "update_assessment",
 ]

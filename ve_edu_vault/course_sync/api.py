@@ -26,6 +26,7 @@ from ve_edu_vault.course_sync.data import ChangeKind, ChangeSet, CourseOutline, 
 from ve_edu_vault.course_sync.data_api import CourseNodeData, CourseSyncSettings, SyncRecordData, SyncResult
 from ve_edu_vault.course_sync.diff import diff_outlines, invert_change_set
 from ve_edu_vault.course_sync.nodes import row_to_node
+from ve_edu_vault.course_sync.reporting import COUNT_KINDS, NODE_KINDS, sync_result_to_dict
 from ve_edu_vault.course_sync.serialization import change_set_from_list, change_set_to_list
 from ve_edu_vault.course_sync.signals import COURSE_SYNCED
 from ve_edu_vault.course_sync.store import KeyParser, NodeRow, SyncState, load_rows
@@ -34,7 +35,9 @@ from ve_edu_vault.hooks.signals import record_event, send_on_commit
 from ve_edu_vault.olx.errors import OlxError
 
 __all__ = [
+    "COUNT_KINDS",
     "NODE",
+    "NODE_KINDS",
     "WEBHOOK_PUBLISH_TRIGGER",
     "CourseNodeData",
     "SyncRecordData",
@@ -57,6 +60,7 @@ __all__ = [
     "set_sync_policy",
     "sync_course",
     "sync_course_from_platform",
+    "sync_result_to_dict",
     "undo_sync",
 ]
 

@@ -55,8 +55,8 @@ def on_user_retired(sender: Any = None, user: Any = None, **kwargs: Any) -> None
 
 
 def connect_platform_receivers() -> None:
-    from ve_edu_vault.assessments import score_sinks
+    from ve_edu_vault.assessments import api as assessments
 
-    score_sinks.register(SINK)
+    assessments.register_score_sink(SINK)
     for signal in platform.user_retirement_signals():
         signal.connect(on_user_retired, dispatch_uid="ve_edu_vault.lti.on_user_retired")

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ve_edu_vault import caching
 from ve_edu_vault.assessments import api as assessments
-from ve_edu_vault.assessments.take_page import take_config, take_strings
 
 from . import api, deep_linking, roster
 from .data import LaunchRefused, LtiRole
@@ -98,9 +97,14 @@ def launch(request: HttpRequest) -> HttpResponse:
     if result.role is not LtiRole.LEARNER:
         return _roster_page(request, result, assessment)
     summary = _summary(result.assessment_id, result.user_id)
-    page_config = take_config(assessment.course_key, assessment.id, assessment.config, list_url=None)
+    page_config = assessments.take_config(assessment.course_key, assessment.id, assessment.config, list_url=None)
     page_config["authorization"] = f"VaultLTI {api.issue_launch_token(result)}"
-    context = {"summary": summary, "page_config": page_config, "strings": take_strings(), "role": result.role.value}
+    context = {
+        "summary": summary,
+        "page_config": page_config,
+        "strings": assessments.take_strings(),
+        "role": result.role.value,
+    }
     response = render(request, "ve_edu_vault/lti/launch.html", context)
     response["Cache-Control"] = "no-store"  # the page holds the launch token
     response["Referrer-Policy"] = "no-referrer"

@@ -7,7 +7,7 @@ pointing at another block's (or course's) assessment. Scoring follows ``xblock.s
 as xblock-drag-and-drop-v2 does (``drag_and_drop_v2/drag_and_drop_v2.py``: ``weight``, ``max_score()``, the
 grade published as ``runtime.publish(self, "grade", {"value", "max_value"})``), with the vault as the source of
 the score: ``calculate_score``/``get_score`` read the learner's grade over the assessment's attempts by its
-scoring rule (``assessments.grades.learner_grade``). ``publish_grade`` is what the platform adapter calls on
+scoring rule (``assessments.api.learner_grade``). ``publish_grade`` is what the platform adapter calls on
 the block it loaded for the learner (``platform/backends``), from the grade outbox.
 """
 
@@ -25,7 +25,6 @@ from xblock.fields import Float, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from ve_edu_vault.assessments import api as assessments
-from ve_edu_vault.assessments.grades import learner_grade
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError, ValidationError, VaultError
 from ve_edu_vault.platform import api as platform
 
@@ -96,7 +95,7 @@ class VaultAssessmentBlock(ScorableXBlockMixin, XBlock):  # type: ignore[misc]
         user = viewer_of(self) if user_id is not None else None
         if assessment_id is None or user is None:
             return None
-        grade = learner_grade(assessment_id, user.pk)
+        grade = assessments.learner_grade(assessment_id, user.pk)
         return Score(raw_earned=grade.value, raw_possible=grade.max_value) if grade is not None else None
 
     def has_submitted_answer(self) -> bool:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
 
 from ve_edu_vault.assessments import api as assessments
-from ve_edu_vault.assessments.take_page import take_config, take_strings
 from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.platform import api as platform
 
@@ -93,7 +92,11 @@ def student_fragment(block: Any) -> Fragment:
     fragment.add_javascript_url(static("ve_edu_vault/xblock/block.js"))
     fragment.initialize_js(
         "VaultAssessmentBlock",
-        {"config": take_config(course_key, assessment_id, config), "strings": take_strings(), "prefix": prefix},
+        {
+            "config": assessments.take_config(course_key, assessment_id, config),
+            "strings": assessments.take_strings(),
+            "prefix": prefix,
+        },
     )
     return fragment
 

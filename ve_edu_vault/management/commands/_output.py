@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ve_edu_vault.course_sync.reporting import COUNT_KINDS, NODE_KINDS
+from ve_edu_vault.course_sync.api import COUNT_KINDS, NODE_KINDS
 
 
 def write_report(command: BaseCommand, report: dict[str, Any], *, as_json: bool) -> None:

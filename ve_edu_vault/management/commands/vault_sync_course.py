@@ -15,7 +15,6 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.course_sync import api
-from ve_edu_vault.course_sync.reporting import sync_result_to_dict
 from ve_edu_vault.errors import VaultError
 from ve_edu_vault.management.commands._output import write_report
 
@@ -56,4 +55,4 @@ class Command(BaseCommand):
             )
         except VaultError as exc:
             raise CommandError(exc.message) from exc
-        write_report(self, sync_result_to_dict(result), as_json=options["json"])
+        write_report(self, api.sync_result_to_dict(result), as_json=options["json"])

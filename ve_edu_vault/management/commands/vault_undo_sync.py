@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ve_edu_vault.course_sync import api
-from ve_edu_vault.course_sync.reporting import sync_result_to_dict
 from ve_edu_vault.errors import VaultError
 from ve_edu_vault.management.commands._output import write_report
 
@@ -34,4 +33,4 @@ class Command(BaseCommand):
             for conflict in details or ():
                 lines.append("  " + ", ".join(f"{key}={value}" for key, value in conflict.items()))
             raise CommandError("\n".join(lines)) from exc
-        write_report(self, sync_result_to_dict(result), as_json=options["json"])
+        write_report(self, api.sync_result_to_dict(result), as_json=options["json"])
