@@ -91,3 +91,15 @@ def test_pages_stream_one_batch_at_a_time(both: dict[str, Any]) -> None:
     assert [attempt.number for page in chosen for attempt in page] == [2] * 5
     late = replace(REQUESTS[0], since=START + timedelta(days=30))
     assert body(late).count(b"\n") == 1  # the header alone
+
+
+def test_parquet_holds_the_same_table_on_both_backends(both: dict[str, Any]) -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    request = ExportRequest(kind="responses", course_key=COURSE, format="parquet", attempts=AttemptChoice.LAST)
+    on_sql = pq.read_table(io.BytesIO(body(request)))
+    both["settings"].VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    on_mongodb = pq.read_table(io.BytesIO(body(request)))
+    assert on_sql.num_rows == 15 and on_mongodb.equals(on_sql)
