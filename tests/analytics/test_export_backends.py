@@ -103,3 +103,30 @@ def test_parquet_holds_the_same_table_on_both_backends(both: dict[str, Any]) -> 
     both["settings"].VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
     on_mongodb = pq.read_table(io.BytesIO(body(request)))
     assert on_sql.num_rows == 15 and on_mongodb.equals(on_sql)
+
+
+def test_item_statistics_are_refused_on_mongodb_rather_than_empty(
+    both: dict[str, Any], tmp_path: Any, make_user: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+    from rest_framework.test import APIClient
+
+    from hosts.standalone_platform.backend import grant_course_role
+    from ve_edu_vault.errors import ValidationError
+
+    assert api.export_request("item_stats", COURSE).kind == "item_stats"
+    both["settings"].VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    with pytest.raises(ValidationError, match="not computed from attempts stored in MongoDB") as error:
+        api.export_request("item_stats", COURSE)
+    assert error.value.field == "kind"
+    with pytest.raises(CommandError, match="VE_EDU_VAULT_STORAGE_BACKEND"):
+        call_command("vault_export", "item_stats", "--course", str(COURSE), "--output", str(tmp_path / "out.csv"))
+    assert not (tmp_path / "out.csv").exists()
+    staff = make_user("course_staff")
+    grant_course_role(staff, COURSE)
+    client = APIClient()
+    client.force_login(staff)
+    response = client.get(f"/api/ve-edu-vault/v1/courses/{COURSE}/exports/item_stats/")
+    assert response.status_code == 400 and response.json()["field"] == "kind"
+    assert client.get(f"/api/ve-edu-vault/v1/courses/{COURSE}/exports/responses/").status_code == 200
+    assert api.export_request("mastery", COURSE).kind == "mastery"  # mastery is in SQL on both backends

@@ -146,6 +146,12 @@ def export_request(
     """
     if kind not in exports.KINDS:
         raise NotFoundError(f"No export named {kind!r}; exports: {', '.join(exports.KINDS)}.")
+    if kind == "item_stats" and not exports.item_stats_available():
+        raise ValidationError(
+            "Item statistics are not computed from attempts stored in MongoDB yet (VE_EDU_VAULT_STORAGE_BACKEND is "
+            '"mongodb"); export attempts or responses instead.',
+            field="kind",
+        )
     fmt = fmt or "csv"
     if fmt not in exports.FORMATS:
         raise ValidationError(f"format must be one of {', '.join(exports.FORMATS)}.", field="format")

@@ -160,6 +160,14 @@ def _repository_pages(request: ExportRequest) -> Iterator[list[assessments.Attem
     )
 
 
+def item_stats_available() -> bool:
+    """
+    Item statistics are aggregated from the SQL attempt and response tables (``store``, ``summaries``): not available
+    while the attempts are stored elsewhere (a backend whose exports read through its repository; ADR 0024).
+    """
+    return not assessments.get_repository().exports_through_repository
+
+
 def count_through_repository(request: ExportRequest) -> int | None:
     """The rows of an attempts or responses export counted by the attempt repository (None on the ORM)."""
     repository = assessments.get_repository()
