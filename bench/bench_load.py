@@ -5,9 +5,10 @@ proving nothing lost or graded twice.
 
 TLDR: ``.venv/bin/python bench/bench_load.py [--rates 2,4,6,...] [--access-rates 25,50,...] [--duration 10]
 [--workers 4] [--no-fail]``. It creates and migrates a MariaDB database (``--database-url``, default
-``mysql://root@127.0.0.1:3306/vault_bench_load``), starts a private Redis (broker and cache), the LMS host under
-gunicorn (``--workers`` sync workers) and a real Celery worker with its beat, makes a course with a graded
-assessment of three questions bound to a vault block, and bulk-creates the learners. Then, one step per rate,
+``mysql://root@127.0.0.1:3306/vault_bench_load``; a ``postgres://`` URL runs it on PostgreSQL), starts a private
+Redis (broker and cache), the LMS host under gunicorn (``--workers`` sync workers) and a real Celery worker with
+its beat, makes a course with a graded assessment of three questions bound to a vault block, and bulk-creates the
+learners. Then, one step per rate,
 Locust's client (``tests/load/driver.py``) sends learners open-loop at that arrival rate for ``--duration``
 seconds; each learner starts an attempt, autosaves twice and submits. After each step the bench waits for the
 worker to deliver the step's grade reports. The baseline, in the same run on the same processes: the access
@@ -41,18 +42,31 @@ def _setup_django(database_url: str) -> None:
     url = urlparse(database_url)
     if url.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("bench_load runs on loopback only")
-    import MySQLdb
+    name = url.path.lstrip("/")
+    if url.scheme.startswith("postgres"):
+        import psycopg
 
-    conn = MySQLdb.connect(
-        host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
-    )
-    try:
-        name = url.path.lstrip("/")
-        conn.cursor().execute(
-            f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        with psycopg.connect(
+            host=url.hostname,
+            port=url.port or 5432,
+            user=url.username or "postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    else:
+        import MySQLdb
+
+        conn = MySQLdb.connect(
+            host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
         )
-    finally:
-        conn.close()
+        try:
+            conn.cursor().execute(
+                f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+        finally:
+            conn.close()
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.faults.worker_settings"
     os.environ["VAULT_FAULT_BASE_SETTINGS"] = "hosts.lms.test_settings"

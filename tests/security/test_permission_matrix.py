@@ -120,8 +120,8 @@ def send(client: Any, row: Row, url: str, world: World, *, api: bool, headers: d
     if row.query:
         url = f"{url}?{'&'.join(f'{k}={v}' for k, v in row.query.items())}"
     extra = headers or {}
-    if method == "get":
-        return client.get(url, **extra)
+    if method in ("get", "head", "options"):
+        return getattr(client, method)(url, **extra)
     if api and row.multipart:
         return getattr(client, method)(url, body, **extra)
     if api:
@@ -214,7 +214,7 @@ def test_each_actor_gets_its_outcome(world: World, row: Row | None) -> None:
 
 UNKNOWN_ID = 987_654_321
 ID_ONLY_ROUTES = {"attempt-detail", "attempt-answers", "attempt-check", "attempt-hint", "attempt-submit"}
-ID_ONLY_ROUTES |= {"attempt-result", "sync-detail", "sync-undo", "sync-approve", "sync-reject"}
+ID_ONLY_ROUTES |= {"attempt-result", "attempt-grade-change", "sync-detail", "sync-undo", "sync-approve", "sync-reject"}
 
 
 def _id_keyword(row: Row) -> str:
@@ -361,3 +361,62 @@ def test_expired_unsigned_and_foreign_jwts_are_refused_on_every_api_route(world:
         if response.status_code != 401 or after != before:
             failures.append(f"{row.method} {row.name}: {response.status_code} {response.content[:120]!r}")
     assert not failures, "\n".join(failures)
+
+
+def _route_names() -> list[str]:
+    return sorted({row.name for row in ROWS})
+
+
+#: Refusals of a request the actor is permitted to make (its body, type or the object's state): after the permission.
+REFUSED_AFTER_PERMISSION = {400, 409, 413, 415}
+#: Who may reach an attempt named by id alone (its learner, and its course's staff with ``?username=``).
+SEES_THE_ATTEMPT = {"learner", "course_staff", "global_staff", "lti_instructor"}
+
+
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else bytes(response.content)
+
+
+def _may_describe(name: str, actor: str, expected: int) -> bool:
+    """
+    Whether OPTIONS may answer 200 (DRF's description of the endpoint) to ``actor``: the route lets them through
+    (maybe refusing the row's body or type), or it names an attempt they may reach, refused for another reason
+    (staff without ``?username=``; its learner on a staff-only action).
+    """
+    if expected < 300 or expected in REFUSED_AFTER_PERMISSION:
+        return True
+    return name in ID_ONLY_ROUTES and actor in SEES_THE_ATTEMPT and expected in (403, 404)
+
+
+@pytest.mark.parametrize("name", _route_names())
+def test_head_and_options_on_every_route(world: World, name: str) -> None:
+    """
+    HEAD and OPTIONS on every route, as every actor: HEAD answers what GET answers (or 405 where a page allows GET
+    only), with no body; OPTIONS answers the actor's refusal of the route, a 405, or, to an actor the route lets
+    through (or on a public route, such as the signed webhook receiver), DRF's description of it (200). Neither lets
+    a refused actor through, answers 5xx, or changes anything stored when it refuses.
+    """
+    rows = [row for row in host_rows() if row.name == name]
+    if not rows:
+        pytest.skip("not a route of this host")
+    base = next((row for row in rows if row.method == "GET"), rows[0])
+    alike = len({base.expected(actor) for actor in ACTORS}) == 1  # public: everyone gets the same answer
+    before = fingerprint()
+    failures: list[str] = []
+    for actor in ACTORS:
+        expected = base.expected(actor)
+        for method in ("HEAD", "OPTIONS"):
+            probe = Row(**{**base.__dict__, "method": method, "body": None, "multipart": False})
+            response, changed = run_as(world, actor, probe, before=before)
+            status = response.status_code
+            if method == "HEAD":
+                ok = status in (expected, 405)
+                if status < 300 and _body(response):
+                    failures.append(f"{actor} HEAD: {status} with a body")
+            else:
+                ok = status in (expected, 405) or (status < 300 and (alike or _may_describe(name, actor, expected)))
+            if not ok:
+                failures.append(f"{actor} {method}: {status}, the route answers {expected}")
+            if changed:
+                failures.append(f"{actor} {method}: refused with {status} but the stored data changed")
+    assert not failures, f"{name}:\n" + "\n".join(failures)
