@@ -356,14 +356,13 @@ def not_started(course_key: CourseKey, assessment_ids: list[int]) -> NotStarted 
     """Who is enrolled and has not started each assessment; None when the LMS's REST API is not configured, an
     ``error`` (in plain words) when the LMS could not be read."""
     from ve_edu_vault.platform import api as platform
-    from ve_edu_vault.platform.rest_clients import LmsApiError
 
     client = platform.lms_enrollments_client()
     if client is None:
         return None
     try:
         usernames = sorted({item.username for item in client.course_enrollments(course_key) if item.is_active})
-    except LmsApiError as exc:
+    except platform.LmsApiError as exc:
         return NotStarted(enrolled=0, by_assessment={}, error=exc.message)
     started = store.usernames_with_attempts(assessment_ids, usernames)
     return NotStarted(

@@ -16,6 +16,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from ve_edu_vault import conf
+from ve_edu_vault.platform.rest_clients import LmsApiError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ve_edu_vault.platform.backends.base import PlatformBackend
 
 __all__ = [
+    "LmsApiError",
     "anonymous_ids",
     "backend_name",
     "course_exists",
