@@ -31,9 +31,10 @@ ALLOWED_DELETES: dict[tuple[str, str], str] = {
     ("assessments/repositories/django_orm_assessments.py", "delete_accommodations"): (
         "retirement removes accommodations (ADR 0013; assessments.api.retire_learner, audited)"
     ),
-    ("mastery/api.py", "retire_learner"): "retirement removes the learner's mastery profile (ADR 0013), audited",
-    ("mastery/api.py", "_rebuild"): "mastery history is derived from graded responses and rebuilt from them",
-    ("mastery/api.py", "recompute"): "mastery states without evidence after a regrade (derived, rebuilt)",
+    # mastery/api.py calls these: retire_learner, _rebuild and recompute (the mastery store since issue 13).
+    ("mastery/store.py", "delete_learner"): "retirement removes the learner's mastery profile (ADR 0013), audited",
+    ("mastery/store.py", "replace_history"): "mastery history is derived from graded responses and rebuilt from them",
+    ("mastery/store.py", "delete_state"): "mastery states without evidence after a regrade (derived, rebuilt)",
     ("assessments/repositories/django_orm_assessments.py", "unbind"): (
         "an XBlock binding (authoring, not learner data; assessments._blocks.bind_block, audited)"
     ),
