@@ -257,6 +257,21 @@ def test_query_count_does_not_grow_with_course_size() -> None:
     assert small == large, f"queries for 10 nodes {small} != for 5,000 nodes {large}"
 
 
+def test_a_sync_locks_its_course_state_and_writes_it_with_one_update() -> None:
+    """The state row (the course's lock) costs a re-sync three statements: find it, lock it, one UPDATE."""
+    from ve_edu_vault.course_sync.models import CourseSyncState
+
+    outline = generate_outline(course_key=COURSE, n_nodes=10, seed=7)
+    sync(outline)
+    table = connection.ops.quote_name(CourseSyncState._meta.db_table)
+    with CaptureQueriesContext(connection) as queries:
+        assert sync(mutate_outline(outline, fraction=0.3, seed=3)).status == "applied"
+    statements = [
+        query["sql"].lstrip().split()[0].upper() for query in queries.captured_queries if table in query["sql"]
+    ]
+    assert statements == ["SELECT", "SELECT", "UPDATE"], statements
+
+
 def test_skipped_sync_reports_the_unchanged_mirror_counts() -> None:
     sync(small_outline())
     result = api.sync_course(COURSE, source=StaticSource(small_outline("v0", published_at=None)), respect_pause=False)

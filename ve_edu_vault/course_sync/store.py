@@ -33,6 +33,7 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import CharField, F
 from django.db.models.functions import Cast
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from ve_edu_vault.course_sync.data_api import CourseNodeData, SyncRecordData
@@ -256,11 +257,9 @@ def has_state(course_key: CourseKey) -> bool:
 
 
 def save_state(state: SyncState) -> None:
-    """Write every field of ``state`` to the course's row (the caller holds its lock)."""
-    row = CourseSyncState.objects.get(course_key=state.course_key)
-    for name in _STATE_FIELDS:
-        setattr(row, name, getattr(state, name))
-    row.save()
+    """Write every field of ``state`` to the course's row (the caller holds its lock): one UPDATE."""
+    values = {name: getattr(state, name) for name in _STATE_FIELDS}
+    CourseSyncState.objects.filter(course_key=state.course_key).update(**values, modified=timezone.now())
 
 
 # --- sync records ---------------------------------------------------------------------------------
