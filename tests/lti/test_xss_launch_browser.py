@@ -2,7 +2,8 @@
 Stored cross-site scripting on the LTI launch page, in a real headless Chromium (issue 18, item 3): the platform's
 course page (lti-consumer-xblock's platform) frames the tool, which renders the hostile course's assessment
 (``xss_payloads.hostile_course``: payloads in every author field, the title and the synced display names) to an
-LTI learner who starts, answers and submits it. Nothing may run in the tool's frame or reach the platform's page.
+LTI learner who starts, answers and submits it, and to an instructor (the roster page). Nothing may run in the
+tool's frame or reach the platform's page.
 """
 
 from __future__ import annotations
@@ -86,3 +87,33 @@ def test_the_lti_launch_page_runs_no_author_script(
     frame.wait_for_selector("#result:not([hidden])")
     assert frame.locator("#result .explanation", has_text="EXPLMARK").count() == 2
     nothing_ran(page, frame, "result in the frame")
+
+
+def test_the_instructors_roster_page_runs_no_author_script(
+    xss_browser: Any, live_server: Any, framed_platform: PlatformServer, settings: Any, make_user: Any
+) -> None:
+    """An instructor's launch shows the platform's roster beside the vault's results (the assessment's title)."""
+    from tests.assessments.rest_builders import COURSE, staff
+    from ve_edu_vault.lti import api
+
+    settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
+    framed_platform.register()
+    ids = hostile_course(staff(make_user), COURSE)
+    api.link_resource(
+        issuer=ISSUER,
+        deployment_id=DEPLOYMENT_ID,
+        context_id="ctx-1",
+        resource_link_id="rl-1",
+        assessment_id=ids["assessment"],
+    )
+    login_url = framed_platform.control("login", user_id="xss-teacher", role="staff", name="Mallory")["url"]
+    page = xss_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.set_default_timeout(20_000)
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.goto(f"{framed_platform.url}/page?launch={quote(login_url, safe='')}")
+    page.frame_locator("#tool").locator("main").wait_for()
+    frame = next(f for f in page.frames if f.url.startswith(f"{live_server.url}/ve-edu-vault/lti/launch/"))
+    assert frame.locator("table#roster").count() == 1  # the roster page, not a refusal
+    assert "QuizMark <img" in frame.text_content("h1")
+    nothing_ran(page, frame, "roster page")
