@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "lti"))
 
 from bench_submit import COURSE, _create_database, _env, _free_port, _setup, _start_gunicorn, _wait_ready  # noqa: E402
+from lti_harness import browser_session  # noqa: E402
 
 API = "/api/ve-edu-vault/v1/"
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_lti"
@@ -56,7 +57,7 @@ def _timed(jobs: list[Any], clients: int) -> tuple[float, list[Any]]:
 def _launch_phases(base: str, platform: Any, launches: int, clients: int) -> tuple[float, int]:
     """(tool seconds for ``launches`` launches: login phase + launch phase walls, launches that rendered the page)."""
     urls = [platform.control("login", user_id=f"bench-{i % 50}", role="student")["url"] for i in range(launches)]
-    sessions = [requests.Session() for _ in range(launches)]
+    sessions = [browser_session() for _ in range(launches)]
 
     def login(i: int) -> Any:
         return lambda: sessions[i].get(urls[i], allow_redirects=False, timeout=60)

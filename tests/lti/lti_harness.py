@@ -10,6 +10,7 @@ tool's login endpoint, its redirect to the platform's authorization endpoint (re
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import json
 import subprocess
 import sys
@@ -92,6 +93,29 @@ def platform_server(tool_base: str) -> Iterator[PlatformServer]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class _LoopbackBrowser(requests.Session):
+    """Sends ``Secure`` cookies over plain HTTP (requests rebuilds a default-policy jar per request: redo it)."""
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        prepared = super().prepare_request(request)
+        jar = requests.cookies.RequestsCookieJar()
+        jar.set_policy(http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
+        jar.update(self.cookies)
+        if request.cookies:
+            jar.update(requests.cookies.cookiejar_from_dict(dict(request.cookies)))
+        prepared.headers.pop("Cookie", None)
+        prepared.prepare_cookies(jar)
+        return prepared
+
+
+def browser_session() -> requests.Session:
+    """
+    A ``requests`` session that keeps cookies as a browser does on a loopback tool: browsers send ``Secure``
+    cookies to http://localhost (a secure context), Python's cookie jar only over HTTPS.
+    """
+    return _LoopbackBrowser()
 
 
 def decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

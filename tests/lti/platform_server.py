@@ -50,6 +50,35 @@ AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
 
+# The platform's half of LTI platform storage (1EdTech "LTI postMessage Storage" v0.1): lti-consumer-xblock has
+# none (no lti_storage_target, lti.put_data or lti.get_data anywhere in lti_consumer/), so the test platform's
+# course page answers the messages itself, keeping each sender origin's data apart and replying to that origin.
+# window.ltiMessages records what arrived (subject, key, origin) for the tests.
+PLATFORM_STORAGE_JS = """
+window.ltiMessages = [];
+var ltiStore = {};
+window.addEventListener("message", function (event) {
+  var data = event.data;
+  if (!data || typeof data !== "object" || typeof data.subject !== "string") { return; }
+  var mine = ltiStore[event.origin] = ltiStore[event.origin] || {};
+  var reply = {message_id: data.message_id, key: data.key};
+  if (data.subject === "lti.capabilities") {
+    reply.subject = "lti.capabilities.response";
+    reply.supported_messages = [{subject: "lti.put_data"}, {subject: "lti.get_data"}];
+  } else if (data.subject === "lti.put_data") {
+    mine[data.key] = data.value;
+    reply.subject = "lti.put_data.response";
+    reply.value = data.value;
+  } else if (data.subject === "lti.get_data") {
+    reply.subject = "lti.get_data.response";
+    reply.value = TAMPER ? "a-value-this-browser-never-stored" : mine[data.key];
+  } else { return; }
+  window.ltiMessages.push({subject: data.subject, key: data.key, origin: event.origin});
+  event.source.postMessage(reply, event.origin);
+});
+"""
+
+
 def new_key() -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -157,9 +186,15 @@ class Handler(BaseHTTPRequestHandler):
             return self._authorize(query)
         if parts.path == "/page":  # a course page of the platform framing the tool (another origin)
             frame = html.escape(query.get("launch", ""))
+            storage = query.get("storage", "")  # "parent": this page is the platform storage; "tamper": it lies
+            script = (
+                f"<script>var TAMPER = {'true' if storage == 'tamper' else 'false'};{PLATFORM_STORAGE_JS}</script>"
+                if storage in ("parent", "tamper")
+                else ""
+            )
             page = (
                 "<!DOCTYPE html><html><head><title>Platform course</title></head><body>"
-                "<h1>Platform course</h1>"
+                f"<h1>Platform course</h1>{script}"
                 f'<iframe id="tool" title="Vault assessment" src="{frame}" width="1000" height="1400"'
                 ' allow="clipboard-write"></iframe></body></html>'
             )

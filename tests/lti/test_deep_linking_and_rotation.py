@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, decode_unverified, platform_server
+from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, browser_session, decode_unverified, platform_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +43,7 @@ def tool(settings: Any, live_server: Any, live_platform: PlatformServer) -> Any:
 
 def browse_launch(platform: PlatformServer, **launch: Any) -> requests.Response:
     """A browser's launch: login initiation at the tool, the platform's authorization, the form post back."""
-    browser = requests.Session()
+    browser = browser_session()
     url = platform.control("login", **launch)["url"]
     to_platform = browser.get(url, allow_redirects=False)
     assert to_platform.status_code == 302, to_platform.text[:300]
@@ -125,7 +125,7 @@ def test_platform_key_rotation_keeps_launches_signed_by_old_and_new_keys_working
 
 
 def _form(platform: PlatformServer, **launch: Any) -> dict[str, str]:
-    browser = requests.Session()
+    browser = browser_session()
     url = platform.control("login", **launch)["url"]
     to_platform = browser.get(url, allow_redirects=False)
     return requests.get(to_platform.headers["Location"], headers={"Accept": "application/json"}, timeout=30).json()  # type: ignore[no-any-return]

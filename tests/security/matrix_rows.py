@@ -197,6 +197,7 @@ ROWS: list[Row] = [
     Row("lms", "lti-login", "GET", public(400), note="no iss, login_hint or target_link_uri"),
     Row("lms", "lti-login", "POST", public(400)),
     Row("lms", "lti-launch", "POST", public(400), note="no id_token"),
+    Row("lms", "lti-launch-verify", "POST", public(400), note="no pending launch (platform storage)"),
     Row("lms", "lti-deep-linking", "POST", public(400), note="no id_token"),
     Row("lms", "lti-deep-linking-respond", "POST", public(400), note="no deep linking launch in the session"),
     Row("lms", "lti-jwks", "GET", public(), note="the tool's public keys, for platforms"),

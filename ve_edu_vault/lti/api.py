@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from opaque_keys.edx.keys import CourseKey
@@ -44,16 +45,27 @@ from .data import (
     ScoreStatus,
     ToolUrls,
 )
-from .launch import VaultMessageLaunch, login_redirect_url
+from .launch import (
+    BrowserCheck,
+    NeedsOwnWindow,
+    StorageLogin,
+    ValidatedLaunch,
+    VaultMessageLaunch,
+    login_redirect_url,
+)
 from .roles import role_of
 
 __all__ = [
+    "BrowserCheck",
     "LaunchRefused",
     "LaunchResult",
     "LtiRole",
+    "NeedsOwnWindow",
     "PlatformRegistration",
     "ResourceLinkBinding",
+    "StorageLogin",
     "ToolUrls",
+    "ValidatedLaunch",
     "add_platform",
     "audit",
     "audit_deep_link_choice",
@@ -71,6 +83,7 @@ __all__ = [
     "score_status",
     "tool_configuration",
     "tool_urls",
+    "verify_browser_launch",
 ]
 
 audit_log = logging.getLogger("ve_edu_vault.lti.audit")
@@ -295,9 +308,17 @@ def _allowed_targets() -> tuple[str, ...]:
 
 
 def begin_login(request: Any) -> Any:
-    """OIDC login initiation: the redirect to the platform's authorization endpoint (raises ``LaunchRefused``)."""
+    """
+    OIDC login initiation: the redirect to the platform's authorization endpoint, or a ``StorageLogin`` when the
+    platform offers its storage (the page puts state and nonce there first). Raises ``LaunchRefused``.
+    """
     urls = tool_urls()
-    return login_redirect_url(request, launch_url=urls.launch, allowed_targets=_allowed_targets())
+    return login_redirect_url(request, launch_url=urls.launch, login_url=urls.login, allowed_targets=_allowed_targets())
+
+
+#: How long a launch validated server-side waits for the browser's platform storage answer (seconds).
+BROWSER_CHECK_SECONDS = 120
+_PENDING_KEY = "ve_edu_vault.lti.pending."
 
 
 def _username() -> str:
@@ -333,17 +354,59 @@ def _apply_role(user: Any, role: LtiRole, course_key: CourseKey) -> None:
         platform.enroll(user, course_key)
 
 
-def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaunch]:
+def complete_launch(request: Any) -> tuple[LaunchResult | BrowserCheck | None, ValidatedLaunch]:
     """
     Validate a launch (every check; ``LaunchRefused`` names the failing one) and, for a resource link, link the
     user, apply their role to the bound assessment's course and return the ``LaunchResult``. A deep linking
-    request returns ``(None, launch)``: the deep linking view continues it.
+    request returns ``(None, launch)``: the deep linking view continues it. A launch whose login was bound
+    through the platform's storage returns a ``BrowserCheck``: nothing is done until ``verify_browser_launch``
+    has the state and nonce the browser read back from that storage. ``NeedsOwnWindow`` (a ``LaunchRefused``)
+    when the state cookie did not come back.
     """
     message = VaultMessageLaunch(request, allowed_targets=_allowed_targets())
     message.validate()
+    validated = message.validated()
+    check = message.browser_check()
+    if check is not None:
+        state, nonce = message.bound_values()
+        cache.set(
+            _PENDING_KEY + check.pending,
+            {
+                "body": validated.body,
+                "client_id": validated.client_id,
+                "launch_id": validated.launch_id,
+                "state": state,
+                "nonce": nonce,
+            },
+            BROWSER_CHECK_SECONDS,
+        )
+        return check, validated
+    return finish_launch(validated), validated
+
+
+def verify_browser_launch(pending: str, *, state: str, nonce: str) -> tuple[LaunchResult | None, ValidatedLaunch]:
+    """
+    Finish a launch bound through platform storage once the browser read the state and nonce back from it
+    (``lti.get_data``): both must be this launch's, and the pending launch is used once. Raises ``LaunchRefused``.
+    """
+    entry = cache.get(_PENDING_KEY + pending) if pending else None
+    if entry is None or not cache.delete(_PENDING_KEY + pending):
+        raise LaunchRefused("state", "The launch's state is unknown, expired or already used. Launch again.")
+    if not (secrets.compare_digest(state, entry["state"]) and secrets.compare_digest(nonce, entry["nonce"])):
+        raise LaunchRefused(
+            "platform_storage",
+            "The platform's storage in this browser does not hold this launch's state and nonce: the launch did"
+            " not start in this browser.",
+        )
+    validated = ValidatedLaunch(body=entry["body"], client_id=entry["client_id"], launch_id=entry["launch_id"])
+    return finish_launch(validated), validated
+
+
+def finish_launch(message: ValidatedLaunch) -> LaunchResult | None:
+    """The launch's effects once validated: the binding, the user and their role (None for deep linking)."""
     claims = message.claims()
     if claims.get(MESSAGE_TYPE) == DEEP_LINKING_REQUEST:
-        return None, message
+        return None
     issuer, client_id = claims["iss"], message.get_client_id()
     binding = store.find_binding(
         issuer=issuer,
@@ -400,7 +463,7 @@ def complete_launch(request: Any) -> tuple[LaunchResult | None, VaultMessageLaun
         user_id=user.pk,
         role=role.value,
     )
-    return result, message
+    return result
 
 
 def queue_score(score: Any) -> int:

@@ -28,7 +28,7 @@ from ve_edu_vault.assessments import api as assessments
 
 from . import store
 from .data import CONTEXT, DEEP_LINKING_SETTINGS, DEPLOYMENT_ID, LaunchRefused
-from .launch import VaultMessageLaunch, registration_of
+from .launch import ValidatedLaunch, registration_of
 
 SESSION_SECONDS = 1800
 _SESSION_KEY = "ve_edu_vault.lti.deep-link."
@@ -37,7 +37,7 @@ CUSTOM_COURSE = "vault_course"
 CUSTOM_LINK = "vault_link"
 
 
-def start(message: VaultMessageLaunch, *, role_is_staff: bool) -> tuple[str, CourseKey, list[Any]]:
+def start(message: ValidatedLaunch, *, role_is_staff: bool) -> tuple[str, CourseKey, list[Any]]:
     """Keep the request for the picker; ``(session key, course, assessments)``. Raises ``LaunchRefused``."""
     if not role_is_staff:
         raise LaunchRefused("role", "Only instructors and administrators pick the assessment of a link.", status=403)

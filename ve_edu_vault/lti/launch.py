@@ -11,19 +11,30 @@ login. ``VaultMessageLaunch`` overrides those steps: state and nonce are stored 
 Django cache, keyed by the random state) and taken exactly once; ``aud``/``azp``/``iss``/``target_link_uri``
 are compared with what the login recorded; an unknown kid refetches the platform JWKS once (at most once a
 minute per URL). Every refusal is a ``LaunchRefused`` naming the check. docs/decisions/0020-lti-tool.rst.
+
+The state is also bound to the browser that started the login (docs/decisions/0021-lti-platform-storage.rst):
+by pylti1p3's state cookie, required at the launch; or, when the platform offers LTI platform storage (the
+``lti_storage_target`` login parameter, 1EdTech "LTI OIDC Login with LTI Client Side postMessages" v0.1), by
+``lti.put_data``/``lti.get_data`` messages to the platform's storage frame (``static/.../platform_storage.js``),
+checked by ``api.verify_browser_launch``. A launch whose cookie was blocked gets the new-window page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
+import secrets
+from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from django.core.cache import cache
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.cookie import DjangoCookieService
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
+from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deployment import Deployment
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.registration import Registration
@@ -60,6 +71,123 @@ _STATE_KEY = "ve_edu_vault.lti.state."
 _NONCE_SEEN_KEY = "ve_edu_vault.lti.nonce."
 _JWKS_KEY = "ve_edu_vault.lti.jwks."
 _JWKS_REFRESH_KEY = "ve_edu_vault.lti.jwks-refresh."
+
+#: The login parameter naming the platform's storage frame (lti-cs-oidc v0.1, section 3; "_parent" or a name).
+STORAGE_TARGET = "lti_storage_target"
+#: pylti1p3's parameter for a login reopened in a window of its own (``OIDCLogin.get_cookies_allowed_js_check``).
+NEW_WINDOW = "lti1p3_new_window"
+#: The login parameters a reopened login repeats (pylti1p3's list in ``get_cookies_allowed_js_check``).
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
+#: The platform storage keys of a login's state and nonce (the value is in the key, as lti-cs-oidc's examples do:
+#: several launches in one platform page never collide).
+STATE_STORAGE_KEY = "lti1p3-state-{}"
+NONCE_STORAGE_KEY = "lti1p3-nonce-{}"
+
+
+def _loopback(host: str) -> bool:
+    """A host browsers treat as a secure context over plain HTTP (W3C Secure Contexts, "potentially trustworthy")."""
+    name = urlsplit("//" + host).hostname or ""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class VaultCookieService(DjangoCookieService):  # type: ignore[misc]
+    """
+    pylti1p3's state cookie, ``SameSite=None; Secure`` wherever the browser accepts a Secure cookie: on HTTPS, as
+    pylti1p3 does, and on loopback hosts (browsers accept Secure cookies from http://localhost). A Lax cookie never
+    comes back on the platform's cross-site form POST to the launch, even in a window of the tool's own.
+    """
+
+    def update_response(self, response: Any) -> None:
+        request = self._request
+        assert request is not None
+        secure = request.is_secure() or _loopback(request.get_request().get_host())
+        for key, data in self._cookie_data_to_set.items():
+            response.set_cookie(
+                key,
+                data["value"],
+                max_age=data["exp"],
+                secure=secure,
+                httponly=True,
+                path="/",
+                samesite="None" if secure else "Lax",
+            )
+
+
+class _Request(DjangoRequest):  # type: ignore[misc]
+    def get_request(self) -> Any:
+        return self._request
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StorageLogin:
+    """A login bound through the platform's storage: the page puts state and nonce there, then goes to ``auth_url``."""
+
+    auth_url: str
+    target: str
+    platform_origin: str
+    state_key: str
+    state: str
+    nonce_key: str
+    nonce: str
+    new_window_url: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BrowserCheck:
+    """A launch validated server-side whose state and nonce the browser still reads back from platform storage."""
+
+    pending: str
+    target: str
+    platform_origin: str
+    state_key: str
+    nonce_key: str
+    new_window_url: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ValidatedLaunch:
+    """What the rest of a launch needs once every check passed (kept in the cache while the browser checks)."""
+
+    body: dict[str, Any]
+    client_id: str
+    launch_id: str
+
+    def claims(self) -> dict[str, Any]:
+        return dict(self.body)
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_launch_id(self) -> str:
+        return self.launch_id
+
+
+class NeedsOwnWindow(LaunchRefused):
+    """The state cookie did not come back (third-party cookies blocked, no platform storage): reopen in a window."""
+
+    def __init__(self, new_window_url: str) -> None:
+        super().__init__(
+            "cookie",
+            "Your browser blocked this tool's cookie inside the course page. Open the activity in a new window.",
+            status=200,
+        )
+        self.new_window_url = new_window_url
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def new_window_url(login_url: str, params: dict[str, str]) -> str:
+    """The tool's login URL with the login's own parameters, for a window of its own (no platform storage there)."""
+    query = {name: params[name] for name in LOGIN_PARAMS if params.get(name)}
+    return login_url + "?" + urlencode({**query, NEW_WINDOW: "1"})
 
 
 class VaultRegistration(Registration):
@@ -132,10 +260,14 @@ class VaultOIDCLogin(DjangoOIDCLogin):  # type: ignore[misc]
         cache.set(_STATE_KEY + state, {**fields, "nonce": nonce}, STATE_SECONDS)
 
 
-def login_redirect_url(request: Any, *, launch_url: str, allowed_targets: tuple[str, ...]) -> Any:
+def login_redirect_url(
+    request: Any, *, launch_url: str, login_url: str, allowed_targets: tuple[str, ...]
+) -> Any | StorageLogin:
     """
     The redirect to the platform's authorization URL (LTI 1.3 core 5.1.1, OIDC login initiation), with pylti1p3's
-    state cookie (``SameSite=None; Secure`` on HTTPS; the launch checks it when the browser sends it back).
+    state cookie (``SameSite=None; Secure`` on HTTPS and loopback hosts; the launch requires it back). When the
+    platform names its storage frame (``lti_storage_target``), a ``StorageLogin`` instead: the page puts the state
+    and nonce in the platform's storage and then goes to the authorization URL; no cookie is needed.
 
     Raises ``LaunchRefused`` for an unknown issuer or client id, a missing login hint, or a target link URI
     that is not one of the tool's.
@@ -144,7 +276,14 @@ def login_redirect_url(request: Any, *, launch_url: str, allowed_targets: tuple[
     target = params.get("target_link_uri", "")
     if target not in allowed_targets:
         raise LaunchRefused("target_link_uri", "The login asks for a target link URI that is not this tool's.")
-    login = VaultOIDCLogin(request, VaultToolConf(), launch_data_storage=ServerSideStorage())
+    storage_target = "" if params.get(NEW_WINDOW) else str(params.get(STORAGE_TARGET, ""))[:200]
+    django_request = _Request(request)
+    login = VaultOIDCLogin(
+        django_request,
+        VaultToolConf(),
+        cookie_service=VaultCookieService(django_request),
+        launch_data_storage=ServerSideStorage(),
+    )
     try:
         redirect = login.get_redirect_object(launch_url)
     except OIDCException as exc:
@@ -153,6 +292,7 @@ def login_redirect_url(request: Any, *, launch_url: str, allowed_targets: tuple[
     url: str = redirect.get_redirect_url()
     query = parse_qs(urlsplit(url).query)
     state, nonce = query["state"][0], query["nonce"][0]
+    reopen = new_window_url(login_url, {name: str(params.get(name, "")) for name in LOGIN_PARAMS})
     login.remember(
         state,
         nonce,
@@ -161,8 +301,23 @@ def login_redirect_url(request: Any, *, launch_url: str, allowed_targets: tuple[
             "client_id": login.get_client_id(),
             "target_link_uri": target,
             "lti_deployment_id": params.get("lti_deployment_id", ""),
+            "storage_target": storage_target,
+            "new_window": bool(params.get(NEW_WINDOW)),
+            "new_window_url": reopen,
+            "platform_origin": origin_of(url),
         },
     )
+    if storage_target:
+        return StorageLogin(
+            auth_url=url,
+            target=storage_target,
+            platform_origin=origin_of(url),
+            state_key=STATE_STORAGE_KEY.format(state),
+            state=state,
+            nonce_key=NONCE_STORAGE_KEY.format(nonce),
+            nonce=nonce,
+            new_window_url=reopen,
+        )
     return redirect.do_redirect()
 
 
@@ -191,9 +346,18 @@ class VaultMessageLaunch(DjangoMessageLaunch):  # type: ignore[misc]
         login = cache.get(_STATE_KEY + state)
         if login is None or not cache.delete(_STATE_KEY + state):
             raise LaunchRefused("state", "The launch's state is unknown, expired or already used. Launch again.")
-        cookie = self._cookie_service.get_cookie(state)
-        if cookie is not None and cookie != state:  # the browser sent the login's state cookie: it must match
-            raise LaunchRefused("state", "The launch's state does not match this browser's login.")
+        if not login.get("storage_target"):  # bound by the state cookie: it must come back, and match
+            cookie = self._cookie_service.get_cookie(state)
+            if cookie is None and login.get("new_window"):
+                raise LaunchRefused(
+                    "cookie",
+                    "Your browser blocks this tool's cookies even in a window of its own: allow cookies for this"
+                    " site and open the activity again.",
+                )
+            if cookie is None:
+                raise NeedsOwnWindow(str(login.get("new_window_url", "")))
+            if cookie != state:
+                raise LaunchRefused("state", "The launch's state does not match this browser's login.")
         self._login = login
         return self
 
@@ -236,6 +400,27 @@ class VaultMessageLaunch(DjangoMessageLaunch):  # type: ignore[misc]
 
     def get_client_id(self) -> str:
         return str(self._login.get("client_id") or super().get_client_id())
+
+    def browser_check(self) -> BrowserCheck | None:
+        """For a login bound through platform storage: what the browser must read back (else None)."""
+        if not self._login.get("storage_target"):
+            return None
+        state = self._get_request_param("state")
+        return BrowserCheck(
+            pending=secrets.token_urlsafe(24),
+            target=str(self._login["storage_target"]),
+            platform_origin=str(self._login.get("platform_origin", "")),
+            state_key=STATE_STORAGE_KEY.format(state),
+            nonce_key=NONCE_STORAGE_KEY.format(self._login.get("nonce", "")),
+            new_window_url=str(self._login.get("new_window_url", "")),
+        )
+
+    def bound_values(self) -> tuple[str, str]:
+        """The state and nonce the browser's platform storage must hold for this launch."""
+        return str(self._get_request_param("state")), str(self._login.get("nonce", ""))
+
+    def validated(self) -> ValidatedLaunch:
+        return ValidatedLaunch(body=self.claims(), client_id=self.get_client_id(), launch_id=self.get_launch_id())
 
     # -- signature: kid lookup, JWKS refresh, exp, iat ----------------------------------------------
 

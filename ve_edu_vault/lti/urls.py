@@ -9,6 +9,7 @@ from . import views
 lms_urlpatterns: list[URLPattern] = [
     path("ve-edu-vault/lti/login/", views.login, name="lti-login"),
     path("ve-edu-vault/lti/launch/", views.launch, name="lti-launch"),
+    path("ve-edu-vault/lti/launch/verify/", views.launch_verify, name="lti-launch-verify"),
     path("ve-edu-vault/lti/deep-linking/", views.launch, name="lti-deep-linking"),
     path("ve-edu-vault/lti/deep-linking/respond/", views.deep_linking_respond, name="lti-deep-linking-respond"),
     path("ve-edu-vault/lti/jwks/", views.jwks, name="lti-jwks"),

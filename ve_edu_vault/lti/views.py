@@ -64,12 +64,52 @@ def login(request: HttpRequest) -> HttpResponse:
     """OIDC third-party initiated login (GET or POST, LTI 1.3 core 5.1.1)."""
     _enabled()
     try:
-        response: HttpResponse = api.begin_login(request)
+        outcome = api.begin_login(request)
     except LaunchRefused as exc:
         return _refused(request, exc, stage="login")
     except caching.UNAVAILABLE:
         return _refused(request, CACHE_DOWN, stage="login")
+    if isinstance(outcome, api.StorageLogin):  # the platform's storage binds the state: put it there first
+        config = {
+            "mode": "login",
+            "target": outcome.target,
+            "platform_origin": outcome.platform_origin,
+            "auth_url": outcome.auth_url,
+            "state_key": outcome.state_key,
+            "state": outcome.state,
+            "nonce_key": outcome.nonce_key,
+            "nonce": outcome.nonce,
+            "timeout_ms": STORAGE_TIMEOUT_MS,
+        }
+        return _no_store(
+            render(
+                request,
+                "ve_edu_vault/lti/platform_storage.html",
+                {"config": config, "new_window_url": outcome.new_window_url},
+            )
+        )
+    response: HttpResponse = outcome
     return response
+
+
+#: How long the page waits for the platform's storage to answer before offering a new window (milliseconds).
+STORAGE_TIMEOUT_MS = 3000
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _own_window(request: HttpRequest, exc: api.NeedsOwnWindow) -> HttpResponse:
+    """The state cookie did not come back: the page offers the same login in a window of its own."""
+    api.audit("new_window", stage="launch", check=exc.check, remote=request.META.get("REMOTE_ADDR", ""))
+    return _no_store(
+        render(
+            request, "ve_edu_vault/lti/new_window.html", {"message": exc.message, "new_window_url": exc.new_window_url}
+        )
+    )
 
 
 @csrf_exempt
@@ -80,6 +120,51 @@ def launch(request: HttpRequest) -> HttpResponse:
     _enabled()
     try:
         result, message = api.complete_launch(request)
+    except api.NeedsOwnWindow as exc:
+        return _own_window(request, exc)
+    except LaunchRefused as exc:
+        return _refused(request, exc, stage="launch")
+    except caching.UNAVAILABLE:
+        return _refused(request, CACHE_DOWN, stage="launch")
+    if isinstance(result, api.BrowserCheck):  # the browser reads state and nonce back from platform storage
+        config = {
+            "mode": "launch",
+            "target": result.target,
+            "platform_origin": result.platform_origin,
+            "state_key": result.state_key,
+            "nonce_key": result.nonce_key,
+            "timeout_ms": STORAGE_TIMEOUT_MS,
+        }
+        context = {"config": config, "pending": result.pending, "new_window_url": result.new_window_url}
+        return _no_store(render(request, "ve_edu_vault/lti/platform_storage.html", context))
+    return _render_launch(request, result, message)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch_verify(request: HttpRequest) -> HttpResponse:
+    """
+    A launch bound through platform storage, continued: the page posts the state and nonce it read back from the
+    platform's storage with the pending launch's random key (single use; no cookie, so no CSRF to defend).
+    """
+    _enabled()
+    try:
+        result, message = api.verify_browser_launch(
+            request.POST.get("pending", ""),
+            state=request.POST.get("state", ""),
+            nonce=request.POST.get("nonce", ""),
+        )
+    except LaunchRefused as exc:
+        return _refused(request, exc, stage="launch")
+    except caching.UNAVAILABLE:
+        return _refused(request, CACHE_DOWN, stage="launch")
+    return _render_launch(request, result, message)
+
+
+def _render_launch(request: HttpRequest, result: Any, message: Any) -> HttpResponse:
+    """The answer of a validated launch: the learner page, the roster, or the deep linking picker."""
+    try:
         if result is None:  # a deep linking request: the instructor picks an assessment
             session, course_key, items = deep_linking.start(message, role_is_staff=role_of(message.claims()).is_staff)
             response = render(
