@@ -112,23 +112,23 @@ def test_learners_cannot_deep_link(live_platform: PlatformServer, tool: Any) -> 
 def test_platform_key_rotation_keeps_launches_signed_by_old_and_new_keys_working(
     live_platform: PlatformServer, tool: Any
 ) -> None:
-    old_form = _form(live_platform)  # signed by the old key, not yet posted (a launch in flight)
+    old_browser, old_form = _form(live_platform)  # signed by the old key, not yet posted (a launch in flight)
     old_kid = decode_unverified(old_form["id_token"])[0]["kid"]
     new_kid = live_platform.control("rotate")["kid"]  # the platform publishes both keys through the overlap
-    new_form = _form(live_platform)
+    new_browser, new_form = _form(live_platform)
     assert decode_unverified(new_form["id_token"])[0]["kid"] == new_kid != old_kid
-    for form in (new_form, old_form):
-        response = requests.post(
-            form["action"], data={"state": form["state"], "id_token": form["id_token"]}, timeout=30
-        )
-        assert response.status_code == 200, response.text[:300]
+    for browser, form in ((new_browser, new_form), (old_browser, old_form)):
+        response = browser.post(form["action"], data={"state": form["state"], "id_token": form["id_token"]}, timeout=30)
+        assert response.status_code == 200 and "vault-take-config" in response.text, response.text[:300]
 
 
-def _form(platform: PlatformServer, **launch: Any) -> dict[str, str]:
+def _form(platform: PlatformServer, **launch: Any) -> tuple[requests.Session, dict[str, str]]:
+    """A browser that started a login (it holds the state cookie) and the platform's signed answer."""
     browser = browser_session()
     url = platform.control("login", **launch)["url"]
     to_platform = browser.get(url, allow_redirects=False)
-    return requests.get(to_platform.headers["Location"], headers={"Accept": "application/json"}, timeout=30).json()  # type: ignore[no-any-return]
+    form = requests.get(to_platform.headers["Location"], headers={"Accept": "application/json"}, timeout=30).json()
+    return browser, form
 
 
 def test_tool_key_rotation_keeps_old_and_new_signatures_verifiable_until_retired(

@@ -27,6 +27,7 @@ WEBHOOK_DELIVERY_REPLAYED = "webhook_delivery_replayed"
 EXPORT_STARTED = "export_started"
 GRADE_CHANGED = "grade_changed"
 ADMIN_CHANGE = "admin_change"
+LTI_ASSESSMENT_CREATED = "lti_assessment_created"
 #: (action, label) of every audited action.
 ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (REGRADE_STARTED, "Regrade started"),
@@ -48,6 +49,7 @@ ACTION_CHOICES: tuple[tuple[str, str], ...] = (
     (EXPORT_STARTED, "Export of learner data started"),
     (GRADE_CHANGED, "Grade changed by hand"),
     (ADMIN_CHANGE, "Record added, changed or deleted in the Django admin"),
+    (LTI_ASSESSMENT_CREATED, "Assessment created by LTI deep linking"),
 )
 ACTIONS: tuple[str, ...] = tuple(action for action, _label in ACTION_CHOICES)
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ve_edu_vault import caching
 from ve_edu_vault.assessments import api as assessments
 
-from . import api, deep_linking, roster
+from . import api, assessment_templates, deep_linking, roster
 from .data import LaunchRefused, LtiRole
 from .roles import role_of
 
@@ -167,11 +167,15 @@ def _render_launch(request: HttpRequest, result: Any, message: Any) -> HttpRespo
     try:
         if result is None:  # a deep linking request: the instructor picks an assessment
             session, course_key, items = deep_linking.start(message, role_is_staff=role_of(message.claims()).is_staff)
-            response = render(
-                request,
-                "ve_edu_vault/lti/deep_linking.html",
-                {"session": session, "course_key": course_key, "assessments": items},
-            )
+            context = {
+                "session": session,
+                "course_key": course_key,
+                "assessments": items,
+                "templates": assessment_templates.PREDEFINED,
+                "sections": deep_linking.pool_sections(course_key),
+                "max_count": assessment_templates.MAX_COUNT,
+            }
+            response = render(request, "ve_edu_vault/lti/deep_linking.html", context)
             response["Cache-Control"] = "no-store"
             return response
     except LaunchRefused as exc:
@@ -228,12 +232,22 @@ def _summary(assessment_id: int, user_id: int) -> Any:
 def deep_linking_respond(request: HttpRequest) -> HttpResponse:
     """The picker's choice: the signed LtiDeepLinkingResponse, auto-posted to the platform's return URL."""
     _enabled()
+    session_key = request.POST.get("session", "")
     try:
-        assessment_id = int(request.POST.get("assessment_id", ""))
-    except ValueError:
-        return _refused(request, LaunchRefused("assessment", "Pick an assessment."), stage="deep_linking")
-    try:
-        return_url, token, session = deep_linking.respond(request.POST.get("session", ""), assessment_id)
+        if request.POST.get("template"):  # a new assessment from a template
+            return_url, token, session = deep_linking.create_and_respond(
+                session_key,
+                template=request.POST.get("template", ""),
+                title=request.POST.get("title", ""),
+                pool_node=request.POST.get("pool_node", ""),
+                count=request.POST.get("count", ""),
+            )
+        else:
+            try:
+                assessment_id = int(request.POST.get("assessment_id", ""))
+            except ValueError:
+                raise LaunchRefused("assessment", "Pick an assessment.") from None
+            return_url, token, session = deep_linking.respond(session_key, assessment_id)
     except LaunchRefused as exc:
         return _refused(request, exc, stage="deep_linking")
     except caching.UNAVAILABLE:
