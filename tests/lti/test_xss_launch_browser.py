@@ -62,11 +62,13 @@ def test_the_lti_launch_page_runs_no_author_script(
         assessment_id=ids["assessment"],
     )
     login_url = framed_platform.control("login", user_id="xss-learner", role="student", name="Eve")["url"]
+    # The platform offers its storage (ADR 0021): the framed launch needs no cookie, which Chromium blocks here.
+    login_url += "&lti_storage_target=_parent"
     page = xss_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(20_000)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(f"{framed_platform.url}/page?launch={quote(login_url, safe='')}")
+    page.goto(f"{framed_platform.url}/page?storage=parent&launch={quote(login_url, safe='')}")
     frame_locator = page.frame_locator("#tool")
     frame_locator.locator("#start").wait_for()
     frame = next(f for f in page.frames if f.url.startswith(f"{live_server.url}/ve-edu-vault/lti/launch/"))
