@@ -109,12 +109,13 @@ def test_the_instructors_roster_page_runs_no_author_script(
         assessment_id=ids["assessment"],
     )
     login_url = framed_platform.control("login", user_id="xss-teacher", role="staff", name="Mallory")["url"]
+    login_url += "&lti_storage_target=_parent"  # platform storage: no cookie needed in the frame (ADR 0021)
     page = xss_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(20_000)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(f"{framed_platform.url}/page?launch={quote(login_url, safe='')}")
-    page.frame_locator("#tool").locator("main").wait_for()
+    page.goto(f"{framed_platform.url}/page?storage=parent&launch={quote(login_url, safe='')}")
+    page.frame_locator("#tool").locator("table#roster").wait_for()
     frame = next(f for f in page.frames if f.url.startswith(f"{live_server.url}/ve-edu-vault/lti/launch/"))
     assert frame.locator("table#roster").count() == 1  # the roster page, not a refusal
     assert "QuizMark <img" in frame.text_content("h1")
