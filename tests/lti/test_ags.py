@@ -142,3 +142,40 @@ def test_instructors_see_the_platforms_roster_beside_the_results(client: Any, pl
     assert "Done Learner</th><td>Learner</td><td>graded</td><td>4 / 4</td>" in text
     assert "Never Launched</th><td>Learner</td><td>not started</td>" in text
     assert "vault-take-config" not in text  # no launch token on the staff page
+
+
+def test_a_cached_token_the_platform_refuses_is_dropped_and_the_retry_gets_a_new_one(
+    client: Any, platform: Any, bound: Any
+) -> None:
+    """
+    Regression (found by bench_lti's second run against a new platform process): a cached access token the platform
+    answers 401 to stayed cached until its expiry, so every retry for an hour failed with the same 401.
+    """
+    from django.core.cache import cache
+
+    trust_tool_key(platform)
+    assert launch(client, platform, user_id="stale-1").status_code == 200
+    submit_right_answers(bound.id, launched_user("stale-1"))
+    grades.report_pending_grades()
+    keys: list[str] = []
+    original_get = cache.get
+
+    def cached_stale_token(key: str, *args: Any, **kwargs: Any) -> Any:
+        if key.startswith(ags._TOKEN_KEY) and not keys:  # a token cached from a platform that forgot it since
+            keys.append(key)
+            original_set = cache.set
+            original_set(key, "a-token-the-platform-no-longer-knows", 3600)
+        return original_get(key, *args, **kwargs)
+
+    cache.get = cached_stale_token  # type: ignore[method-assign]
+    try:
+        assert ags.deliver_due() == (0, 1)
+    finally:
+        cache.get = original_get  # type: ignore[method-assign]
+    row = LtiScore.objects.get(sub="stale-1")
+    assert "401" in row.last_error and keys
+    assert all(cache.get(key) is None for key in keys)  # the refused token is not kept
+    LtiScore.objects.filter(pk=row.pk).update(due_at=timezone.now())
+    before = len(scores(platform))
+    assert ags.deliver_due() == (1, 0)
+    assert [score["userId"] for score in scores(platform)[before:]] == ["stale-1"]

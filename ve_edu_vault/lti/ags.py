@@ -45,9 +45,16 @@ class CachedTokenConnector(ServiceConnector):  # type: ignore[misc]
         super().__init__(registration)
         self._platform_id = platform_id
         self._expires_in = 3600
+        self._token_keys: set[str] = set()
         self._requests_session.hooks["response"].append(self._note_expiry)
 
     def _note_expiry(self, response: Any, *args: Any, **kwargs: Any) -> None:
+        if response.status_code == 401 and response.request.url != self._registration.get_auth_token_url():
+            # The platform refuses the token (revoked, or issued by a platform that forgot it): drop it, so the
+            # retry asks for a new one instead of failing with the same token until it expires.
+            cache.delete_many(list(self._token_keys))
+            self._access_tokens = {}
+            return
         if response.request.url == self._registration.get_auth_token_url() and response.ok:
             try:
                 self._expires_in = int(response.json().get("expires_in") or 3600)
@@ -57,6 +64,7 @@ class CachedTokenConnector(ServiceConnector):  # type: ignore[misc]
     def get_access_token(self, scopes: Any) -> str:
         scope_text = " ".join(sorted(scopes))
         key = _TOKEN_KEY + hashlib.sha256(f"{self._platform_id}\n{scope_text}".encode()).hexdigest()
+        self._token_keys.add(key)
         token = cache.get(key)
         if token:
             return str(token)
