@@ -42,6 +42,22 @@ def test_first_sync_adds_every_node_and_builds_the_tree() -> None:
     assert tree[0].children[0].attributes["format"] == "Homework"
 
 
+def test_outline_options_flatten_the_mirror_in_outline_order_with_paths() -> None:
+    sync(small_outline())
+    options = api.outline_options(COURSE)
+    assert [(o.name, o.kind, o.depth) for o in options] == [
+        ("T1", "topic", 0),
+        ("S1", "subtopic", 1),
+        ("O1", "objective", 2),
+        ("O2", "objective", 2),
+        ("T2", "topic", 0),
+        ("S2", "subtopic", 1),
+        ("O3", "objective", 2),
+    ]
+    assert options[3].path == "T1 / S1 / O2" and options[3].usage_key == str(key("vertical", "o2"))
+    assert api.outline_options(COURSE.replace(run="other")) == []
+
+
 def test_display_names_longer_than_255_characters_sync_and_rename_intact() -> None:
     # Studio puts no length limit on display_name; a 255-character column failed the sync with a
     # DataError on MariaDB and PostgreSQL (found by the XSS browser tests).

@@ -28,13 +28,15 @@ from opaque_keys.edx.keys import CourseKey
 from ve_edu_vault import conf
 from ve_edu_vault.analytics import exports, mastery_reports, store, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ExportJobData, ItemAnalysis, ItemStats
-from ve_edu_vault.analytics.exports import ExportRequest
+from ve_edu_vault.analytics.exports import FORMATS, KINDS, ExportRequest
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.audit import api as audit
 from ve_edu_vault.errors import NotFoundError, PermissionDeniedError, ValidationError
 from ve_edu_vault.platform import api as platform
 
 __all__ = [
+    "FORMATS",
+    "KINDS",
     "AttemptChoice",
     "ExportJobData",
     "ExportRequest",

@@ -55,6 +55,7 @@ from ._results import (
     timer_due_at,
 )
 from ._submit import grade_answer, penalised
+from .copy_storage import CopyReport, copy_course
 from .data import Accommodation, AssessmentConfig, AttemptState, SelectionMode
 from .data_api import (
     AccommodationData,
@@ -92,6 +93,7 @@ __all__ = [
     "AttemptTotalsUpdate",
     "AttemptView",
     "BlockBinding",
+    "CopyReport",
     "GradeChange",
     "GradeReportStatus",
     "LearnerAssessmentSummary",
@@ -108,6 +110,7 @@ __all__ = [
     "bound_blocks",
     "change_attempt_grade",
     "check_answer",
+    "copy_course",
     "course_of",
     "create_assessment",
     "create_bound_assessment",

@@ -12,6 +12,7 @@ dates, scoring, behaviour, feedback) and writes the JSON back; errors name the f
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,6 @@ from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.pages import course_key_or_none, staff_course_or_none
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.questions import api as questions
-from ve_edu_vault.questions.views import outline_options
 
 EXAMPLE_CONFIG: dict[str, Any] = {
     "selection": {"mode": "fixed", "question_ids": []},
@@ -157,7 +157,7 @@ def _authoring_data(key: CourseKey, config_text: str) -> dict[str, Any]:
     page = questions.list_questions(key, limit=1000)
     return {
         "config": config,
-        "nodes": outline_options(key),
+        "nodes": [asdict(option) for option in course_sync.outline_options(key)],
         "questions": [
             {
                 "id": q.id,
@@ -202,7 +202,7 @@ def authoring_list(request: HttpRequest, course_key: str) -> HttpResponse:
         "error": error,
         "error_data": error_data,
         "page_data": _authoring_data(key, form["config"]),
-        "nodes": outline_options(key),
+        "nodes": course_sync.outline_options(key),
     }
     return render(request, "ve_edu_vault/assessments/authoring_list.html", context, status=400 if error else 200)
 
@@ -264,7 +264,7 @@ def authoring_edit(request: HttpRequest, course_key: str, assessment_id: int) ->
         "error_data": error_data,
         "page_data": _authoring_data(key, form["config"]),
         "node_name": next(
-            (n["path"] for n in outline_options(key) if n["usage_key"] == str(assessment.node_usage_key)), ""
+            (n.path for n in course_sync.outline_options(key) if n.usage_key == str(assessment.node_usage_key)), ""
         ),
         "preview": preview,
         "accommodations": api.list_accommodations(assessment_id),

@@ -23,7 +23,13 @@ from ve_edu_vault.audit import api as audit
 from ve_edu_vault.course_sync import source_registry, sources, store
 from ve_edu_vault.course_sync.apply import apply_change_set
 from ve_edu_vault.course_sync.data import ChangeKind, ChangeSet, CourseOutline, OutlineNode
-from ve_edu_vault.course_sync.data_api import CourseNodeData, CourseSyncSettings, SyncRecordData, SyncResult
+from ve_edu_vault.course_sync.data_api import (
+    CourseNodeData,
+    CourseSyncSettings,
+    OutlineOption,
+    SyncRecordData,
+    SyncResult,
+)
 from ve_edu_vault.course_sync.diff import diff_outlines, invert_change_set
 from ve_edu_vault.course_sync.nodes import row_to_node
 from ve_edu_vault.course_sync.reporting import COUNT_KINDS, NODE_KINDS, sync_result_to_dict
@@ -40,6 +46,7 @@ __all__ = [
     "NODE_KINDS",
     "WEBHOOK_PUBLISH_TRIGGER",
     "CourseNodeData",
+    "OutlineOption",
     "SyncRecordData",
     "SyncResult",
     "approve_held_sync",
@@ -52,6 +59,7 @@ __all__ = [
     "get_sync_settings",
     "is_publish_trigger",
     "list_sync_records",
+    "outline_options",
     "preview_sync",
     "register_node_usage_check",
     "reject_held_sync",
@@ -575,6 +583,28 @@ def get_outline_tree(course_key: CourseKey, *, include_archived: bool = False) -
         return tuple(replace(node, children=build(node.usage_key)) for node in children)
 
     return list(build(None))
+
+
+def outline_options(course_key: CourseKey) -> list[OutlineOption]:
+    """The mirror flattened in outline order for a course-node ``<select>`` (question and assessment pages)."""
+    options: list[OutlineOption] = []
+
+    def walk(nodes: Iterable[CourseNodeData], path: tuple[str, ...]) -> None:
+        for node in nodes:
+            name = node.display_name or str(node.usage_key)
+            options.append(
+                OutlineOption(
+                    usage_key=str(node.usage_key),
+                    name=name,
+                    kind=node.kind,
+                    depth=len(path),
+                    path=" / ".join((*path, name)),
+                )
+            )
+            walk(node.children, (*path, name))
+
+    walk(get_outline_tree(course_key), ())
+    return options
 
 
 def get_nodes(usage_keys: Iterable[UsageKey | str]) -> dict[str, CourseNodeData]:

@@ -73,6 +73,18 @@ class CourseNodeData:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class OutlineOption:
+    """A node of the mirror as one ``<option>`` of a course-node picker (``course_sync.api.outline_options``)."""
+
+    usage_key: str
+    name: str
+    kind: str
+    depth: int
+    #: The names from the topic down to this node, joined with " / ".
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CourseSyncSettings:
     course_key: CourseKey
     policy: str

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from opaque_keys.edx.keys import CourseKey
 
+from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError, VaultError
 from ve_edu_vault.pages import staff_course_or_none
 from ve_edu_vault.questions import api
-from ve_edu_vault.questions.views import outline_options
 
 IMPORT_FORMATS = (
     ("auto", _("Recognise it")),
@@ -51,7 +51,7 @@ def _context(key: CourseKey, **extra: Any) -> dict[str, Any]:
         "course_key": key,
         "import_formats": IMPORT_FORMATS,
         "export_formats": EXPORT_FORMATS,
-        "nodes": outline_options(key),
+        "nodes": course_sync.outline_options(key),
         "max_rows": MAX_ROWS,
         **extra,
     }

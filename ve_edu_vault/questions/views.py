@@ -75,28 +75,6 @@ def _error_data(exc: VaultError) -> dict[str, str]:
 FORM_TYPES = ("multiple_choice", "multi_select", "dropdown", "numeric", "fill_in_blank")
 
 
-def outline_options(course_key: CourseKey) -> list[dict[str, Any]]:
-    """The course mirror flattened in outline order for a ``<select>``: usage key, name, kind, depth."""
-    options: list[dict[str, Any]] = []
-
-    def walk(nodes: Any, path: tuple[str, ...]) -> None:
-        for node in nodes:
-            name = node.display_name or str(node.usage_key)
-            options.append(
-                {
-                    "usage_key": str(node.usage_key),
-                    "name": name,
-                    "kind": node.kind,
-                    "depth": len(path),
-                    "path": " / ".join((*path, name)),
-                }
-            )
-            walk(node.children, (*path, name))
-
-    walk(course_sync.get_outline_tree(course_key), ())
-    return options
-
-
 def _type_choices() -> list[dict[str, str]]:
     registry = get_registry()
     names = sorted(registry.names())
@@ -160,7 +138,7 @@ def question_list(request: HttpRequest, course_key: str) -> HttpResponse:
         "error": error,
         "error_data": error_data,
         "page_data": _page_data(key, form["content"]),
-        "nodes": outline_options(key),
+        "nodes": course_sync.outline_options(key),
     }
     return render(request, "ve_edu_vault/questions/list.html", context, status=400 if error else 200)
 
@@ -285,7 +263,7 @@ def question_edit(request: HttpRequest, course_key: str, question_id: int) -> Ht
         "error": error,
         "error_data": error_data,
         "page_data": _page_data(key, form["content"]),
-        "nodes": outline_options(key),
+        "nodes": course_sync.outline_options(key),
         "grade": grade,
         "grade_json": json.dumps(grade, indent=2) if grade is not None else "",
         "preview_parts": parts,

@@ -2,7 +2,7 @@
 ``vault_copy_storage COURSE_KEY --from django --to mongodb [--batch N] [--restart] [--json]``.
 
 Copies the course's questions (with every version), attempts and responses between storage backends
-(``assessments/copy_storage.py``), showing progress, then verifies counts and checksums; exit code 1 when they
+(``assessments.api.copy_course``), showing progress, then verifies counts and checksums; exit code 1 when they
 differ. Run it again after an interruption: it continues after the last question and attempt copied. Switch
 ``VE_EDU_VAULT_STORAGE_BACKEND`` only after a verified copy, with the LMS stopped (attempts taken during a copy are
 copied by running it again).
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.assessments.copy_storage import copy_course
+from ve_edu_vault.assessments import api as assessments
 
 BACKENDS = ("django", "mongodb")
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             if not options["json"]:
                 self.stdout.write(f"copied {copied} {kind}(s), up to {kind} {last_id}")
 
-        report = copy_course(
+        report = assessments.copy_course(
             course_key,
             source=options["source"],
             target=options["target"],

@@ -18,7 +18,6 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.analytics import api
-from ve_edu_vault.analytics.exports import FORMATS, KINDS
 from ve_edu_vault.errors import VaultError
 from ve_edu_vault.management.commands._progress import ProgressBar
 
@@ -27,13 +26,13 @@ class Command(BaseCommand):
     help = "Export a course's attempts, responses, item statistics or mastery as CSV, JSON Lines or Parquet."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="What to export.")
+        parser.add_argument("kind", choices=api.KINDS, help="What to export.")
         parser.add_argument("--course", required=True, help="The course key.")
         parser.add_argument("--assessment", type=int, default=None, help="Only this assessment.")
         parser.add_argument("--since", default=None, help="Attempts submitted on or after (YYYY-MM-DD or ISO).")
         parser.add_argument("--until", default=None, help="Attempts submitted before (YYYY-MM-DD or ISO).")
         parser.add_argument("--attempts", choices=["all", "first", "last", "best"], default="all")
-        parser.add_argument("--format", choices=FORMATS, default="csv", dest="file_format")
+        parser.add_argument("--format", choices=api.FORMATS, default="csv", dest="file_format")
         parser.add_argument("--output", default=None, help="The file to write (default: standard output).")
         parser.add_argument("--usernames", action="store_true", help="Name learners by username (PII).")
 
