@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -146,3 +146,48 @@ def test_the_audit_log_is_filled_from_the_audit_records_before_it(back_to_the_la
     _migrate([(APP, "0011_course_node_display_name_text")])
     assert f"{APP}_auditentry" not in connection.introspection.table_names()
     assert apps.get_model(APP, "Accommodation").objects.count() == 1  # the records it came from are untouched
+
+
+BEFORE_PLAIN_IDS = [(APP, "0024_audit_lti_assessment_created")]
+AFTER_PLAIN_IDS = [(APP, "0025_regrade_run_question_without_constraint")]
+
+
+def _foreign_key_columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {column for item in constraints.values() if item["foreign_key"] for column in item["columns"]}
+
+
+def test_regrade_runs_refer_to_questions_without_a_constraint_and_back(back_to_the_latest: None) -> None:
+    """
+    ADR 0027: a regrade run's question and corrected version are plain ids in the database (the bank may be in
+    MongoDB); the reverse puts the constraints back, and the runs survive both ways.
+    """
+    apps = _migrate(BEFORE_PLAIN_IDS)
+    table = f"{APP}_regraderun"
+    assert {"question_id", "to_version_id"} <= _foreign_key_columns(table)
+    question = apps.get_model(APP, "Question").objects.create(course_key="course-v1:VE+Migrate+2026")
+    version = apps.get_model(APP, "QuestionVersion").objects.create(
+        question=question, number=1, content={}, type="numeric", content_hash="0" * 64
+    )
+    runs = apps.get_model(APP, "RegradeRun").objects
+    kept = runs.create(course_key="course-v1:VE+Migrate+2026", question=question, to_version=version)
+    with pytest.raises(IntegrityError):  # a question only MongoDB holds cannot be named before the change
+        runs.create(course_key="course-v1:VE+Migrate+2026", question_id=question.pk + 1000, to_version=version)
+
+    apps = _migrate(AFTER_PLAIN_IDS)
+    assert not {"question_id", "to_version_id"} & _foreign_key_columns(table)
+    runs = apps.get_model(APP, "RegradeRun").objects
+    elsewhere = runs.create(
+        course_key="course-v1:VE+Migrate+2026", question_id=question.pk + 1000, to_version_id=version.pk + 1000
+    )
+    assert set(runs.values_list("question_id", "to_version_id")) == {
+        (question.pk, version.pk),
+        (question.pk + 1000, version.pk + 1000),
+    }
+    # Back on the ORM, every run's question is in SQL again (vault_copy_storage copies the bank first).
+    runs.filter(pk=elsewhere.pk).delete()
+
+    apps = _migrate(BEFORE_PLAIN_IDS)
+    assert {"question_id", "to_version_id"} <= _foreign_key_columns(table)
+    assert list(apps.get_model(APP, "RegradeRun").objects.values_list("pk", "question_id")) == [(kept.pk, question.pk)]

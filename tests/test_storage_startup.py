@@ -148,3 +148,19 @@ def test_each_event_loop_closes_its_asyncio_client(fresh: Any, monkeypatch: pyte
     assert list(repository.export_attempts([1])) == []
     assert len(_FakeAsyncClient.made) == 3 and all(client.closed for client in _FakeAsyncClient.made)
     assert not mongodb._async_clients
+
+
+def test_id_sequences_are_shared_by_both_repositories(fresh: Any, db: None) -> None:
+    """``next_ids`` reserves consecutive ids in one atomic step; ``ids_past`` moves a sequence past copied ids."""
+    with mongodb_backend(fresh, select=True):
+        assert mongodb.next_ids("attempts") == 1
+        assert mongodb.next_ids("attempts", 3) == 2  # 2, 3 and 4 reserved
+        assert mongodb.next_ids("attempts") == 5
+        assert mongodb.next_ids("question_versions") == 1  # each sequence counts on its own
+        mongodb.ids_past("attempts", [3, 40, 7])
+        assert mongodb.next_ids("attempts") == 41
+        mongodb.ids_past("attempts", [2])  # never backwards
+        mongodb.ids_past("attempts", [])
+        assert mongodb.next_ids("attempts") == 42
+        doc = mongodb.database()[mongodb.COUNTERS].find_one({"_id": "attempts"})
+        assert doc is not None and doc["seq"] == 42

@@ -18,6 +18,7 @@ from storage_backends import mongodb_backend
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.copy_storage import copy_course, digest
 from ve_edu_vault.assessments.repositories import get_assessment_repository, get_repository
+from ve_edu_vault.storage import mongodb
 
 pytestmark = [pytest.mark.django_db]
 
@@ -66,7 +67,7 @@ def test_a_course_copies_to_mongodb_and_back_verified(make_user: Any, mongo: Non
     in_progress = get_repository("mongodb").get_in_progress(report_assessment(), make_user_id("copied2"))
     assert in_progress is not None and in_progress.id == ids[-1]  # the unique in-progress slot is copied too
     # New attempts in MongoDB get ids above the copied ones.
-    assert mongo_side._next_ids("attempts") > max(ids)  # type: ignore[attr-defined]
+    assert mongodb.next_ids("attempts") > max(ids)
     # And back: a copy into the ORM of what MongoDB holds matches (ids kept, nothing changed).
     back = copy_course(COURSE, source="mongodb", target="django", restart=True)
     assert back.verified and back.copied == 4

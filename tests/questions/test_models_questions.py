@@ -34,3 +34,23 @@ def test_models_carry_pii_annotations() -> None:
 
     for model in (Question, QuestionVersion, QuestionTag):
         assert ".. no_pii:" in model.__doc__ or ".. pii:" in model.__doc__
+
+
+#: The only tables outside the questions applet whose references to questions may carry a database constraint:
+#: responses live in SQL only on the ORM backend, where the bank is in SQL too (ADR 0027).
+CONSTRAINED_ELSEWHERE = {("Response", "question"), ("Response", "question_version")}
+
+
+def test_tables_that_stay_in_sql_refer_to_the_bank_without_a_constraint() -> None:
+    """With the mongodb backend the bank is in MongoDB: a constraint from a table that stays in SQL would break."""
+    from django.apps import apps
+
+    bank = {Question, QuestionVersion}
+    constrained = {
+        (model.__name__, field.name)
+        for model in apps.get_app_config("ve_edu_vault").get_models()
+        if not model.__module__.startswith("ve_edu_vault.questions.")
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model in bank and field.db_constraint
+    }
+    assert constrained == CONSTRAINED_ELSEWHERE

@@ -40,9 +40,15 @@ class RegradeRun(models.Model):
     ]
 
     course_key: CourseKeyField[CourseKey, CourseKey] = CourseKeyField(max_length=255)
-    question = models.ForeignKey("ve_edu_vault.Question", on_delete=models.PROTECT, related_name="+")
+    # No database constraint on the question and the version: with the mongodb storage backend the question bank
+    # lives in MongoDB (ADR 0027); the ORM backend's deletes are still refused (PROTECT is Django's collector's).
+    question = models.ForeignKey(
+        "ve_edu_vault.Question", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     # The corrected version whose key is applied; responses keep their pinned (shown) version.
-    to_version = models.ForeignKey("ve_edu_vault.QuestionVersion", on_delete=models.PROTECT, related_name="+")
+    to_version = models.ForeignKey(
+        "ve_edu_vault.QuestionVersion", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     from_version_ids = models.JSONField(default=list)  # the pinned versions whose responses are regraded
     status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=PLANNED, db_index=True)
     dry_run = models.BooleanField(default=False)

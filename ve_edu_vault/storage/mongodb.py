@@ -20,22 +20,25 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from pymongo import AsyncMongoClient, MongoClient
+from pymongo import AsyncMongoClient, MongoClient, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
 from pymongo.errors import AutoReconnect, ConnectionFailure, OperationFailure, PyMongoError
 
 __all__ = [
+    "COUNTERS",
     "StorageUnavailable",
     "async_database",
     "client",
     "close_async_client",
     "database",
+    "ids_past",
     "is_replica_set",
+    "next_ids",
     "ping",
     "reset",
     "run_async",
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STAND_IN_SCHEME = "mongomock://"
+#: One document per id sequence (``{"_id": "attempts", "seq": 41}``): the API speaks integer ids on every backend.
+COUNTERS = "counters"
 #: Transient errors are tried this many times in all, waiting 50 ms, 100 ms, 200 ms... between tries.
 RETRY_TRIES = 5
 RETRY_BASE_SECONDS = 0.05
@@ -281,3 +286,22 @@ def with_retries(operation: Callable[[], T], *, tries: int = RETRY_TRIES) -> T:
             log.warning("MongoDB: %s; try %s of %s in %.2f s", error, attempt + 1, tries, delay)
             time.sleep(delay)
     raise AssertionError("unreachable")
+
+
+def next_ids(name: str, count: int = 1) -> int:
+    """Reserve ``count`` consecutive ids of the sequence ``name`` (one atomic ``$inc``); returns the first."""
+    counters = database()[COUNTERS]
+    doc = with_retries(
+        lambda: counters.find_one_and_update(
+            {"_id": name}, {"$inc": {"seq": count}}, upsert=True, return_document=ReturnDocument.AFTER
+        )
+    )
+    assert doc is not None  # an upsert returning the document after the change
+    return int(doc["seq"]) - count + 1
+
+
+def ids_past(name: str, ids: Iterable[int]) -> None:
+    """Move the sequence ``name`` past ``ids`` (copied documents keep their ids; new ones continue above them)."""
+    highest = max(ids, default=None)
+    if highest is not None:
+        database()[COUNTERS].update_one({"_id": name}, {"$max": {"seq": highest}}, upsert=True)

@@ -65,7 +65,7 @@ from .base import (
 __all__ = ["ATTEMPTS", "COUNTERS", "MongoAttemptRepository"]
 
 ATTEMPTS = "attempts"
-COUNTERS = "counters"
+COUNTERS = mongodb.COUNTERS
 IN_PROGRESS = "in_progress"
 GRADED = "graded"
 #: How long a lock (``get_attempt(lock=True)``) or an outbox claim lives when nobody releases it.
@@ -204,17 +204,6 @@ class MongoAttemptRepository(AttemptRepository):
             self._assessments = get_assessment_repository()
         return self._assessments
 
-    def _next_ids(self, name: str, count: int = 1) -> int:
-        """Reserve ``count`` consecutive ids of the sequence ``name``; returns the first."""
-        counters = mongodb.database()[COUNTERS]
-        doc = with_retries(
-            lambda: counters.find_one_and_update(
-                {"_id": name}, {"$inc": {"seq": count}}, upsert=True, return_document=ReturnDocument.AFTER
-            )
-        )
-        assert doc is not None  # an upsert returning the document after the change
-        return int(doc["seq"]) - count + 1
-
     def _doc(self, attempt_id: int) -> Mapping[str, Any]:
         doc = self.attempts.find_one({"_id": attempt_id})
         if doc is None:
@@ -222,8 +211,8 @@ class MongoAttemptRepository(AttemptRepository):
         return doc  # type: ignore[no-any-return]
 
     def create_attempt(self, attempt: NewAttempt) -> AttemptRecord:
-        attempt_id = self._next_ids(ATTEMPTS)
-        first = self._next_ids("responses", len(attempt.responses)) if attempt.responses else 0
+        attempt_id = mongodb.next_ids(ATTEMPTS)
+        first = mongodb.next_ids("responses", len(attempt.responses)) if attempt.responses else 0
         now = stored_time(timezone.now())
         doc = {
             "_id": attempt_id,
@@ -638,11 +627,8 @@ class MongoAttemptRepository(AttemptRepository):
                 )
 
         _run(write())
-        counters = mongodb.database()[COUNTERS]
-        response_ids = [item["id"] for doc in docs for item in doc["responses"]]
-        for name, ids in ((ATTEMPTS, [doc["_id"] for doc in docs]), ("responses", response_ids)):
-            if ids:  # new attempts and responses get ids above the copied ones
-                counters.update_one({"_id": name}, {"$max": {"seq": max(ids)}}, upsert=True)
+        mongodb.ids_past(ATTEMPTS, (doc["_id"] for doc in docs))
+        mongodb.ids_past("responses", (item["id"] for doc in docs for item in doc["responses"]))
         return len(docs)
 
     def max_attempt_id(self, assessment_ids: Sequence[int]) -> int:

@@ -30,7 +30,6 @@ from typing import Any
 
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ve_edu_vault.course_sync import api as course_sync
@@ -55,7 +54,7 @@ __all__ = ["COUNTERS", "IMPORT_JOBS", "QUESTIONS", "SOURCES", "MongoQuestionRepo
 QUESTIONS = "questions"
 SOURCES = "question_sources"
 IMPORT_JOBS = "question_import_jobs"
-COUNTERS = "counters"
+COUNTERS = mongodb.COUNTERS
 #: How many times ``add_version`` tries its compare-and-set before giving up (each loser re-reads the number).
 APPEND_TRIES = 20
 
@@ -133,17 +132,6 @@ class MongoQuestionRepository(QuestionRepository):
     def questions(self) -> Any:
         return mongodb.database()[QUESTIONS]
 
-    def _next_ids(self, name: str, count: int = 1) -> int:
-        """Reserve ``count`` consecutive ids of the sequence ``name``; returns the first."""
-        counters = mongodb.database()[COUNTERS]
-        doc = with_retries(
-            lambda: counters.find_one_and_update(
-                {"_id": name}, {"$inc": {"seq": count}}, upsert=True, return_document=ReturnDocument.AFTER
-            )
-        )
-        assert doc is not None  # an upsert returning the document after the change
-        return int(doc["seq"]) - count + 1
-
     def _data(self, docs: Sequence[Mapping[str, Any]]) -> list[QuestionData]:
         node_ids = {doc["node_id"] for doc in docs if doc.get("node_id") is not None}
         nodes = course_sync.get_nodes_by_id(node_ids) if node_ids else {}
@@ -208,8 +196,8 @@ class MongoQuestionRepository(QuestionRepository):
     def create_many(self, questions: Sequence[NewQuestion]) -> list[int]:
         if not questions:
             return []
-        first_question = self._next_ids(QUESTIONS, len(questions))
-        first_version = self._next_ids("question_versions", len(questions))
+        first_question = mongodb.next_ids(QUESTIONS, len(questions))
+        first_version = mongodb.next_ids("question_versions", len(questions))
         now = _now()
         docs = [
             self._new_doc(first_question + index, first_version + index, item, now)
@@ -222,7 +210,7 @@ class MongoQuestionRepository(QuestionRepository):
         return [doc["_id"] for doc in docs]
 
     def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
-        version_id = self._next_ids("question_versions")
+        version_id = mongodb.next_ids("question_versions")
         for _ in range(APPEND_TRIES):
             last = int(self._doc(question_id).get("last_number") or 0)
             now = _now()
@@ -352,7 +340,7 @@ class MongoQuestionRepository(QuestionRepository):
             try:  # the unique index keeps a key already recorded as it is
                 self.sources.insert_one(
                     {
-                        "_id": self._next_ids(SOURCES),
+                        "_id": mongodb.next_ids(SOURCES),
                         "course_key": str(course_key),
                         "question_id": source.question_id,
                         "source_key": source.source_key,
@@ -377,7 +365,7 @@ class MongoQuestionRepository(QuestionRepository):
     def create_import_job(self, **fields: object) -> ImportJobData:
         now = _now()
         doc = {**_JOB_DEFAULTS, **fields, "course_key": str(fields["course_key"]), "created": now, "modified": now}
-        doc["_id"] = self._next_ids(IMPORT_JOBS)
+        doc["_id"] = mongodb.next_ids(IMPORT_JOBS)
         self.jobs.insert_one(doc)
         return _job_data(doc)
 
@@ -439,11 +427,8 @@ class MongoQuestionRepository(QuestionRepository):
                 )
 
         asyncio.run(write())
-        counters = mongodb.database()[COUNTERS]
-        version_ids = [item["id"] for doc in docs for item in doc["versions"]]
-        for name, ids in ((QUESTIONS, [doc["_id"] for doc in docs]), ("question_versions", version_ids)):
-            if ids:  # new questions and versions get ids above the copied ones
-                counters.update_one({"_id": name}, {"$max": {"seq": max(ids)}}, upsert=True)
+        mongodb.ids_past(QUESTIONS, (doc["_id"] for doc in docs))
+        mongodb.ids_past("question_versions", (item["id"] for doc in docs for item in doc["versions"]))
         return len(docs)
 
     def max_question_id(self, course_key: CourseKey) -> int:
