@@ -1,13 +1,14 @@
 """
 Manual grade change: course staff set a graded attempt's points by hand, with a reason. Re-exported by ``api.py``.
 
-TLDR: one transaction locks the attempt, stores the new points (score and pass follow from them), queues the grade
-publication on the attempt row (the grade-report outbox of ``grades.py``: the LMS gradebook, and LTI AGS through the
-score sinks), writes the ``attempt.graded`` webhook event and the ``grade_changed`` audit entry with the grade before
-and after. After commit the report is handed off as after a submission. The responses' own scores are untouched
-(item statistics and mastery stay what the learner answered, so the ``ATTEMPT_GRADED`` signal, whose receivers add an
-attempt's responses to the summaries, is not sent again); a later regrade keeps the hand-set total (see
-docs/decisions/0026-audit-everything-and-manual-grade-change.rst).
+TLDR: one transaction locks the attempt, writes the ``grade_changed`` audit entry with the grade before and after and
+the ``attempt.graded`` webhook event, then stores the new points (score and pass follow from them) and queues the
+grade publication on the attempt (the grade-report outbox of ``grades.py``: the LMS gradebook, and LTI AGS through the
+score sinks). The attempt is written last: a MongoDB attempt document is not rolled back with the transaction, so a
+failing audit or event write must come before it. After commit the report is handed off as after a submission. The
+responses' own scores are untouched (item statistics and mastery stay what the learner answered, so the
+``ATTEMPT_GRADED`` signal, whose receivers add an attempt's responses to the summaries, is not sent again); a later
+regrade keeps the hand-set total (see docs/decisions/0026-audit-everything-and-manual-grade-change.rst).
 """
 
 from __future__ import annotations
@@ -82,14 +83,10 @@ def change_attempt_grade(
         ctx = load_context(attempt.assessment_id)
         fraction = points / possible
         report = ctx.reports_grades
-        changed = repository.update_attempt(
-            attempt.id,
-            earned=points,
-            score=fraction,
-            passed=scoring.passed(fraction, ctx.config.pass_threshold),
-            **({"report_due_at": now} if report else {}),
-        )
+        after = {"earned": points, "score": fraction, "passed": scoring.passed(fraction, ctx.config.pass_threshold)}
         course_key = ctx.row.course_key
+        # The SQL writes first, the attempt last: the transaction rolls the audit entry and the event back when the
+        # attempt's write fails, but not a MongoDB attempt document when a later SQL write fails.
         audit.record(
             audit.GRADE_CHANGED,
             object_type="attempt",
@@ -102,24 +99,25 @@ def change_attempt_grade(
                 "reason": text,
                 "possible": possible,
                 "before": _grade(attempt),
-                "after": _grade(changed),
+                "after": after,
             },
         )
         record_event(
             "attempt.graded",
             course_key=course_key,
             data={
-                "attempt_id": changed.id,
-                "assessment_id": changed.assessment_id,
-                "user_id": changed.user_id,
-                "score": changed.score,
-                "passed": changed.passed,
-                "earned": changed.earned,
-                "possible": changed.possible,
+                "attempt_id": attempt.id,
+                "assessment_id": attempt.assessment_id,
+                "user_id": attempt.user_id,
+                "score": fraction,
+                "passed": after["passed"],
+                "earned": points,
+                "possible": attempt.possible,
                 "changed_by_staff": True,
             },
             sender=AttemptRecord,
         )
+        changed = repository.update_attempt(attempt.id, **after, **({"report_due_at": now} if report else {}))
         if report:
             transaction.on_commit(lambda: hand_off_grade(changed.assessment_id, changed.user_id))
     return GradeChange(

@@ -102,6 +102,9 @@ def dry_run_report(run: RegradeRunData, *, detail_limit: int = REPORT_DETAIL_LIM
     """
     What the run will do, per learner: each changed response and attempt, old and new; the key diff.
 
+    An attempt whose grade staff changed by hand keeps its stored total (the run does not recompute it): its old and
+    new scores are that total, and ``changed_by_hand`` says so.
+
     Past ``detail_limit`` changed responses the report keeps counting but stops listing (``truncated``), so a
     regrade of a million responses still has a report a browser can show.
     """
@@ -126,13 +129,18 @@ def dry_run_report(run: RegradeRunData, *, detail_limit: int = REPORT_DETAIL_LIM
         changed += len(moved)
         moved = moved[: max(0, detail_limit - listed)]
         listed += len(moved)
+        attempt_ids = {by_id[grade.response_id].attempt_id for grade in moved}
+        # As the run does: an attempt changed by hand keeps its stored total, before and after.
+        by_hand = regrading.changed_by_hand(attempt_ids)
+        kept = regrading.stored_totals(by_hand)
         before = {
             item.attempt_id: item
-            for item in regrading.attempt_totals(
-                {by_id[grade.response_id].attempt_id for grade in moved}, contexts=contexts
-            )
+            for item in [*regrading.attempt_totals(attempt_ids - by_hand, contexts=contexts), *kept]
         }
-        after = regrading.attempt_totals(before, overrides=overrides, contexts=contexts)
+        after = [
+            *regrading.attempt_totals(attempt_ids - by_hand, overrides=overrides, contexts=contexts),
+            *kept,
+        ]
         for grade in moved:
             row = by_id[grade.response_id]
             entry = learners.setdefault(
@@ -160,6 +168,7 @@ def dry_run_report(run: RegradeRunData, *, detail_limit: int = REPORT_DETAIL_LIM
                     "new_score": item.score,
                     "old_passed": old.passed,
                     "new_passed": item.passed,
+                    "changed_by_hand": item.attempt_id in by_hand,
                 }
             )
     diffs = {
@@ -277,7 +286,7 @@ def _batch(run_id: int, caches: dict[str, Any]) -> bool:
         owners = {row.attempt_id: (row.assessment_id, row.user_id) for row in rows}
         touched = {by_id[grade.response_id].attempt_id for grade in moved}
         # A grade staff set by hand stands: its responses are regraded, its total is not recomputed.
-        touched -= audit.attempts_changed_by_hand(sorted(touched))
+        touched -= regrading.changed_by_hand(touched)
         regrading.apply_attempt_totals(
             regrading.attempt_totals(touched, contexts=caches["contexts"], owners=owners),
             contexts=caches["contexts"],

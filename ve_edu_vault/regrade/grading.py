@@ -11,7 +11,9 @@ every computation and cannot disagree:
    of learners type the same few answers), then each response gets its own try and hint penalties.
 3. ``apply_grades`` / ``attempt_totals`` / ``apply_attempt_totals``: the repository writes one UPDATE per group of
    identical new values on the ORM backend; attempt totals are recomputed in Python with ``scoring`` (the same
-   ``math.fsum`` as at submission, so a regrade of an unchanged key changes nothing, to the last bit).
+   ``math.fsum`` as at submission, so a regrade of an unchanged key changes nothing, to the last bit), except for
+   the attempts ``changed_by_hand``: a grade staff set by hand stands (ADR 0026), so the run leaves their totals and
+   the dry run shows them as they are stored (``stored_totals``).
 
 Why no filters: ``AnswerGradingStarted`` and ``GradeComputed`` steps receive one learner's context and ran when the
 answer was first graded; a regrade applies a corrected key to accepted answers, so it grades without them (an
@@ -28,6 +30,7 @@ from typing import Any
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments import scoring
 from ve_edu_vault.assessments.api import AssessmentContext, AttemptTotalsUpdate, NewGrade, RegradeRow
+from ve_edu_vault.audit import api as audit
 from ve_edu_vault.questions.data import QuestionContent
 
 __all__ = [
@@ -39,9 +42,11 @@ __all__ = [
     "apply_attempt_totals",
     "apply_grades",
     "attempt_totals",
+    "changed_by_hand",
     "hand_off_grades",
     "learners_of",
     "new_grades",
+    "stored_totals",
     "written",
 ]
 
@@ -165,6 +170,31 @@ def attempt_totals(
                 possible=possible,
                 score=fraction,
                 passed=scoring.passed(fraction, contexts[assessment_id].config.pass_threshold),
+            )
+        )
+    return result
+
+
+def changed_by_hand(attempt_ids: Iterable[int]) -> set[int]:
+    """The attempts among these whose grade staff changed by hand (audited ``grade_changed``): their totals stand."""
+    return audit.attempts_changed_by_hand(sorted(set(attempt_ids)))
+
+
+def stored_totals(attempt_ids: Iterable[int]) -> list[AttemptTotals]:
+    """Each attempt's totals as stored (what a regrade keeps for an attempt changed by hand), in id order."""
+    repository = assessments.get_repository()
+    result = []
+    for attempt_id in sorted(set(attempt_ids)):
+        attempt = repository.get_attempt(attempt_id)
+        result.append(
+            AttemptTotals(
+                attempt_id=attempt.id,
+                assessment_id=attempt.assessment_id,
+                user_id=attempt.user_id,
+                earned=float(attempt.earned or 0.0),
+                possible=float(attempt.possible or 0.0),
+                score=float(attempt.score or 0.0),
+                passed=bool(attempt.passed),
             )
         )
     return result

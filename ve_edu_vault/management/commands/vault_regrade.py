@@ -57,4 +57,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {learner['username'] or learner['user_id']}: attempt {item['attempt_id']} "
                     f"{item['old_score']:.3f} -> {item['new_score']:.3f}"
+                    + (" (changed by hand: kept)" if item.get("changed_by_hand") else "")
                 )
