@@ -1,7 +1,9 @@
 """
 The export contract on both storage backends: the same request gives the same bytes whether the attempts and
-responses are in the SQL database (``analytics/store.py``) or in MongoDB (the attempt repository's
-``export_attempts``, streamed on the asyncio client; the adapter over the stand-in here), for every filter.
+responses are in the SQL database (the ORM repository's ``export_attempt_rows``) or in MongoDB (the attempt
+repository's ``export_attempts``, streamed on the asyncio client; the adapter over the stand-in here), for every
+filter; and item statistics (the summaries built from the repository's aggregate reads: SQL ``GROUP BY`` or an
+aggregation pipeline) give the same bytes too, as does ``vault_item_analysis --json``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ve_edu_vault.analytics import api
 from ve_edu_vault.analytics.data import AttemptChoice
 from ve_edu_vault.analytics.exports import ExportRequest
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.assessments.api import NewGrade
 from ve_edu_vault.assessments.copy_storage import copy_course
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +49,7 @@ def both(make_user: Any, settings: Any) -> Iterator[dict[str, Any]]:
             add_attempt(created.id, user, versions, [0.0, 0.0, 0.0], number=3, state="in_progress")
     with mongodb_backend(settings):
         assert copy_course(COURSE, source="django", target="mongodb").verified
-        yield {"assessment": created, "settings": settings}
+        yield {"assessment": created, "versions": versions, "settings": settings}
 
 
 def body(request: ExportRequest) -> bytes:
@@ -105,28 +108,66 @@ def test_parquet_holds_the_same_table_on_both_backends(both: dict[str, Any]) -> 
     assert on_sql.num_rows == 15 and on_mongodb.equals(on_sql)
 
 
-def test_item_statistics_are_refused_on_mongodb_rather_than_empty(
-    both: dict[str, Any], tmp_path: Any, make_user: Any
-) -> None:
-    from django.core.management import CommandError, call_command
+ITEM_REQUESTS = [
+    ExportRequest(kind="item_stats", course_key=COURSE, format=fmt, attempts=choice)
+    for fmt in ("csv", "jsonl")
+    for choice in AttemptChoice
+]
+
+
+def forget_summaries() -> None:
+    """Drop the summary tables (shared by both backends) so that the next read builds them from the attempts."""
+    from ve_edu_vault.analytics.models import AssessmentSummary, ItemSummary, SummarisedAttempt
+
+    for model in (AssessmentSummary, ItemSummary, SummarisedAttempt):
+        model.objects.all().delete()
+
+
+def test_item_statistics_are_the_same_on_both_backends(both: dict[str, Any], tmp_path: Any, make_user: Any) -> None:
+    from django.core.management import call_command
     from rest_framework.test import APIClient
 
     from hosts.standalone_platform.backend import grant_course_role
-    from ve_edu_vault.errors import ValidationError
 
-    assert api.export_request("item_stats", COURSE).kind == "item_stats"
+    on_sql = {request: body(request) for request in ITEM_REQUESTS}
+    assert on_sql[ITEM_REQUESTS[0]].count(b"\n") == 4  # the header and three question versions
+    forget_summaries()
     both["settings"].VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
-    with pytest.raises(ValidationError, match="not computed from attempts stored in MongoDB") as error:
-        api.export_request("item_stats", COURSE)
-    assert error.value.field == "kind"
-    with pytest.raises(CommandError, match="VE_EDU_VAULT_STORAGE_BACKEND"):
-        call_command("vault_export", "item_stats", "--course", str(COURSE), "--output", str(tmp_path / "out.csv"))
-    assert not (tmp_path / "out.csv").exists()
+    for request in ITEM_REQUESTS:
+        assert body(request) == on_sql[request], request
+    # The command and the REST download on MongoDB (they were refused before ADR 0028).
+    call_command("vault_export", "item_stats", "--course", str(COURSE), "--output", str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_bytes() == on_sql[ITEM_REQUESTS[3]]  # csv, all attempts
     staff = make_user("course_staff")
     grant_course_role(staff, COURSE)
     client = APIClient()
     client.force_login(staff)
     response = client.get(f"/api/ve-edu-vault/v1/courses/{COURSE}/exports/item_stats/")
-    assert response.status_code == 400 and response.json()["field"] == "kind"
-    assert client.get(f"/api/ve-edu-vault/v1/courses/{COURSE}/exports/responses/").status_code == 200
-    assert api.export_request("mastery", COURSE).kind == "mastery"  # mastery is in SQL on both backends
+    assert response.status_code == 200 and b"".join(response.streaming_content) == on_sql[ITEM_REQUESTS[3]]
+    # Read from MongoDB: a regrade there (every first question wrong) shows once the summaries are rebuilt.
+    repository = assessments.get_repository()
+    version_id = both["versions"][0].id
+    rows = repository.regrade_rows([version_id], after_id=0, limit=100)
+    grades = [NewGrade(response_id=row.id, raw_score=0.0, score=0.0, correct=False, feedback={}) for row in rows]
+    assert repository.write_regrades(grades) == 10
+    api.refresh_item_analysis(both["assessment"].id)
+    changed = body(ITEM_REQUESTS[3]).decode()
+    assert changed != on_sql[ITEM_REQUESTS[3]].decode() and ",Capital,10,0.0,0.0," in changed
+
+
+def test_item_analysis_command_json_is_the_same_on_both_backends(both: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def command_json(choice: str) -> str:
+        out = StringIO()
+        call_command("vault_item_analysis", str(both["assessment"].id), "--attempts", choice, "--json", stdout=out)
+        return out.getvalue()
+
+    on_sql = {choice.value: command_json(choice.value) for choice in AttemptChoice}
+    forget_summaries()
+    both["settings"].VE_EDU_VAULT_STORAGE_BACKEND = "mongodb"
+    for choice, text in on_sql.items():
+        assert command_json(choice) == text, choice
+    assert '"attempts": 10' in on_sql["all"] or '"attempts":10' in on_sql["all"]

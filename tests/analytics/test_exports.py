@@ -19,8 +19,7 @@ from rest_framework.test import APIClient
 from hosts.standalone_platform.backend import grant_course_role
 from tests.analytics.builders import START, add_attempt, assessment_with_questions, learners
 from tests.assessments.api_builders import COURSE
-from ve_edu_vault.analytics import store
-from ve_edu_vault.analytics.data import AttemptChoice
+from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.models import Attempt, Response
 from ve_edu_vault.platform import api as platform
 
@@ -145,15 +144,17 @@ def test_item_stats_and_mastery_exports(scenario: dict[str, Any], tmp_path: Any)
 
 def test_keyset_pages_cover_every_row_once_in_order(scenario: dict[str, Any]) -> None:
     aid = scenario["assessment"].id
-    pages = list(store.attempt_pages([aid], batch=3))
+    repository = assessments.get_repository()
+    pages = list(repository.export_attempt_rows([aid], batch=3))
     assert [len(page) for page in pages] == [3, 3, 2]
-    assert [row[0] for page in pages for row in page] == sorted(Attempt.objects.values_list("id", flat=True))
-    pages = list(store.response_pages([aid], batch=3))  # three attempts' responses a page
+    assert [row.id for page in pages for row in page] == sorted(Attempt.objects.values_list("id", flat=True))
+    pages = list(repository.export_response_rows([aid], batch=3))  # three attempts' responses a page
     assert [len(page) for page in pages] == [9, 9, 6]
-    ids = [row[0] for page in pages for row in page]
+    ids = [row.id for page in pages for row in page]
     assert ids == list(Response.objects.order_by("attempt_id", "position").values_list("id", flat=True))
-    best = [row for page in store.attempt_pages([aid], choice=AttemptChoice.BEST, batch=2) for row in page]
-    assert sorted(row[3] for row in best) == [2, 2, 2, 2]
+    best = [row for page in repository.export_attempt_rows([aid], choice="best", batch=2) for row in page]
+    assert sorted(row.number for row in best) == [2, 2, 2, 2]
+    assert repository.count_export([aid]) == (8, 24)
 
 
 def test_command_refusals(scenario: dict[str, Any], tmp_path: Any) -> None:

@@ -21,7 +21,7 @@ from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.errors import NotFoundError, ValidationError
 from ve_edu_vault.questions import api as questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 # 12 learners x 3 questions (1, 2 and 1 points), right/wrong: varied enough for every statistic.
 DICHOTOMOUS = [

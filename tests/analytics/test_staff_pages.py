@@ -1,7 +1,8 @@
 """
 The staff area and the instructor dashboard (server-rendered): course staff only with a plain 403 for learners,
 the figures of the item analysis, sortable questions with their flags, charts with their text equivalents, the
-mastery heat map, export links; the course tab's page links staff to the staff area.
+mastery heat map, export links; the course tab's page links staff to the staff area. The pages built on the
+scenario run on both attempt backends (``storage``: the dashboard's statistics come from MongoDB's aggregation there).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ AREA = f"/ve-edu-vault/courses/{COURSE}/staff/"
 
 
 @pytest.fixture
-def scenario(make_user: Any) -> dict[str, Any]:
+def scenario(make_user: Any, storage: str) -> dict[str, Any]:
     created, versions = assessment_with_questions()
     for index, user in enumerate(learners(make_user, 12)):
         right = index < 4

@@ -17,10 +17,10 @@ from ve_edu_vault.analytics import api, item_analysis, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ItemAnalysis
 from ve_edu_vault.analytics.models import AssessmentSummary, SummarisedAttempt
 from ve_edu_vault.assessments import api as assessments
-from ve_edu_vault.assessments.models import Response
+from ve_edu_vault.assessments.api import AttemptTotalsUpdate, NewGrade
 from ve_edu_vault.hooks.signals import REGRADE_FINISHED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage")]
 
 
 def same(a: float | None, b: float | None) -> bool:
@@ -53,8 +53,8 @@ def test_added_one_at_a_time_in_any_order_equals_the_full_aggregation(make_user:
         answers = [{"p0": rng.choice("abc")}, {"p0": {"blank_0": "x"}}, {"p0": "1"}]
         attempt = add_attempt(created.id, user, versions, fractions, number=number, answers=answers,
                               seconds=rng.randint(60, 900))  # fmt: skip
-        assert summaries.apply_graded_attempt(attempt.pk)
-        assert not summaries.apply_graded_attempt(attempt.pk)  # twice: counted once
+        assert summaries.apply_graded_attempt(attempt.id)
+        assert not summaries.apply_graded_attempt(attempt.id)  # twice: counted once
     for choice in AttemptChoice:
         assert_same(api.item_analysis(created.id, attempts=choice), item_analysis.analyse(created.id, choice))
     assert SummarisedAttempt.objects.filter(assessment_id=created.id).count() == len(plan)
@@ -103,11 +103,18 @@ def test_a_finished_regrade_rebuilds_the_summaries(make_user: Any) -> None:
     for user in learners(make_user, 4):
         add_attempt(created.id, user, versions, [0.0, 1.0, 1.0])
     assert api.item_analysis(created.id).items[0].facility == 0.0
-    # As a regrade leaves them: the first question right everywhere, the attempts' totals updated.
-    Response.objects.filter(question_version_id=versions[0].id).update(score=1.0, raw_score=1.0, correct=True)
-    from ve_edu_vault.assessments.models import Attempt
-
-    Attempt.objects.filter(assessment_id=created.id).update(earned=4.0, score=1.0)
+    # As a regrade leaves them (its writes, on either backend): the first question right everywhere, the attempts'
+    # totals updated.
+    repository = assessments.get_repository()
+    rows = repository.regrade_rows([versions[0].id], after_id=0, limit=100)
+    assert len(rows) == 4
+    grades = [NewGrade(response_id=row.id, raw_score=1.0, score=1.0, correct=True, feedback={}) for row in rows]
+    assert repository.write_regrades(grades) == 4
+    totals = [
+        AttemptTotalsUpdate(attempt_id=row.attempt_id, earned=4.0, possible=4.0, score=1.0, passed=True, report=False)
+        for row in rows
+    ]
+    assert repository.write_attempt_totals(totals) == 4
     REGRADE_FINISHED.send_robust(
         sender=None, run_id=1, course_key=created.course_key, question_id=versions[0].question_id, changed=4
     )

@@ -10,7 +10,9 @@ TLDR: ``AttemptRepositoryContract`` holds the tests; the ``repository`` fixture 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from storage_backends import BACKENDS, mongodb_backend
 
+from ve_edu_vault.assessments.data_stats import AttemptSums
 from ve_edu_vault.assessments.repositories import (
     AttemptInProgressConflict,
     AttemptRepository,
@@ -253,6 +256,109 @@ class AttemptRepositoryContract:
         every = [row.id for row in repository.regrade_rows([v.id for v in setup["versions"]], after_id=0, limit=4)]
         assert len(every) == 4 and every == sorted(every) and every[0] == expected[0]
 
+    def test_item_analysis_sums(self, repository: AttemptRepository, setup: dict[str, Any], make_user: Any) -> None:
+        """The aggregate reads of item analysis, worked by hand (ADR 0028); the statistics: tests/analytics."""
+        other = {**setup, "user": make_user("learner2")}
+        aid, v0 = setup["assessment"].id, setup["versions"][0].id
+        a1 = scored(repository, setup, 1, [1.0, 0.5, 0.0], "a")  # 1 + 1 + 0 = 2 of 4 points
+        a2 = scored(repository, setup, 2, [1.0, 1.0, 1.0], "a")  # 4 of 4
+        b1 = scored(repository, other, 1, [0.0, 1.0, 1.0], "b")  # 3 of 4
+        repository.create_attempt(new_attempt(other, number=2))  # in progress: never counted
+        total = repository.attempt_sums(aid, "all")
+        assert (total.n, total.st, total.stt, total.su, total.suu, total.possible) == (3, 9.0, 29.0, 6.5, 15.25, 4.0)
+        assert (total.time_n, total.time_sum, total.partial) == (3, 180.0, 1)
+        assert total.bins == (0, 0, 0, 0, 0, 1, 0, 1, 0, 1)  # 0.5, 0.75 and 1.0
+        chosen = {choice: repository.attempt_sums(aid, choice) for choice in ("first", "last", "best")}
+        assert {choice: (sums.n, sums.st) for choice, sums in chosen.items()} == {
+            "first": (2, 5.0),
+            "last": (2, 7.0),
+            "best": (2, 7.0),
+        }
+        assert chosen["first"].partial == 1 and chosen["last"].partial == 0
+        first = repository.version_sums(aid, "all")[0]
+        assert (first.version_id, first.points, first.n, first.sx, first.sy, first.syy, first.syt) == (
+            v0, 1.0, 3, 2.0, 2.0, 2.0, 6.0
+        )  # fmt: skip
+        assert (first.st, first.stt, first.sc, first.sct, first.time_n, first.time_sum) == (
+            9.0,
+            29.0,
+            2.0,
+            6.0,
+            3,
+            180.0,
+        )
+        assert [item.version_id for item in repository.version_sums(aid, "all")] == [v.id for v in setup["versions"]]
+        assert [item.n for item in repository.version_sums(aid, "first")] == [2, 2, 2]
+        tallies = {(t.answer["p0"], t.count, t.total) for t in repository.answer_tallies(aid, "all", [v0])}
+        assert tallies == {("a", 2, 6.0), ("b", 1, 3.0)}
+        assert repository.answer_tallies(aid, "all", []) == []
+        assert repository.graded_attempt_users(aid) == {
+            a1: setup["user"].pk,
+            a2: setup["user"].pk,
+            b1: other["user"].pk,
+        }
+        assert repository.with_graded_attempts([aid + 1000, aid]) == [aid]
+        assert repository.assessments_with_question(setup["versions"][0].question_id) == [aid]
+        assert repository.users_with_attempts([aid], [other["user"].pk, 987654]) == {aid: {other["user"].pk}}
+        assert repository.count_export([aid]) == (3, 9)
+        assert repository.count_export([aid], choice="best") == (2, 6)
+
+    def test_item_analysis_sums_of_nothing(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        aid = setup["assessment"].id
+        assert repository.attempt_sums(aid, "best") == AttemptSums()
+        assert repository.version_sums(aid, "all") == [] and repository.graded_attempt_users(aid) == {}
+
+    def test_bulk_regrade_writes_many(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        """A batch of grades and totals over several attempts, an unknown id among them (not counted)."""
+        attempts = []
+        for number in range(1, 5):
+            attempts.append(repository.create_attempt(new_attempt(setup, number=number)))
+            graded(repository, attempts[-1].id)
+        grades = [
+            NewGrade(
+                response_id=item.id, raw_score=0.5, score=0.5 * index, correct=index % 2 == 0, feedback={"i": index}
+            )
+            for index, item in enumerate(r for attempt in attempts for r in attempt.responses)
+        ]
+        missing = NewGrade(response_id=987654, raw_score=1.0, score=1.0, correct=True, feedback={})
+        assert repository.write_regrades([*grades, missing]) == 12
+        stored = {
+            r.id: (r.raw_score, r.score, r.correct, r.feedback)
+            for a in attempts
+            for r in repository.get_attempt(a.id).responses
+        }
+        assert stored == {g.response_id: (0.5, g.score, g.correct, g.feedback) for g in grades}
+        totals = [
+            AttemptTotalsUpdate(
+                attempt_id=a.id, earned=float(i), possible=4.0, score=i / 4, passed=i > 1, report=i == 3
+            )
+            for i, a in enumerate(attempts)
+        ]
+        assert repository.write_attempt_totals([*totals, replace(totals[0], attempt_id=987654)]) == 4
+        after = [repository.get_attempt(a.id) for a in attempts]
+        assert [(a.earned, a.score, a.passed) for a in after] == [(float(i), i / 4, i > 1) for i in range(4)]
+        assert [a.report_due_at is not None for a in after] == [False, False, False, True]
+        assert repository.write_regrades([]) == 0 and repository.write_attempt_totals([]) == 0
+
+
+def scored(repository: AttemptRepository, setup: dict[str, Any], number: int, fractions: list[float], pick: str) -> int:
+    """A graded attempt whose responses scored ``fractions``, the first answered ``{"p0": pick}``, one minute long."""
+    attempt = repository.create_attempt(new_attempt(setup, number=number))
+    repository.update_responses(
+        [
+            (item.id, {"score": fraction, "raw_score": fraction, "correct": fraction == 1.0,
+                       "answer": {"p0": pick} if index == 0 else None})
+            for index, (item, fraction) in enumerate(zip(attempt.responses, fractions, strict=True))
+        ]
+    )  # fmt: skip
+    earned = sum(f * v.points for f, v in zip(fractions, setup["versions"], strict=True))
+    repository.update_attempt(
+        attempt.id, state="graded", submitted_at=attempt.started_at + timedelta(seconds=60),
+        graded_at=attempt.started_at + timedelta(seconds=60), earned=earned, possible=4.0, score=earned / 4.0,
+        passed=earned >= 2.0,
+    )  # fmt: skip
+    return attempt.id
+
 
 def graded(repository: AttemptRepository, attempt_id: int) -> None:
     now = timezone.now()
@@ -295,3 +401,71 @@ def test_on_mongodb_a_regrade_page_reads_only_the_attempts_it_returns(
         rows = repository.regrade_rows([setup_["versions"][0].id], after_id=0, limit=3)
         assert len(rows) == 3
         assert sorted(read) == sorted(row.attempt_id for row in rows)  # 3 attempts read, not the 20 that match
+
+
+def test_on_mongodb_a_regrade_batch_is_written_in_one_round_trip(
+    db: None, settings: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    ``write_regrades`` and ``write_attempt_totals`` sent one ``update_one`` per response and per attempt (a bulk
+    regrade of 100,000 responses: 100,000 round trips); each is now one ``bulk_write`` on the asyncio client.
+    """
+    from ve_edu_vault.storage import mongodb
+
+    with mongodb_backend(settings):
+        repository = get_repository("mongodb")
+        setup_ = {"assessment": make_assessment(), "user": make_user("learner")}
+        setup_["versions"] = [
+            questions.get_question(qid).current_version for qid in setup_["assessment"].config.selection.question_ids
+        ]
+        attempts = []
+        for number in range(1, 11):
+            attempts.append(repository.create_attempt(new_attempt(setup_, number=number)))
+            graded(repository, attempts[-1].id)
+        calls: list[str] = []
+        monkeypatch.setattr(mongodb, "database", counting(mongodb.database, calls, "sync"))
+        monkeypatch.setattr(mongodb, "async_database", counting(mongodb.async_database, calls, "async"))
+        grades = [
+            NewGrade(response_id=item.id, raw_score=1.0, score=1.0, correct=True, feedback={})
+            for attempt in attempts
+            for item in attempt.responses
+        ]
+        assert repository.write_regrades(grades) == 30
+        assert calls == ["async bulk_write"]
+        calls.clear()
+        totals = [
+            AttemptTotalsUpdate(attempt_id=a.id, earned=4.0, possible=4.0, score=1.0, passed=True, report=True)
+            for a in attempts
+        ]
+        assert repository.write_attempt_totals(totals) == 10
+        assert calls == ["async bulk_write"]
+
+
+def counting(make: Any, calls: list[str], kind: str) -> Any:
+    """A database factory whose collections record each method called on them (one call, one round trip)."""
+
+    class Collection:
+        def __init__(self, target: Any) -> None:
+            self._target = target
+
+        def __getattr__(self, name: str) -> Any:
+            value = getattr(self._target, name)
+            if not callable(value):
+                return value
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                # The stand-in's asyncio adapter runs each operation on the synchronous stand-in: not a round trip.
+                if not sys._getframe(1).f_code.co_filename.endswith("async_adapter.py"):
+                    calls.append(f"{kind} {name}")
+                return value(*args, **kwargs)
+
+            return call
+
+    class Database:
+        def __init__(self, target: Any) -> None:
+            self._target = target
+
+        def __getitem__(self, name: str) -> Collection:
+            return Collection(self._target[name])
+
+    return lambda: Database(make())

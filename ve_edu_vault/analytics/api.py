@@ -148,12 +148,6 @@ def export_request(
     """
     if kind not in exports.KINDS:
         raise NotFoundError(f"No export named {kind!r}; exports: {', '.join(exports.KINDS)}.")
-    if kind == "item_stats" and not exports.item_stats_available():
-        raise ValidationError(
-            "Item statistics are not computed from attempts stored in MongoDB yet (VE_EDU_VAULT_STORAGE_BACKEND is "
-            '"mongodb"); export attempts or responses instead.',
-            field="kind",
-        )
     fmt = fmt or "csv"
     if fmt not in exports.FORMATS:
         raise ValidationError(f"format must be one of {', '.join(exports.FORMATS)}.", field="format")
@@ -198,11 +192,7 @@ def export_rows(request: ExportRequest) -> int | None:
     """How many rows the export has (attempts and responses; None for the others), for a progress bar."""
     if request.kind not in ("attempts", "responses"):
         return None
-    counted = exports.count_through_repository(request)
-    if counted is not None:
-        return counted
-    count = store.count_attempts if request.kind == "attempts" else store.count_responses
-    return count(request.assessment_ids(), **request.filters())
+    return exports.count_rows(request)
 
 
 def export_file_name(request: ExportRequest) -> str:

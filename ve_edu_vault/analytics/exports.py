@@ -2,13 +2,14 @@
 Streaming exports: attempts, responses, item statistics and mastery as CSV, JSON Lines or Parquet.
 
 TLDR: ``export_chunks(request)`` is a generator of bytes. Attempts and responses come a page at a time from the
-storage backend that holds them: on the ORM from ``store`` (keyset pagination on the primary key: one bounded query
-per page, on every database, no server-side state, plain tuples from a raw cursor: the benchmark's speed), on
-MongoDB from the attempt repository (``export_attempts``: one streamed cursor of PyMongo's asyncio client, a page of
-attempts with their responses embedded at a time; ADR 0024). Rows are turned into the export's columns and encoded
-at once, so memory stays flat whatever the size and the first bytes leave
-after the first page. Learners are named by the platform's course-specific anonymous id; usernames only when the
-request asks for them and the caller was allowed to (global staff; ``api`` checks).
+storage backend that holds them, through the attempt repository: on the ORM as typed rows
+(``export_attempt_rows``: keyset pagination on the primary key, one bounded query per page, on every database, no
+server-side state, named tuples from a raw cursor: the benchmark's speed; ADR 0028), on MongoDB as records
+(``export_attempts``: one streamed cursor of PyMongo's asyncio client, a page of attempts with their responses
+embedded at a time; ADR 0024). Item statistics come from the summaries on both (``summaries``, ADR 0028). Rows
+are turned into the export's columns and encoded at once, so memory stays flat whatever the size and the first
+bytes leave after the first page. Learners are named by the platform's course-specific anonymous id; usernames only
+when the request asks for them and the caller was allowed to (global staff; ``api`` checks).
 
 .. pii: the ``learner`` column holds the platform's anonymous user id by default (not PII under OEP-30, as
    edx-platform's ``AnonymousUserId`` is annotated); with ``identity=username`` it holds the username (PII).
@@ -31,7 +32,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
-from ve_edu_vault.analytics import store, summaries
+from ve_edu_vault.analytics import summaries
 from ve_edu_vault.analytics.data import AttemptChoice
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.mastery import api as mastery
@@ -160,23 +161,19 @@ def _repository_pages(request: ExportRequest) -> Iterator[list[assessments.Attem
     )
 
 
-def item_stats_available() -> bool:
-    """
-    Item statistics are aggregated from the SQL attempt and response tables (``store``, ``summaries``): not available
-    while the attempts are stored elsewhere (a backend whose exports read through its repository; ADR 0024).
-    """
-    return not assessments.get_repository().exports_through_repository
-
-
-def count_through_repository(request: ExportRequest) -> int | None:
-    """The rows of an attempts or responses export counted by the attempt repository (None on the ORM)."""
-    repository = assessments.get_repository()
-    if not repository.exports_through_repository:
-        return None
-    attempts, responses = repository.count_export(
+def count_rows(request: ExportRequest) -> int:
+    """The rows of an attempts or responses export, counted by the attempt repository."""
+    attempts, responses = assessments.get_repository().count_export(
         request.assessment_ids(), since=request.since, until=request.until, choice=request.attempts.value
     )
     return attempts if request.kind == "attempts" else responses
+
+
+def _row_pages(request: ExportRequest, kind: str) -> Iterator[list[Any]]:
+    """The ORM's pages of typed rows (``AttemptRow`` or ``ResponseRow``) of the export's attempts."""
+    repository = assessments.get_repository()
+    read = repository.export_attempt_rows if kind == "attempts" else repository.export_response_rows
+    return read(request.assessment_ids(), since=request.since, until=request.until, choice=request.attempts.value)
 
 
 def _attempt_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
@@ -191,9 +188,9 @@ def _attempt_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
                 for a in attempts
             ]  # fmt: skip
         return
-    for page in store.attempt_pages(request.assessment_ids(), **request.filters()):
-        learners.prepare(row[2] for row in page)
-        # store.ATTEMPT_FIELDS with the user id replaced by the learner's name.
+    for page in _row_pages(request, "attempts"):
+        learners.prepare(row.user_id for row in page)
+        # AttemptRow with the user id replaced by the learner's name.
         yield [(row[0], row[1], learners[row[2]], *row[3:]) for row in page]
 
 
@@ -230,12 +227,12 @@ def _response_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
         return
     learners = _Learners(request.course_key, usernames=request.usernames)
     numbers: dict[int, int] = {}  # question version id -> its number (a course has few versions)
-    for page in store.response_pages(request.assessment_ids(), **request.filters()):
-        learners.prepare(row[3] for row in page)
+    for page in _row_pages(request, "responses"):
+        learners.prepare(row.user_id for row in page)
         missing = {row[5] for row in page} - numbers.keys()
         if missing:
             numbers.update({vid: version.number for vid, version in questions.get_versions(missing).items()})
-        # store.RESPONSE_FIELDS with the learner's name, the version's number, the score in points.
+        # ResponseRow with the learner's name, the version's number, the score in points.
         yield [
             (
                 *row[:3],
@@ -251,7 +248,7 @@ def _response_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
 
 
 def _item_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:
-    for assessment_id in store.graded_assessment_ids(request.assessment_ids()):
+    for assessment_id in assessments.get_repository().with_graded_attempts(request.assessment_ids()):
         result = summaries.analysis(assessment_id, request.attempts)
         yield [
             (

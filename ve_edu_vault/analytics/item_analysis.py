@@ -1,8 +1,9 @@
 """
 Item analysis of one assessment: the database's sums turned into statistics, choice counts and flags.
 
-TLDR: three grouped queries (``store``), one read of the question versions, then pure arithmetic
-(``statistics``) and rules (``flags``). Items are question versions (an attempt pins the version it showed);
+TLDR: three aggregate reads of the attempt repository (``storage_sums``: grouped queries on the ORM, aggregation
+pipelines on MongoDB; ADR 0028), one read of the question versions, then pure arithmetic (``statistics``) and rules
+(``flags``). Items are question versions (an attempt pins the version it showed);
 ``questions`` rolls each question up over its versions; alpha and KR-20 count each question as one item and
 need every counted attempt to have had the same questions (a drawn assessment gets a note instead).
 """
@@ -10,7 +11,7 @@ need every counted attempt to have had the same questions (a drawn assessment ge
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -18,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from ve_edu_vault.analytics import flags as flag_rules
 from ve_edu_vault.analytics import statistics as stats
-from ve_edu_vault.analytics import store
 from ve_edu_vault.analytics.data import (
     AssessmentStats,
     AssessmentSums,
@@ -28,22 +28,41 @@ from ve_edu_vault.analytics.data import (
     ItemStats,
     ItemSums,
 )
+from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.assessments.data_stats import AnswerTally
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data_api import QuestionVersionData
 
-__all__ = ["CHOICE_TYPES", "analyse", "analysis_from_sums", "choice_parts"]
+__all__ = ["CHOICE_TYPES", "analyse", "analysis_from_sums", "answer_counts", "choice_parts", "storage_sums"]
 
 #: Part types whose answers are choice ids (``choices`` or ``options`` in the config, ``correct`` in the key).
 CHOICE_TYPES = frozenset({"multiple_choice", "multi_select", "dropdown"})
 
 
+def storage_sums(assessment_id: int, choice: AttemptChoice) -> tuple[AssessmentSums, list[ItemSums], int]:
+    """The counted attempts' sums, each question version's, and how many responses had partial credit."""
+    repository = assessments.get_repository()
+    # ``VersionSums`` and ``AttemptSums`` carry the same sums under the same names as analytics' own values.
+    items = [ItemSums(version=None, **asdict(row)) for row in repository.version_sums(assessment_id, str(choice))]
+    values = asdict(repository.attempt_sums(assessment_id, str(choice)))
+    partial = values.pop("partial")
+    return AssessmentSums(dichotomous=partial == 0, **values), items, partial
+
+
+def answer_counts(assessment_id: int, choice: AttemptChoice, version_ids: list[int]) -> list[AnswerTally]:
+    """The distinct answers to these (choice) versions in the counted attempts, with counts and totals."""
+    return assessments.get_repository().answer_tallies(assessment_id, str(choice), version_ids)
+
+
 def analyse(assessment_id: int, choice: AttemptChoice) -> ItemAnalysis:
-    """The item analysis of the counted attempts of an assessment (read from the database now)."""
-    item_sums = store.item_sums(assessment_id, choice)
-    test = store.assessment_sums(assessment_id, choice)
+    """The item analysis of the counted attempts of an assessment (read from storage now)."""
+    test, item_sums, _partial = storage_sums(assessment_id, choice)
     versions = questions.get_versions(item.version_id for item in item_sums if item.version_id is not None)
     choice_versions = [vid for vid, version in versions.items() if choice_parts(version)]
-    answers = store.choice_answer_counts(assessment_id, choice, choice_versions)
+    answers = [
+        (tally.version_id, tally.answer, tally.count, tally.total)
+        for tally in answer_counts(assessment_id, choice, choice_versions)
+    ]
     return analysis_from_sums(assessment_id, choice, test, item_sums, versions, answers)
 
 

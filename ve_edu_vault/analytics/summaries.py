@@ -6,8 +6,10 @@ TLDR: the statistics are functions of sums (``statistics.py``), and sums can be 
 attempts: always for ``all``; for ``first``, ``last`` and ``best`` only if it becomes the learner's counted
 attempt, and then the attempt it replaces is taken away. That is a bounded number of rows per graded attempt
 (the learner's few attempts, one row per question version), whatever the assessment's size: constant time. The
-first read of an assessment builds its summaries with the aggregation queries (``store.item_sums`` ...), and so
-does a regrade of one of its questions (``REGRADE_FINISHED``), since a regrade changes sums already added.
+first read of an assessment builds its summaries with the attempt repository's aggregate reads
+(``item_analysis.storage_sums``: SQL on the ORM, aggregation pipelines on MongoDB; ADR 0028), and so does a regrade
+of one of its questions (``REGRADE_FINISHED``), since a regrade changes sums already added. The summary rows are
+analytics' own tables (in SQL on both storage backends); a graded attempt is read through the repository.
 Reads go through the cache, keyed by a stamp of the summary row (its id, modification time and count: one
 indexed query), so a page view after a change recomputes the figures from the sums and any other is a cache hit.
 """
@@ -22,6 +24,8 @@ from django.db import IntegrityError, transaction
 from ve_edu_vault import caching
 from ve_edu_vault.analytics import item_analysis, store
 from ve_edu_vault.analytics.data import AttemptChoice, ItemAnalysis
+from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions import api as questions
 
 __all__ = ["analysis", "apply_graded_attempt", "rebuild"]
@@ -67,20 +71,17 @@ def rebuild(assessment_id: int) -> None:
     try:
         with transaction.atomic():
             for choice in AttemptChoice:
-                result_sums = store.item_sums(assessment_id, choice)
-                test = store.assessment_sums(assessment_id, choice)
+                test, result_sums, partial = item_analysis.storage_sums(assessment_id, choice)
                 versions = questions.get_versions(i.version_id for i in result_sums if i.version_id is not None)
                 choice_versions = [vid for vid, v in versions.items() if item_analysis.choice_parts(v)]
                 tallies: dict[int, dict[str, list[float]]] = {}
-                for vid, answer, count, total in store.choice_answer_counts(assessment_id, choice, choice_versions):
-                    for key in _picks(versions[vid], answer):
-                        tally = tallies.setdefault(vid, {}).setdefault(key, [0, 0.0])
-                        tally[0] += count
-                        tally[1] += total
-                store.write_summaries(
-                    assessment_id, str(choice), test, result_sums, tallies, store.count_partial(assessment_id, choice)
-                )
-            store.mark_all_summarised(assessment_id)
+                for answer in item_analysis.answer_counts(assessment_id, choice, choice_versions):
+                    for key in _picks(versions[answer.version_id], answer.answer):
+                        tally = tallies.setdefault(answer.version_id, {}).setdefault(key, [0, 0.0])
+                        tally[0] += answer.count
+                        tally[1] += answer.total
+                store.write_summaries(assessment_id, str(choice), test, result_sums, tallies, partial)
+            store.mark_all_summarised(assessment_id, assessments.get_repository().graded_attempt_users(assessment_id))
     except IntegrityError:  # another process built them at the same moment: theirs stand
         log.info("Summaries of assessment %s were built concurrently", assessment_id)
 
@@ -98,6 +99,44 @@ def _picks(version: Any, answer: Any) -> list[str]:
     return keys
 
 
+def attempt_facts(attempt_id: int) -> store.AttemptFacts | None:
+    """What a graded attempt adds to the summaries (read through the attempt repository); None if not graded."""
+    try:
+        record = assessments.get_repository().get_attempt(attempt_id)
+    except NotFoundError:
+        return None
+    if record.state != "graded":
+        return None
+    submitted, started = record.submitted_at, record.started_at
+    return store.AttemptFacts(
+        id=record.id,
+        assessment_id=record.assessment_id,
+        user_id=record.user_id,
+        number=record.number,
+        score=float(record.score or 0.0),
+        earned=float(record.earned or 0.0),
+        possible=float(record.possible or 0.0),
+        seconds=(submitted - started).total_seconds() if submitted and started else None,
+        responses=tuple(
+            (r.question_id, r.question_version_id, float(r.score or 0.0), float(r.points or 0.0), bool(r.correct),
+             r.answer)
+            for r in record.responses
+        ),
+    )  # fmt: skip
+
+
+def _summarised_attempts(facts: store.AttemptFacts) -> list[tuple[int, int, float]]:
+    """``(attempt id, number, score)`` of the learner's other graded attempts already in the summaries."""
+    ids = store.summarised_ids(facts.assessment_id, facts.user_id, excluding=facts.id)
+    if not ids:
+        return []
+    return [
+        (attempt.id, attempt.number, float(attempt.score or 0.0))
+        for attempt in assessments.get_repository().list_attempts(facts.assessment_id, facts.user_id)
+        if attempt.id in ids and attempt.state == "graded"
+    ]
+
+
 def _partial(facts: store.AttemptFacts) -> int:
     return sum(1 for response in facts.responses if response[2] not in (0.0, 1.0))
 
@@ -108,7 +147,7 @@ def _bin(facts: store.AttemptFacts) -> int:
 
 def apply_graded_attempt(attempt_id: int) -> bool:
     """Add a newly graded attempt to its assessment's summaries (constant time); False when nothing changed."""
-    facts = store.attempt_facts(attempt_id)
+    facts = attempt_facts(attempt_id)
     if facts is None:
         return False
     with transaction.atomic():
@@ -119,7 +158,7 @@ def apply_graded_attempt(attempt_id: int) -> bool:
             return False  # already added
         versions = questions.get_versions({response[1] for response in facts.responses})
         picks = {vid: _picks(versions[vid], a) for _q, vid, _x, _p, _c, a in facts.responses if vid in versions}
-        others = store.summarised_attempts(facts.assessment_id, facts.user_id, excluding=facts.id)
+        others = _summarised_attempts(facts)
         mine = (facts.id, facts.number, facts.score)
         for choice in AttemptChoice:
             row = rows.get(str(choice))
@@ -133,7 +172,7 @@ def apply_graded_attempt(attempt_id: int) -> bool:
             if after[0] != facts.id:
                 continue
             if before is not None:
-                previous = store.attempt_facts(before[0])
+                previous = attempt_facts(before[0])
                 if previous is not None:
                     old_versions = questions.get_versions({r[1] for r in previous.responses})
                     old_picks = {

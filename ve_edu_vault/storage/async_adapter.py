@@ -3,15 +3,20 @@ An asyncio face over a synchronous PyMongo-style database: how the async paths r
 
 TLDR: ``mongomock`` has no asyncio client. The streaming and bulk paths are written against the subset of
 PyMongo's ``AsyncMongoClient`` API they use (``find`` with ``sort``/``limit``/``async for``/``close``, ``find_one``,
-``count_documents``, ``insert_many``, ``bulk_write``, ``delete_many``, ``replace_one``); this adapter gives that
-subset over a synchronous database, so the same code is tested on the stand-in. On a real server
-``storage.mongodb.async_database()`` returns PyMongo's own asyncio database instead.
+``count_documents``, ``insert_many``, ``bulk_write``, ``delete_many``, ``replace_one``, ``aggregate``); this adapter
+gives that subset over a synchronous database, so the same code is tested on the stand-in. On a real server
+``storage.mongodb.async_database()`` returns PyMongo's own asyncio database instead. ``bulk_write`` hands the
+stand-in each ``UpdateOne``/``UpdateMany`` as the update it is: mongomock 4.3's bulk API does not take PyMongo
+4.9+'s operations (they pass ``sort``), and the caller's one round trip is what a server would see.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from pymongo import UpdateMany, UpdateOne
 
 __all__ = ["AsyncCollectionAdapter", "AsyncDatabaseAdapter"]
 
@@ -46,6 +51,14 @@ class _AsyncCursor:
             yield item
 
 
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    """The counts of a ``bulk_write`` (as PyMongo's ``BulkWriteResult`` names them)."""
+
+    matched_count: int
+    modified_count: int
+
+
 class AsyncCollectionAdapter:
     def __init__(self, collection: Any) -> None:
         self._collection = collection
@@ -62,8 +75,21 @@ class AsyncCollectionAdapter:
     async def insert_many(self, *args: Any, **kwargs: Any) -> Any:
         return self._collection.insert_many(*args, **kwargs)
 
-    async def bulk_write(self, *args: Any, **kwargs: Any) -> Any:
-        return self._collection.bulk_write(*args, **kwargs)
+    async def bulk_write(self, requests: Sequence[Any], *, ordered: bool = True, **kwargs: Any) -> BulkResult:
+        matched = modified = 0
+        for request in requests:
+            if isinstance(request, UpdateOne):
+                result = self._collection.update_one(request._filter, request._doc, upsert=request._upsert)
+            elif isinstance(request, UpdateMany):
+                result = self._collection.update_many(request._filter, request._doc, upsert=request._upsert)
+            else:
+                raise TypeError(f"The stand-in's bulk_write takes UpdateOne and UpdateMany, not {request!r}.")
+            matched += int(result.matched_count)
+            modified += int(result.modified_count)
+        return BulkResult(matched_count=matched, modified_count=modified)
+
+    async def aggregate(self, pipeline: Sequence[Any], **kwargs: Any) -> _AsyncCursor:
+        return _AsyncCursor(self._collection.aggregate(list(pipeline), **kwargs))
 
     async def replace_one(self, *args: Any, **kwargs: Any) -> Any:
         return self._collection.replace_one(*args, **kwargs)

@@ -16,6 +16,7 @@ check is listed in the README ("MongoDB storage").
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import threading
@@ -178,7 +179,8 @@ def run_async(work: Callable[[], Awaitable[T]]) -> T:
 
 def stream_pages(find: Callable[[], Any], size: int) -> Generator[list[dict[str, Any]], None, None]:
     """
-    Pages of ``size`` documents of one asyncio cursor (``find()`` makes it, on the running loop's client), driven
+    Pages of ``size`` documents of one asyncio cursor (``find()`` makes it, on the running loop's client: a ``find``,
+    or an ``aggregate``, awaited), driven
     from synchronous code such as a streaming HTTP response: one event loop and one cursor for the whole stream (the
     server sends its batches as they are asked for), so memory holds one page. The cursor, the loop's client and the
     loop are closed at the end, or when the consumer stops early.
@@ -186,7 +188,8 @@ def stream_pages(find: Callable[[], Any], size: int) -> Generator[list[dict[str,
     loop = asyncio.new_event_loop()
 
     async def start() -> Any:
-        return find()
+        cursor = find()
+        return await cursor if inspect.isawaitable(cursor) else cursor  # ``aggregate`` is a coroutine
 
     async def take(iterator: Any) -> list[dict[str, Any]]:
         page: list[dict[str, Any]] = []

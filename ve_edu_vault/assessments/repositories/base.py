@@ -22,6 +22,7 @@ from opaque_keys.edx.keys import CourseKey
 from ve_edu_vault.errors import ConflictError
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
+from ..data_stats import AnswerTally, AttemptRow, AttemptSums, ResponseRow, VersionSums
 
 __all__ = [
     "AttemptInProgressConflict",
@@ -275,12 +276,36 @@ class AttemptRepository(abc.ABC):
     @abc.abstractmethod
     def report_status(self, assessment_id: int) -> ReportStatus: ...
 
-    # Exports (``analytics/exports.py``). The ORM's exports read through ``analytics/store.py`` (raw-cursor keyset
-    # pages of plain tuples: the export benchmark's speed, ADR 0018), so only a backend that sets
-    # ``exports_through_repository`` implements these two (ADR 0024).
+    # Exports (``analytics/exports.py``). The ORM's pages are typed rows read from a raw cursor
+    # (``export_attempt_rows``/``export_response_rows``: the export benchmark's speed, ADR 0018); a backend that sets
+    # ``exports_through_repository`` gives pages of records instead (``export_attempts``, ADR 0024). Both count.
 
     #: Whether ``analytics/exports.py`` reads this backend's attempts with ``export_attempts``.
     exports_through_repository: bool = False
+
+    def export_attempt_rows(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = 1000,
+    ) -> Iterator[list[AttemptRow]]:
+        """Pages of the exported attempts as rows (the attempts ``export_attempts`` would give, in the same order)."""
+        raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempts")
+
+    def export_response_rows(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = 1000,
+    ) -> Iterator[list[ResponseRow]]:
+        """Pages of the exported attempts' responses as rows, by attempt and position (``batch`` attempts a page)."""
+        raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempts")
 
     def export_attempts(
         self,
@@ -296,8 +321,9 @@ class AttemptRepository(abc.ABC):
         with ``choice`` "all" every attempt not in progress, else each learner's graded "first", "last" or "best"
         (highest score, then earliest); then those submitted in [since, until).
         """
-        raise NotImplementedError(f"{type(self).__name__}: exports read through analytics/store.py")
+        raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempt_rows")
 
+    @abc.abstractmethod
     def count_export(
         self,
         assessment_ids: Sequence[int],
@@ -306,8 +332,39 @@ class AttemptRepository(abc.ABC):
         until: datetime | None = None,
         choice: str = "all",
     ) -> tuple[int, int]:
-        """How many attempts and responses ``export_attempts`` yields (a progress bar's total)."""
-        raise NotImplementedError(f"{type(self).__name__}: exports read through analytics/store.py")
+        """How many attempts and responses the export yields (a progress bar's total)."""
+
+    # Item analysis (``analytics``): sums computed by the database, never every response read into Python
+    # (ADR 0028). ``choice`` is "all" or one graded attempt per learner: "first", "last" or "best" (highest score,
+    # then earliest); see ``data_stats``.
+
+    @abc.abstractmethod
+    def version_sums(self, assessment_id: int, choice: str) -> list[VersionSums]:
+        """One ``VersionSums`` per question version answered in the counted attempts, by question and version."""
+
+    @abc.abstractmethod
+    def attempt_sums(self, assessment_id: int, choice: str) -> AttemptSums:
+        """The counted attempts' sums (totals, number right, durations, score bins, partial credits)."""
+
+    @abc.abstractmethod
+    def answer_tallies(self, assessment_id: int, choice: str, version_ids: Sequence[int]) -> list[AnswerTally]:
+        """The distinct answers to these versions in the counted attempts, with counts and totals (any order)."""
+
+    @abc.abstractmethod
+    def graded_attempt_users(self, assessment_id: int) -> dict[int, int]:
+        """``{attempt id: user id}`` of the assessment's graded attempts."""
+
+    @abc.abstractmethod
+    def with_graded_attempts(self, assessment_ids: Sequence[int]) -> list[int]:
+        """Those of ``assessment_ids`` with at least one graded attempt, in the order given."""
+
+    @abc.abstractmethod
+    def assessments_with_question(self, question_id: int) -> list[int]:
+        """The assessments (ids in order) with a graded attempt that had the question."""
+
+    @abc.abstractmethod
+    def users_with_attempts(self, assessment_ids: Sequence[int], user_ids: Sequence[int]) -> dict[int, set[int]]:
+        """Per assessment, which of ``user_ids`` have an attempt of it (any state)."""
 
     # Copying between backends (``vault_copy_storage``): ids are kept, so a copy can be resumed and checked.
 

@@ -9,7 +9,7 @@ caller's transaction stays usable (PostgreSQL aborts a transaction on an error o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import datetime
@@ -25,9 +25,12 @@ from ve_edu_vault.prepared_queries import PreparedQuery, update_row, update_rows
 from ve_edu_vault.questions import api as questions
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
+from ..data_stats import AnswerTally, AttemptRow, AttemptSums, ResponseRow, VersionSums
 from ..models import Attempt, Response
+from . import django_orm_exports as exports
 from . import django_orm_regrade as regrade
 from . import django_orm_reports as reports
+from . import django_orm_stats as stats
 from .base import (
     ATTEMPT_FIELDS,
     RESPONSE_FIELDS,
@@ -319,6 +322,59 @@ class DjangoAttemptRepository(AttemptRepository):
 
     def report_status(self, assessment_id: int) -> ReportStatus:
         return reports.report_status(assessment_id)
+
+    def export_attempt_rows(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = exports.EXPORT_BATCH,
+    ) -> Iterator[list[AttemptRow]]:
+        return exports.attempt_pages(assessment_ids, since=since, until=until, choice=choice, batch=batch)
+
+    def export_response_rows(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+        batch: int = exports.EXPORT_BATCH,
+    ) -> Iterator[list[ResponseRow]]:
+        return exports.response_pages(assessment_ids, since=since, until=until, choice=choice, batch=batch)
+
+    def count_export(
+        self,
+        assessment_ids: Sequence[int],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        choice: str = "all",
+    ) -> tuple[int, int]:
+        return exports.count_export(assessment_ids, since=since, until=until, choice=choice)
+
+    def version_sums(self, assessment_id: int, choice: str) -> list[VersionSums]:
+        return stats.version_sums(assessment_id, choice)
+
+    def attempt_sums(self, assessment_id: int, choice: str) -> AttemptSums:
+        return stats.attempt_sums(assessment_id, choice)
+
+    def answer_tallies(self, assessment_id: int, choice: str, version_ids: Sequence[int]) -> list[AnswerTally]:
+        return stats.answer_tallies(assessment_id, choice, version_ids)
+
+    def graded_attempt_users(self, assessment_id: int) -> dict[int, int]:
+        return stats.graded_attempt_users(assessment_id)
+
+    def with_graded_attempts(self, assessment_ids: Sequence[int]) -> list[int]:
+        return stats.with_graded_attempts(assessment_ids)
+
+    def assessments_with_question(self, question_id: int) -> list[int]:
+        return stats.assessments_with_question(question_id)
+
+    def users_with_attempts(self, assessment_ids: Sequence[int], user_ids: Sequence[int]) -> dict[int, set[int]]:
+        return stats.users_with_attempts(assessment_ids, user_ids)
 
     def course_attempts(self, assessment_ids: Sequence[int], *, after_id: int, limit: int) -> list[AttemptRecord]:
         return _course_attempts(assessment_ids, after_id=after_id, limit=limit)

@@ -16,9 +16,10 @@ unique constraints, this backend does with single-document atomic updates and un
 - the grade-publication outbox: ``due_reports`` claims each due attempt with a lease (``report_claim``), so two
   drains never publish the same attempt; ``clear_reports``/``defer_reports`` release it.
 
-Writes of several documents (a regrade batch) are not one transaction on this backend: each document's update is
-atomic and a batch recomputes the same values when it is run again, so a batch interrupted half-way is finished by
-the next run. Django's ``transaction.atomic`` does not roll these documents back.
+Writes of several documents (a regrade batch: one unordered ``bulk_write`` on the asyncio client) are not one
+transaction on this backend: each document's update is atomic and a batch recomputes the same values when it is run
+again, so a batch interrupted half-way is finished by the next run. Django's ``transaction.atomic`` does not roll
+these documents back.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from ve_edu_vault.errors import ConflictError, NotFoundError
@@ -46,6 +47,8 @@ from ve_edu_vault.storage import mongodb
 from ve_edu_vault.storage.mongodb import with_retries
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
+from ..data_stats import AnswerTally, AttemptSums, VersionSums
+from . import mongodb_stats as stats
 from .assessment_base import AssessmentRepository
 from .base import (
     ATTEMPT_FIELDS,
@@ -322,9 +325,8 @@ class MongoAttemptRepository(AttemptRepository):
 
     def _set_responses(self, updates: Sequence[tuple[int, Mapping[str, Any]]]) -> int:
         """
-        One single-document update per response (the positional ``responses.$``); how many matched. Not
-        ``bulk_write``: the stand-in's bulk API does not take PyMongo 4.9+'s operations, and the contract suite must
-        run the same code on both.
+        One single-document update per response (the positional ``responses.$``) on the synchronous client: a
+        learner's few answers on the request path. A regrade's many go in one ``bulk_write`` (``_bulk_write``).
         """
         now = stored_time(timezone.now())
         matched = 0
@@ -539,21 +541,6 @@ class MongoAttemptRepository(AttemptRepository):
 
     exports_through_repository = True
 
-    def _chosen(self, assessment_id: int, choice: str) -> list[int]:
-        """Each learner's counted graded attempt (first, last, or best then earliest), ids in order."""
-        best: dict[int, tuple[tuple[float, int], int]] = {}
-        fields = {"user_id": 1, "number": 1, "score": 1}
-        for page in mongodb.stream_pages(
-            lambda: mongodb.async_database()[ATTEMPTS].find({"assessment_id": assessment_id, "state": GRADED}, fields),
-            5000,
-        ):
-            for doc in page:
-                number, score = doc["number"], doc.get("score") or 0.0
-                key = {"first": (0.0, number), "last": (0.0, -number), "best": (-score, number)}[choice]
-                if doc["user_id"] not in best or key < best[doc["user_id"]][0]:
-                    best[doc["user_id"]] = (key, doc["_id"])
-        return sorted(item[1] for item in best.values())
-
     def _export_queries(
         self, assessment_ids: Sequence[int], since: datetime | None, until: datetime | None, choice: str, batch: int
     ) -> Iterator[dict[str, Any]]:
@@ -570,7 +557,7 @@ class MongoAttemptRepository(AttemptRepository):
             if choice == "all":
                 yield {**query, "state": {"$ne": IN_PROGRESS}}
                 continue
-            chosen = self._chosen(assessment_id, choice)
+            chosen = stats.chosen_attempt_ids(assessment_id, choice)
             for start in range(0, len(chosen), batch):
                 yield {**query, "_id": {"$in": chosen[start : start + batch]}}
 
@@ -601,6 +588,29 @@ class MongoAttemptRepository(AttemptRepository):
                 attempts += len(page)
                 responses += sum(len(doc.get("responses") or ()) for doc in page)
         return attempts, responses
+
+    # Item analysis: aggregation pipelines on the asyncio client (``mongodb_stats.py``, ADR 0028).
+
+    def version_sums(self, assessment_id: int, choice: str) -> list[VersionSums]:
+        return stats.version_sums(assessment_id, choice)
+
+    def attempt_sums(self, assessment_id: int, choice: str) -> AttemptSums:
+        return stats.attempt_sums(assessment_id, choice)
+
+    def answer_tallies(self, assessment_id: int, choice: str, version_ids: Sequence[int]) -> list[AnswerTally]:
+        return stats.answer_tallies(assessment_id, choice, version_ids)
+
+    def graded_attempt_users(self, assessment_id: int) -> dict[int, int]:
+        return stats.graded_attempt_users(assessment_id)
+
+    def with_graded_attempts(self, assessment_ids: Sequence[int]) -> list[int]:
+        return stats.with_graded_attempts(assessment_ids)
+
+    def assessments_with_question(self, question_id: int) -> list[int]:
+        return stats.assessments_with_question(question_id)
+
+    def users_with_attempts(self, assessment_ids: Sequence[int], user_ids: Sequence[int]) -> dict[int, set[int]]:
+        return stats.users_with_attempts(assessment_ids, user_ids)
 
     # Copying between backends: the streaming path, on PyMongo's asyncio client (``storage.mongodb.async_database``).
 
@@ -693,16 +703,36 @@ class MongoAttemptRepository(AttemptRepository):
         rows.sort(key=lambda row: row.id)
         return rows[:limit]
 
+    def _bulk_write(self, operations: list[UpdateOne]) -> int:
+        """
+        One unordered ``bulk_write`` of the operations on the asyncio client (PyMongo splits it into as few
+        commands as the server's batch limits allow: one round trip per 100,000 operations); how many matched.
+        Each operation is a ``$set`` of values computed before, so retrying the whole batch after a transient error
+        writes the same values again.
+        """
+        if not operations:
+            return 0
+
+        async def write() -> int:
+            result = await mongodb.async_database()[ATTEMPTS].bulk_write(operations, ordered=False)
+            return int(result.matched_count)
+
+        return with_retries(lambda: mongodb.run_async(write))
+
     def write_regrades(self, grades: Iterable[NewGrade]) -> int:
-        return self._set_responses(
+        now = stored_time(timezone.now())
+        return self._bulk_write(
             [
-                (
-                    grade.response_id,
+                UpdateOne(
+                    {"responses.id": grade.response_id},
                     {
-                        "raw_score": grade.raw_score,
-                        "score": grade.score,
-                        "correct": grade.correct,
-                        "feedback": grade.feedback,
+                        "$set": {
+                            "responses.$.raw_score": grade.raw_score,
+                            "responses.$.score": grade.score,
+                            "responses.$.correct": grade.correct,
+                            "responses.$.feedback": grade.feedback,
+                            "modified": now,
+                        }
                     },
                 )
                 for grade in grades
@@ -723,16 +753,21 @@ class MongoAttemptRepository(AttemptRepository):
 
     def write_attempt_totals(self, totals: Iterable[AttemptTotalsUpdate]) -> int:
         now = stored_time(timezone.now())
-        written = 0
-        for item in totals:
-            values = {
-                "earned": item.earned,
-                "possible": item.possible,
-                "score": item.score,
-                "passed": item.passed,
-                "modified": now,
-                **({"report_due_at": now} if item.report else {}),
-            }
-            result = with_retries(partial(self.attempts.update_one, {"_id": item.attempt_id}, {"$set": values}))
-            written += int(result.matched_count)
-        return written
+        return self._bulk_write(
+            [
+                UpdateOne(
+                    {"_id": item.attempt_id},
+                    {
+                        "$set": {
+                            "earned": item.earned,
+                            "possible": item.possible,
+                            "score": item.score,
+                            "passed": item.passed,
+                            "modified": now,
+                            **({"report_due_at": now} if item.report else {}),
+                        }
+                    },
+                )
+                for item in totals
+            ]
+        )
