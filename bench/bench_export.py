@@ -36,46 +36,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _database import create_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_export"
 SMALL_COURSE = "course-v1:VE+BenchExportSmall+2026"
 LARGE_COURSE = "course-v1:VE+BenchExportLarge+2026"
 LEARNERS = 1000
-
-
-def _recreate_database(database_url: str) -> None:
-    from urllib.parse import urlparse
-
-    import MySQLdb
-
-    url = urlparse(database_url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("bench_export runs on loopback only")
-    conn = MySQLdb.connect(
-        host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
-    )
-    try:
-        name = url.path.lstrip("/")
-        cursor = conn.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    finally:
-        conn.close()
-
-
-def _setup_django(database_url: str, *, migrate: bool) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("VAULT_DATA_DIR", "/tmp/vault_bench_export")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hosts.lms.settings"
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    Path(os.environ["VAULT_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
-    if migrate:
-        from django.core.management import call_command
-
-        call_command("migrate", "--noinput", verbosity=0)
+DATA_DIR = "/tmp/vault_bench_export"
 
 
 def _learners() -> int:
@@ -225,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.child:
-        _setup_django(args.database_url, migrate=False)
+        setup_django(args.database_url, data_dir=DATA_DIR, migrate=False)
         if args.child == "export":
             result = child_export(args.course)
         else:
@@ -235,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.quick:
         args.small, args.large = 20_000, 200_000
-    _recreate_database(args.database_url)
-    _setup_django(args.database_url, migrate=True)
+    create_database(args.database_url, bench="bench_export", fresh=True)
+    setup_django(args.database_url, data_dir=DATA_DIR)
     started = time.perf_counter()
     first_user = _learners()
     _generate(SMALL_COURSE, args.small, first_user)

@@ -30,43 +30,18 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _database import create_database  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_load"
 
 
 def _setup_django(database_url: str) -> None:
-    url = urlparse(database_url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("bench_load runs on loopback only")
-    name = url.path.lstrip("/")
-    if url.scheme.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect(
-            host=url.hostname,
-            port=url.port or 5432,
-            user=url.username or "postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        import MySQLdb
-
-        conn = MySQLdb.connect(
-            host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
-        )
-        try:
-            conn.cursor().execute(
-                f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
-        finally:
-            conn.close()
+    create_database(database_url, bench="bench_load", fresh=False)
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.faults.worker_settings"
     os.environ["VAULT_FAULT_BASE_SETTINGS"] = "hosts.lms.test_settings"

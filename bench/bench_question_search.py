@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _database import create_database
+
 os.environ.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/vault_bench_search")
 os.environ.setdefault("VAULT_DATA_DIR", "/tmp/vault-bench-search")
 os.environ["DJANGO_SETTINGS_MODULE"] = "hosts.cms.settings"
@@ -35,24 +39,6 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 TARGET_MS = 200.0
 WORDS = [f"w{i:04d}" for i in range(2000)]  # a vocabulary with a long tail, as course text has
 RARE, COMMON = "zanzibar", "fraction"
-
-
-def _create_database() -> None:
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    if url.startswith("mysql"):
-        import MySQLdb
-
-        conn = MySQLdb.connect(host="127.0.0.1", user="root")
-        conn.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
-        conn.close()
-    elif url.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
 
 
 def _content(index: int, rng: random.Random) -> Any:
@@ -92,7 +78,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--no-fail", action="store_true")
     args = parser.parse_args()
-    _create_database()
+    create_database(os.environ["DATABASE_URL"], bench="bench_question_search", fresh=True, collation=None)
     import django
 
     django.setup()

@@ -31,47 +31,17 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _database import create_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_rg"
 COURSE = "course-v1:VE+BenchRegrade+2026"
 LEARNERS = 1000
 TARGET_SECONDS = 60.0
-
-
-def _recreate_database(database_url: str) -> None:
-    import MySQLdb
-
-    url = urlparse(database_url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("bench_regrade runs on loopback only")
-    conn = MySQLdb.connect(
-        host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
-    )
-    try:
-        name = url.path.lstrip("/")
-        cursor = conn.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    finally:
-        conn.close()
-
-
-def _setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("VAULT_DATA_DIR", "/tmp/vault_bench_rg")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hosts.lms.settings"
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    Path(os.environ["VAULT_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
 
 
 def mc(correct: str) -> dict[str, Any]:
@@ -136,10 +106,11 @@ def _generate(count: int, first_user: int) -> tuple[int, int]:
         cursor.execute(
             f"""
             INSERT INTO {attempt_table} (assessment_id, user_id, number, state, seed, started_at, deadline,
-                submitted_at, graded_at, earned, possible, score, passed, submit_reason, in_progress, modified)
+                submitted_at, graded_at, earned, possible, score, passed, submit_reason, in_progress, modified,
+                report_tries, report_error)
             SELECT %s, %s + (seq %% {LEARNERS}), 1 + (seq DIV {LEARNERS}), 'graded', seq, NOW(6), NULL,
                 NOW(6), NOW(6), IF(seq %% 3 = 0, 1, 0), 1, IF(seq %% 3 = 0, 1, 0), IF(seq %% 3 = 0, 1, 0),
-                'learner', NULL, NOW(6)
+                'learner', NULL, NOW(6), 0, ''
             FROM seq_0_to_{count - 1}
             """,
             [assessment.id, first_user],
@@ -242,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.responses, args.sample = 50_000, 2_000
 
-    _recreate_database(args.database_url)
-    _setup_django(args.database_url)
+    create_database(args.database_url, bench="bench_regrade", fresh=True)
+    setup_django(args.database_url, data_dir="/tmp/vault_bench_rg")
     from ve_edu_vault.assessments.models import Attempt, Response
     from ve_edu_vault.regrade import api
     from ve_edu_vault.regrade.models import RegradeItem

@@ -32,28 +32,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _database import create_database
+
 os.environ.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/vault_bench_storage")
 os.environ.setdefault("VAULT_DATA_DIR", "/tmp/vault-bench-storage")
 os.environ["DJANGO_SETTINGS_MODULE"] = "hosts.lms.settings"
 os.environ.setdefault("DJANGO_DEBUG", "0")
-
-
-def _create_database() -> None:
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    if url.startswith("mysql"):
-        import MySQLdb
-
-        conn = MySQLdb.connect(host="127.0.0.1", user="root")
-        conn.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
-        conn.close()
-    elif url.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
 
 
 def rate(count: int, work: Callable[[int], Any]) -> float:
@@ -67,7 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--attempts", type=int, default=400)
     options = parser.parse_args()
-    _create_database()
+    create_database(os.environ["DATABASE_URL"], bench="bench_storage", fresh=True, collation=None)
     import django
 
     django.setup()
@@ -189,8 +175,8 @@ def _sql_baseline(count: int, assessment_id: int, users: list[int], version_ids:
             cursor.execute(
                 f"INSERT INTO {attempts} (id, assessment_id, user_id, number, state, in_progress, seed, started_at, "
                 "earned, possible, score, passed, submit_reason, report_tries, report_error, modified) "
-                "VALUES (%s, %s, %s, 2, 'in_progress', 1, 0, %s, NULL, NULL, NULL, NULL, '', 0, '', %s)",
-                [attempt_id, assessment_id, users[index], now, now],
+                "VALUES (%s, %s, %s, 2, 'in_progress', %s, 0, %s, NULL, NULL, NULL, NULL, '', 0, '', %s)",
+                [attempt_id, assessment_id, users[index], True, now, now],  # a boolean: PostgreSQL's type
             )
             rows = [
                 [

@@ -46,6 +46,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _database import create_database  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench"
 COURSE = "course-v1:VE+BenchSubmit+2026"
@@ -101,21 +104,8 @@ def _env(database_url: str, data_dir: str) -> dict[str, str]:
 
 
 def _create_database(database_url: str) -> None:
-    import MySQLdb
-
-    url = urlparse(database_url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("bench_submit runs on loopback only")
-    conn = MySQLdb.connect(
-        host=url.hostname, port=url.port or 3306, user=url.username or "root", passwd=url.password or ""
-    )
-    try:
-        name = url.path.lstrip("/")
-        conn.cursor().execute(
-            f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        )
-    finally:
-        conn.close()
+    """The benchmark's MariaDB database, created unless it exists (bench_lti and bench_webhooks use it too)."""
+    create_database(database_url, bench="bench_submit", fresh=False)
 
 
 def _free_port() -> int:

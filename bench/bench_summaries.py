@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_export import _recreate_database, _setup_django  # noqa: E402
+from _database import create_database, setup_django  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_summaries"
 QUESTIONS = 5
@@ -162,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    _recreate_database(args.database_url)
-    _setup_django(args.database_url, migrate=True)
+    create_database(args.database_url, bench="bench_summaries", fresh=True)
+    setup_django(args.database_url, data_dir="/tmp/vault_bench_export")
     from ve_edu_vault.analytics import api, summaries
     from ve_edu_vault.assessments.models import Attempt
 

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, platform_server
+from lti_harness import PlatformServer, platform_server, registered_and_bound
 
 TOOL_BASE = "http://testserver"
 
@@ -20,6 +20,13 @@ TOOL_BASE = "http://testserver"
 def platform() -> Iterator[PlatformServer]:
     """The platform, for a tool served by Django's test client."""
     with platform_server(TOOL_BASE) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def live_platform(live_server: Any) -> Iterator[PlatformServer]:
+    """The platform, for the tool served over HTTP by the live server (it fetches the tool's JWKS)."""
+    with platform_server(live_server.url) as server:
         yield server
 
 
@@ -35,16 +42,4 @@ def _lti_enabled(settings: Any) -> None:
 @pytest.fixture
 def bound(db: Any, platform: PlatformServer) -> Any:
     """The platform registered, a synced course with an assessment, resource link rl-1 (context ctx-1) bound to it."""
-    from tests.assessments.api_builders import make_assessment
-    from ve_edu_vault.lti import api
-
-    platform.register()
-    assessment = make_assessment(block=None)
-    api.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-1",
-        assessment_id=assessment.id,
-    )
-    return assessment
+    return registered_and_bound(platform)

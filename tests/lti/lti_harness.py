@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import http.cookiejar
 import json
+import re
 import subprocess
 import sys
 import time
@@ -116,6 +117,55 @@ def browser_session() -> requests.Session:
     cookies to http://localhost (a secure context), Python's cookie jar only over HTTPS.
     """
     return _LoopbackBrowser()
+
+
+def browser_login(platform: PlatformServer, **launch_body: Any) -> tuple[requests.Session, dict[str, str]]:
+    """A browser that started a login at a live tool (it holds the state cookie) and the platform's signed answer."""
+    browser = browser_session()
+    to_platform = browser.get(platform.control("login", **launch_body)["url"], allow_redirects=False)
+    assert to_platform.status_code == 302, to_platform.text[:300]
+    form = requests.get(to_platform.headers["Location"], headers={"Accept": "application/json"}, timeout=30).json()
+    return browser, form
+
+
+def browser_launch(platform: PlatformServer, **launch_body: Any) -> requests.Response:
+    """A browser's launch of a live tool: login initiation, the platform's authorization, the form posted back."""
+    browser, form = browser_login(platform, **launch_body)
+    return browser.post(form["action"], data={"state": form["state"], "id_token": form["id_token"]}, timeout=30)
+
+
+def deep_link_returned(platform: PlatformServer, answer: requests.Response) -> dict[str, Any]:
+    """The tool's deep linking answer posted to the platform, which verifies its JWT; the item the platform kept."""
+    assert answer.status_code == 200, answer.text[:500]
+    action = re.search(r'action="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="JWT" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
+    assert action == f"{platform.url}/dl-return"
+    received = requests.post(action, data={"JWT": token}, timeout=30)  # lti-consumer-xblock checks the JWT
+    assert received.status_code == 200, received.text
+    return platform.get("/control/deep-link-items")["items"][-1]  # type: ignore[no-any-return]
+
+
+def bind_link(assessment_id: int, *, resource_link_id: str = "rl-1") -> None:
+    """The test platform's resource link (context ctx-1) bound to the assessment, as an earlier deep link would."""
+    from ve_edu_vault.lti import api
+
+    api.link_resource(
+        issuer=ISSUER,
+        deployment_id=DEPLOYMENT_ID,
+        context_id="ctx-1",
+        resource_link_id=resource_link_id,
+        assessment_id=assessment_id,
+    )
+
+
+def registered_and_bound(platform: PlatformServer, **assessment: Any) -> Any:
+    """The platform registered, a synced course with an assessment (no block), resource link rl-1 bound to it."""
+    from tests.assessments.api_builders import make_assessment
+
+    platform.register()
+    made = make_assessment(block=None, **assessment)
+    bind_link(made.id)
+    return made
 
 
 def decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

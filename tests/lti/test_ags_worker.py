@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from ags_helpers import launched_user, trust_tool_key
 from django.utils import timezone
-from lti_harness import DEPLOYMENT_ID, ISSUER, launch
+from lti_harness import bind_link, launch
 
 from tests.celery_worker import celery_worker
 
@@ -23,17 +23,10 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def test_an_auto_submitted_timed_attempt_scores_on_the_platform(tmp_path: Path, client: Any, platform: Any) -> None:
     from tests.assessments.api_builders import make_assessment, right_answers
     from ve_edu_vault.assessments import api
-    from ve_edu_vault.lti import api as lti
 
     platform.register()
     assessment = make_assessment(block=None, time_limit_minutes=1)
-    lti.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-timed",
-        assessment_id=assessment.id,
-    )
+    bind_link(assessment.id, resource_link_id="rl-timed")
     trust_tool_key(platform)
     assert launch(client, platform, user_id="timed-1", resource_link_id="rl-timed").status_code == 200
     user = launched_user("timed-1")

@@ -7,12 +7,11 @@ served over HTTP, the platform fetching its JWKS) and the new link's first launc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, browser_session, platform_server
+from lti_harness import PlatformServer, browser_launch, deep_link_returned, registered_and_bound
 
 from tests.assessments.api_builders import COURSE, SUBTOPIC
 
@@ -20,52 +19,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RESPOND = "/ve-edu-vault/lti/deep-linking/respond/"
 
 
-@pytest.fixture(scope="module")
-def live_platform(live_server: Any) -> Iterator[PlatformServer]:
-    with platform_server(live_server.url) as server:
-        yield server
-
-
 @pytest.fixture
 def tool(settings: Any, live_server: Any, live_platform: PlatformServer) -> Any:
-    from tests.assessments.api_builders import make_assessment
-    from ve_edu_vault.lti import api
-
     settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
-    live_platform.register()
-    assessment = make_assessment(block=None, attempt_limit=3, time_limit_minutes=20)
-    api.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-1",
-        assessment_id=assessment.id,
-    )
-    return assessment
-
-
-def launch(platform: PlatformServer, **body: Any) -> requests.Response:
-    browser = browser_session()
-    to_platform = browser.get(platform.control("login", **body)["url"], allow_redirects=False)
-    assert to_platform.status_code == 302, to_platform.text[:300]
-    form = requests.get(to_platform.headers["Location"], headers={"Accept": "application/json"}, timeout=30).json()
-    return browser.post(form["action"], data={"state": form["state"], "id_token": form["id_token"]}, timeout=30)
+    return registered_and_bound(live_platform, attempt_limit=3, time_limit_minutes=20)
 
 
 def picker(platform: PlatformServer) -> tuple[str, str]:
-    page = launch(platform, role="staff", message_type="LtiDeepLinkingRequest", user_id="teacher-t")
+    page = browser_launch(platform, role="staff", message_type="LtiDeepLinkingRequest", user_id="teacher-t")
     assert page.status_code == 200 and 'id="create"' in page.text, page.text[:500]
     session = re.search(r'name="session" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     return session, page.text
-
-
-def returned_item(platform: PlatformServer, answer: requests.Response) -> dict[str, Any]:
-    assert answer.status_code == 200, answer.text[:500]
-    action = re.search(r'action="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
-    token = re.search(r'name="JWT" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
-    received = requests.post(action, data={"JWT": token}, timeout=30)  # lti-consumer-xblock checks the JWT
-    assert received.status_code == 200, received.text
-    return platform.get("/control/deep-link-items")["items"][-1]  # type: ignore[no-any-return]
 
 
 def test_the_picker_offers_the_templates_and_the_course_sections(live_platform: PlatformServer, tool: Any) -> None:
@@ -85,7 +49,7 @@ def test_a_quiz_drawn_from_a_section_is_created_returned_with_a_line_item_and_la
 
     session, _page = picker(live_platform)
     form = {"session": session, "template": "quiz", "title": "Unit quiz", "pool_node": str(SUBTOPIC), "count": "2"}
-    item = returned_item(live_platform, requests.post(live_server.url + RESPOND, data=form, timeout=30))
+    item = deep_link_returned(live_platform, requests.post(live_server.url + RESPOND, data=form, timeout=30))
     created = next(a for a in assessments.list_assessments(COURSE) if a.title == "Unit quiz")
     assert created.id != tool.id and created.node_usage_key == str(SUBTOPIC)
     config = created.config
@@ -101,7 +65,7 @@ def test_a_quiz_drawn_from_a_section_is_created_returned_with_a_line_item_and_la
     assert entry.details["sub"] == "teacher-t"
 
     # The platform adds the link; its first launch binds it to the new assessment and opens it.
-    opened = launch(live_platform, resource_link_id="rl-new", user_id="learner-n", custom=item["custom"])
+    opened = browser_launch(live_platform, resource_link_id="rl-new", user_id="learner-n", custom=item["custom"])
     assert opened.status_code == 200 and "vault-take-config" in opened.text and "Unit quiz" in opened.text
     assert LtiResourceLink.objects.get(resource_link_id="rl-new").assessment_id == created.id
 
@@ -113,7 +77,7 @@ def test_a_copy_of_an_assessment_keeps_its_settings_and_questions(
 
     session, _page = picker(live_platform)
     form = {"session": session, "template": f"copy:{tool.id}", "title": "Quiz (retake)"}
-    item = returned_item(live_platform, requests.post(live_server.url + RESPOND, data=form, timeout=30))
+    item = deep_link_returned(live_platform, requests.post(live_server.url + RESPOND, data=form, timeout=30))
     copy = next(a for a in assessments.list_assessments(COURSE) if a.title == "Quiz (retake)")
     assert copy.id != tool.id and copy.config == tool.config and copy.node_usage_key == tool.node_usage_key
     assert item["lineItem"]["scoreMaximum"] == 4.0 and item["title"] == "Quiz (retake)"
@@ -143,6 +107,5 @@ def test_bad_template_input_is_a_400_naming_it_that_creates_nothing_and_keeps_th
     assert [a.id for a in assessments.list_assessments(COURSE)] == [tool.id]
     # The instructor corrects the form: the same choice is still open.
     fixed = {**form, "template": "practice", "title": "Practice", "count": "1", "pool_node": str(SUBTOPIC)}
-    assert returned_item(live_platform, requests.post(live_server.url + RESPOND, data=fixed, timeout=30))["title"] == (
-        "Practice"
-    )
+    answer = requests.post(live_server.url + RESPOND, data=fixed, timeout=30)
+    assert deep_link_returned(live_platform, answer)["title"] == "Practice"

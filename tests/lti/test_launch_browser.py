@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, platform_server
+from lti_harness import PlatformServer, platform_server, registered_and_bound
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Chromium's switch that blocks third-party cookies (the third-party cookie phase-out's test mode). The tests
@@ -67,21 +67,9 @@ def tool_requests() -> Iterator[list[tuple[str, str, str]]]:
 
 @pytest.fixture
 def bound_live(live_server: Any, framed_platform: PlatformServer, settings: Any) -> Any:
-    from tests.assessments.api_builders import make_assessment
-    from ve_edu_vault.lti import api
-
     settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
     settings.VE_EDU_VAULT_GRADE_REPORT = "inline"  # the drain runs in the submit request (no worker here)
-    framed_platform.register()
-    assessment = make_assessment(block=None)
-    api.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-1",
-        assessment_id=assessment.id,
-    )
-    return assessment
+    return registered_and_bound(framed_platform)
 
 
 def _course_page(browser: Any, platform: PlatformServer, user_id: str, *, storage: str, on_response: Any = None) -> Any:

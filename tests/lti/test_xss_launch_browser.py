@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from lti_harness import DEPLOYMENT_ID, ISSUER, PlatformServer, platform_server
+from lti_harness import PlatformServer, bind_link, platform_server
 from xss_payloads import FLAG, FOUND_IN_DOM, chromium, hostile_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,19 +48,12 @@ def test_the_lti_launch_page_runs_no_author_script(
     xss_browser: Any, live_server: Any, framed_platform: PlatformServer, settings: Any, make_user: Any
 ) -> None:
     from tests.assessments.rest_builders import COURSE, staff
-    from ve_edu_vault.lti import api
 
     settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
     settings.VE_EDU_VAULT_GRADE_REPORT = "inline"
     framed_platform.register()
     ids = hostile_course(staff(make_user), COURSE)
-    api.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-1",
-        assessment_id=ids["assessment"],
-    )
+    bind_link(ids["assessment"])
     login_url = framed_platform.control("login", user_id="xss-learner", role="student", name="Eve")["url"]
     # The platform offers its storage (ADR 0021): the framed launch needs no cookie, which Chromium blocks here.
     login_url += "&lti_storage_target=_parent"
@@ -96,18 +89,11 @@ def test_the_instructors_roster_page_runs_no_author_script(
 ) -> None:
     """An instructor's launch shows the platform's roster beside the vault's results (the assessment's title)."""
     from tests.assessments.rest_builders import COURSE, staff
-    from ve_edu_vault.lti import api
 
     settings.VE_EDU_VAULT_LTI_BASE_URL = live_server.url
     framed_platform.register()
     ids = hostile_course(staff(make_user), COURSE)
-    api.link_resource(
-        issuer=ISSUER,
-        deployment_id=DEPLOYMENT_ID,
-        context_id="ctx-1",
-        resource_link_id="rl-1",
-        assessment_id=ids["assessment"],
-    )
+    bind_link(ids["assessment"])
     login_url = framed_platform.control("login", user_id="xss-teacher", role="staff", name="Mallory")["url"]
     login_url += "&lti_storage_target=_parent"  # platform storage: no cookie needed in the frame (ADR 0021)
     page = xss_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,8 @@ class Lms:
     answers: list[tuple[int, bytes]] = field(default_factory=list)
     default: tuple[int, bytes] = (200, b"")
     gets: list[tuple[str, str | None]] = field(default_factory=list)
+    token_status: int = 200
+    delay: float = 0.0
 
 
 @pytest.fixture
@@ -40,10 +43,11 @@ def lms() -> Iterator[Lms]:
 
         def do_POST(self) -> None:  # the token endpoint
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self._send(200, json.dumps({"access_token": TOKEN, "expires_in": 3600}).encode())
+            self._send(state.token_status, json.dumps({"access_token": TOKEN, "expires_in": 3600}).encode())
 
         def do_GET(self) -> None:
             state.gets.append((self.path, self.headers.get("Authorization")))
+            time.sleep(state.delay)
             self._send(*(state.answers.pop(0) if state.answers else state.default))
 
         def log_message(self, *args: Any) -> None:
@@ -137,3 +141,25 @@ def test_a_list_refused_or_malformed_is_a_clear_error(lms: Lms) -> None:
     lms.answers = [(200, b'{"results": [{"mode": "audit"}]}')]
     with pytest.raises(LmsApiError, match="not enrollments"):
         client(lms).course_enrollments(COURSE)
+
+
+READS = {
+    "enrollment": lambda api: api.enrollment("ada", COURSE),
+    "course_enrollments": lambda api: api.course_enrollments(COURSE),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("read", sorted(READS))
+def test_both_reads_report_a_refused_token_a_timeout_and_a_body_not_understood(lms: Lms, read: str) -> None:
+    lms.token_status = 401
+    with pytest.raises(LmsApiError, match=r"OAuth2 token request .* failed \(HTTP 401\); check the client id") as error:
+        READS[read](client(lms))
+    assert not error.value.retryable and lms.gets == []
+    lms.token_status, lms.delay = 200, 1.0
+    with pytest.raises(LmsApiError, match=r"Enrollment API at http://127.0.0.1:\d+ timed out reading") as error:
+        READS[read](client(lms, timeout=(1.0, 0.2)))
+    assert error.value.retryable and "course-v1:Org+Course+Run" in str(error.value)
+    lms.delay, lms.default = 0.0, (200, b"<html>")
+    with pytest.raises(LmsApiError, match=r"answered something (that is )?not (an enrollment|JSON).*<html>"):
+        READS[read](client(lms))

@@ -107,16 +107,20 @@ class EnrollmentsClient:
             self.base_url, client_id, client_secret, timeout=timeout, retries=retries
         )
 
-    def enrollment(self, username: str, course_key: CourseKey) -> EnrollmentData | None:
-        """The user's enrollment in the course (active or not), or None when the LMS has none."""
-        url = f"{self.base_url}{ENROLLMENT_PATH}{quote(username, safe='')},{quote(str(course_key), safe=':+')}"
+    def _get(
+        self, url: str, *, reading: str, answering: str, hint: tuple[int, ...], params: dict[str, Any] | None = None
+    ) -> Any:
+        """
+        One GET of the Enrollment API, answered 200; every failure an :class:`LmsApiError` naming the API and host.
+
+        ``reading`` names what a timeout was reading, ``answering`` what a refusal was for; a status in ``hint`` adds
+        that the OAuth application's user must be global staff (what the LMS answers otherwise).
+        """
         where = f"the Enrollment API at {self.base_url}"
         try:
-            response = self._session.get(url, timeout=self.timeout)
+            response = self._session.get(url, params=params, timeout=self.timeout)
         except requests.Timeout as exc:
-            raise LmsApiError(
-                f"{where} timed out reading {username}'s enrollment in {course_key}", retryable=True
-            ) from exc
+            raise LmsApiError(f"{where} timed out reading {reading}", retryable=True) from exc
         except requests.ConnectionError as exc:
             raise LmsApiError(f"cannot connect to {where}: {exc}", retryable=True) from exc
         except requests.RequestException as exc:  # getting the token
@@ -128,10 +132,21 @@ class EnrollmentsClient:
         if response.status_code != 200:
             text = " ".join(response.text.split())[:200]
             raise LmsApiError(
-                f"{where} answered HTTP {response.status_code} for {username} in {course_key}: {text!r}"
-                + (" (is the OAuth application's user global staff?)" if response.status_code in (403, 404) else ""),
+                f"{where} answered HTTP {response.status_code} for {answering}: {text!r}"
+                + (" (is the OAuth application's user global staff?)" if response.status_code in hint else ""),
                 retryable=response.status_code >= 500,
             )
+        return response
+
+    def enrollment(self, username: str, course_key: CourseKey) -> EnrollmentData | None:
+        """The user's enrollment in the course (active or not), or None when the LMS has none."""
+        url = f"{self.base_url}{ENROLLMENT_PATH}{quote(username, safe='')},{quote(str(course_key), safe=':+')}"
+        response = self._get(
+            url,
+            reading=f"{username}'s enrollment in {course_key}",
+            answering=f"{username} in {course_key}",
+            hint=(403, 404),  # another user's enrollment is a 404 to an application that is not global staff
+        )
         if not response.content.strip() or response.content.strip() == b"null":
             return None
         try:
@@ -143,33 +158,19 @@ class EnrollmentsClient:
                 mode=str(body.get("mode") or ""),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise LmsApiError(f"{where} answered something that is not an enrollment: {response.text[:200]!r}") from exc
+            raise LmsApiError(
+                f"the Enrollment API at {self.base_url} answered something that is not an enrollment: "
+                f"{response.text[:200]!r}"
+            ) from exc
 
     def _get_json(self, url: str, what: str, params: dict[str, Any] | None = None) -> Any:
-        where = f"the Enrollment API at {self.base_url}"
-        try:
-            response = self._session.get(url, params=params, timeout=self.timeout)
-        except requests.Timeout as exc:
-            raise LmsApiError(f"{where} timed out reading {what}", retryable=True) from exc
-        except requests.ConnectionError as exc:
-            raise LmsApiError(f"cannot connect to {where}: {exc}", retryable=True) from exc
-        except requests.RequestException as exc:  # getting the token
-            status = getattr(exc.response, "status_code", "?")
-            raise LmsApiError(
-                f"{where}: the OAuth2 token request to {self.base_url}/oauth2/access_token failed (HTTP {status}); "
-                "check the client id and secret"
-            ) from exc
-        if response.status_code != 200:
-            text = " ".join(response.text.split())[:200]
-            raise LmsApiError(
-                f"{where} answered HTTP {response.status_code} for {what}: {text!r}"
-                + (" (is the OAuth application's user global staff?)" if response.status_code in (401, 403) else ""),
-                retryable=response.status_code >= 500,
-            )
+        response = self._get(url, reading=what, answering=what, hint=(401, 403), params=params)
         try:
             return response.json()
         except ValueError as exc:
-            raise LmsApiError(f"{where} answered something not JSON for {what}: {response.text[:200]!r}") from exc
+            raise LmsApiError(
+                f"the Enrollment API at {self.base_url} answered something not JSON for {what}: {response.text[:200]!r}"
+            ) from exc
 
     def course_enrollments(self, course_key: CourseKey) -> list[EnrollmentData]:
         """Every enrollment in the course (active or not), following the API's pages (100 each)."""
