@@ -197,7 +197,7 @@ LOGGING = {
 VE_EDU_VAULT_LTI_ENABLED = os.environ.get("VE_EDU_VAULT_LTI_ENABLED", "0") == "1"
 VE_EDU_VAULT_LTI_BASE_URL = VAULT_LMS_ROOT
 VE_EDU_VAULT_PLATFORM_BACKEND = os.environ.get("VE_EDU_VAULT_PLATFORM_BACKEND", "hosts.standalone_platform.backend")
-# The storage backend of attempts and responses: `make demo VE_EDU_VAULT_STORAGE_BACKEND=mongodb
+# The storage backend of questions, attempts and responses: `make demo VE_EDU_VAULT_STORAGE_BACKEND=mongodb
 # VE_EDU_VAULT_MONGODB_URL=mongodb://...` (README, "MongoDB storage").
 for _name in ("VE_EDU_VAULT_STORAGE_BACKEND", "VE_EDU_VAULT_MONGODB_URL", "VE_EDU_VAULT_MONGODB_DATABASE"):
     if os.environ.get(_name):

@@ -23,6 +23,7 @@ from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions.data import QuestionContent
 from ve_edu_vault.questions.data_api import NewSource, NewVersion, QuestionFilters, source_key
 from ve_edu_vault.questions.repositories import NewQuestion, QuestionRepository, get_repository
+from ve_edu_vault.storage import mongodb, mongodb_indexes
 
 COURSE = CourseKey.from_string("course-v1:Vault+Repo+2026")
 OTHER = CourseKey.from_string("course-v1:Vault+Other+2026")
@@ -220,13 +221,18 @@ class TestDjangoRepository(RepositoryContract):
 
 
 @pytest.mark.both_hosts
-def test_with_the_mongodb_backend_the_configured_bank_stays_on_the_orm(settings: Any) -> None:
-    """ADR 0024: the configured bank stays in SQL (assessments refer to it); the MongoDB one is asked for by name."""
+def test_the_configured_backend_serves_the_bank(settings: Any) -> None:
+    """ADR 0027: with the mongodb storage backend the configured bank is the MongoDB one (indexes required)."""
     from ve_edu_vault.questions.repositories.django_orm import DjangoQuestionRepository
     from ve_edu_vault.questions.repositories.mongodb import MongoQuestionRepository
 
+    assert isinstance(get_repository(), DjangoQuestionRepository)
     with mongodb_backend(settings, select=True):
-        assert isinstance(get_repository(), DjangoQuestionRepository)
-        assert isinstance(get_repository("mongodb"), MongoQuestionRepository)
+        assert isinstance(get_repository(), MongoQuestionRepository)
+        assert isinstance(get_repository("django"), DjangoQuestionRepository)
+        mongodb_indexes.forget_checks()
+        mongodb.database()["questions"].drop_index("version_id")
+        with pytest.raises(ImproperlyConfigured, match=r"questions\.version_id"):
+            get_repository()
     with pytest.raises(ImproperlyConfigured, match="Unknown"):
         get_repository("cassandra")

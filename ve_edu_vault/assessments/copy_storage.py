@@ -62,10 +62,13 @@ class CopyReport:
     questions_copied: int
     source_questions: QuestionDigest
     target_questions: QuestionDigest
+    #: Only the question bank was copied (the attempts stay where they are): the attempts' digests are not compared.
+    questions_only: bool = False
 
     @property
     def verified(self) -> bool:
-        return self.source_digest == self.target_digest and self.source_questions == self.target_questions
+        attempts_match = self.questions_only or self.source_digest == self.target_digest
+        return attempts_match and self.source_questions == self.target_questions
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "verified": self.verified}
@@ -149,8 +152,14 @@ def copy_course(
     batch: int = 200,
     restart: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    questions_only: bool = False,
 ) -> CopyReport:
-    """Copy, then verify; ``progress("question" or "attempt", copied so far, last id)`` after each batch."""
+    """
+    Copy, then verify; ``progress("question" or "attempt", copied so far, last id)`` after each batch.
+
+    ``questions_only`` copies the bank alone: a deployment whose attempts were already on MongoDB while its bank stayed
+    in SQL (before ADR 0027) moves its bank with it.
+    """
     if source == target:
         raise ValueError("The source and the target backend are the same.")
     questions_resumed_after, questions_copied = copy_questions(
@@ -160,7 +169,7 @@ def copy_course(
     source_repository, target_repository = get_repository(source), get_repository(target)
     after = 0 if restart else target_repository.max_attempt_id(assessment_ids)
     resumed_after, copied = after, 0
-    while True:
+    while not questions_only:
         rows = source_repository.course_attempts(assessment_ids, after_id=after, limit=batch)
         if not rows:
             break
@@ -180,4 +189,5 @@ def copy_course(
         questions_copied=questions_copied,
         source_questions=question_digest(questions.question_repository(source), course_key),
         target_questions=question_digest(questions.question_repository(target), course_key),
+        questions_only=questions_only,
     )

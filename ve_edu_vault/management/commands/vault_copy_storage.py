@@ -1,11 +1,12 @@
 """
-``vault_copy_storage COURSE_KEY --from django --to mongodb [--batch N] [--restart] [--json]``.
+``vault_copy_storage COURSE_KEY --from django --to mongodb [--batch N] [--restart] [--questions-only] [--json]``.
 
 Copies the course's questions (with every version), attempts and responses between storage backends
 (``assessments.api.copy_course``), showing progress, then verifies counts and checksums; exit code 1 when they
 differ. Run it again after an interruption: it continues after the last question and attempt copied. Switch
 ``VE_EDU_VAULT_STORAGE_BACKEND`` only after a verified copy, with the LMS stopped (attempts taken during a copy are
-copied by running it again).
+copied by running it again). ``--questions-only`` copies the question bank alone: what a deployment whose attempts
+were already on MongoDB, with the bank in SQL (before ADR 0027), runs once per course when it upgrades.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="target", choices=BACKENDS, required=True)
         parser.add_argument("--batch", type=int, default=200, help="questions or attempts per batch (default 200)")
         parser.add_argument("--restart", action="store_true", help="copy from the first question and attempt again")
+        parser.add_argument(
+            "--questions-only",
+            action="store_true",
+            help="copy the question bank alone (the attempts stay where they are)",
+        )
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -54,6 +60,7 @@ class Command(BaseCommand):
             batch=options["batch"],
             restart=options["restart"],
             progress=progress,
+            questions_only=options["questions_only"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(report.to_dict(), sort_keys=True))
@@ -63,10 +70,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{name}: {found.questions} questions, {found.versions} versions, sha256 {found.sha256}"
                 )
-            self.stdout.write(
-                f"{report.source}: {source.attempts} attempts, {source.responses} responses, sha256 {source.sha256}\n"
-                f"{report.target}: {target.attempts} attempts, {target.responses} responses, sha256 {target.sha256}"
-            )
+            if not report.questions_only:
+                for name, digest in ((report.source, source), (report.target, target)):
+                    self.stdout.write(
+                        f"{name}: {digest.attempts} attempts, {digest.responses} responses, sha256 {digest.sha256}"
+                    )
         if not report.verified:
             raise CommandError("The copy differs from its source (counts or checksums): see above.")
         if not options["json"]:
