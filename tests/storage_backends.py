@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 BACKENDS = ["django", "mongodb"]
 
 
@@ -39,3 +41,21 @@ def mongodb_backend(settings: Any, *, select: bool = False) -> Iterator[None]:
         mongodb.client().drop_database(settings.VE_EDU_VAULT_MONGODB_DATABASE)
         mongodb.reset()
         mongodb_indexes.forget_checks()
+
+
+@pytest.fixture(params=BACKENDS)
+def storage(request: pytest.FixtureRequest, db: None, settings: Any) -> Iterator[str]:
+    """
+    One data set through both attempt backends (a conftest imports this fixture where its tests want it). On
+    "mongodb" the MongoDB backend is selected before the test writes its attempts, so the test's builders and the
+    learner's submit path store them there; afterwards no attempt may have reached the SQL tables, so what the test
+    checked can only have come from MongoDB.
+    """
+    if request.param != "mongodb":
+        yield request.param
+        return
+    from ve_edu_vault.assessments.models import Attempt
+
+    with mongodb_backend(settings, select=True):
+        yield request.param
+        assert not Attempt.objects.exists(), "an attempt was written to SQL on the MongoDB backend"
