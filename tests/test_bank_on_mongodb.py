@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -287,6 +288,50 @@ def test_the_demo_loads_onto_mongodb(mongo: None) -> None:
     right = {q.question["title"]: q for q in view.questions}["Right angle"]
     checked = api.check_answer(view.id, user=demo_learner, response_id=right.response_id, answer={"p0": "90"})
     assert checked.correct is True
+
+
+@pytest.mark.slow
+def test_make_demos_loading_steps_run_with_a_mongodb_url(tmp_path: Path) -> None:
+    """
+    ``make demo``'s steps before serving (Makefile ``demo``: storage check, migrate, import, ``vault_init --demo``),
+    each a process of its own as make runs them, with the MongoDB settings in the environment. The URL names the
+    stand-in (no server can be installed here), so each process has its own empty MongoDB: the last one creates the
+    indexes and loads the whole demo bank and its assessments into it.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL")
+    }
+    env.update(
+        VAULT_DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        VE_EDU_VAULT_STORAGE_BACKEND="mongodb",
+        VE_EDU_VAULT_MONGODB_URL="mongomock://",
+    )
+    steps = [
+        ["make", "-s", "demo-storage"],
+        [sys.executable, "manage.py", "lms", "migrate", "-v0"],
+        [sys.executable, "manage.py", "cms", "host_import_course"],
+        [sys.executable, "manage.py", "lms", "vault_init", "--demo"],
+    ]
+    outputs = []
+    for step in steps:
+        done = subprocess.run(step, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, (step, done.stdout, done.stderr)
+        outputs.append(done.stdout)
+    assert "storage mongodb" in outputs[-1] and "version_id" in outputs[-1]  # the bank's indexes were made
+    assert "Demo course course-v1:VaultDemo+VE101+2026 (applied)" in outputs[-1]
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as database:
+        counted = {
+            table: database.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("ve_edu_vault_question", "ve_edu_vault_questionversion", "ve_edu_vault_assessment")
+        }
+    assert counted == {"ve_edu_vault_question": 0, "ve_edu_vault_questionversion": 0, "ve_edu_vault_assessment": 2}
 
 
 def test_the_demo_without_a_mongodb_url_says_what_is_missing(tmp_path: Path) -> None:

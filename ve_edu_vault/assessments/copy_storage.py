@@ -4,9 +4,9 @@ checksums.
 
 TLDR: what ``vault_copy_storage`` runs. Questions (each with every version) are copied first, the same way as
 attempts: in id order, in batches, with their ids, resumed after the highest question id of the course in the
-target; their digest counts questions and versions. The configured question bank stays in SQL with either backend
-(ADR 0024): the copy into MongoDB's ``questions`` prepares a bank that is not read yet, and a copy back restores
-into SQL what MongoDB holds. Attempts are read in id order from the source repository in batches and
+target; their digest counts questions and versions. The configured question bank moves with the backend (ADR 0027);
+``questions_only`` copies the bank alone (the upgrade of a deployment whose attempts were on MongoDB with the bank in
+SQL). Attempts are read in id order from the source repository in batches and
 stored in the target with their ids (``put_attempts`` replaces an attempt already there), so a copy interrupted
 at any point is resumed by running it again: it continues after the highest attempt id of the course in the
 target (``--restart`` copies from the start). Then both sides are read again and compared: the number of attempts
