@@ -1,6 +1,7 @@
 """
 The mastery roll-up over REST (issue 15): outline-shaped (topic > subtopic > objective), course staff only,
-with an ETag; and the staff area's links to Studio's sync history and question bank (issue 15).
+with an ETag; and the staff area's links to Studio's sync history and question bank (issue 15). The staff area's
+list of enrolled learners who have not started is in ``test_not_started.py``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from django.test import override_settings
 from hosts.standalone_platform.backend import grant_course_role
 from tests.analytics.test_mastery_reports import take
 from tests.assessments.api_builders import COURSE, OBJECTIVE_A, OBJECTIVE_B, learner, make_assessment
-from tests.platform import test_rest_clients
 from ve_edu_vault.analytics.views import studio_links
 
 pytestmark = pytest.mark.django_db
-lms_stand_in = test_rest_clients.lms  # the fixture ``lms``: a real HTTP server on localhost playing the LMS
 
 URL = f"/api/ve-edu-vault/v1/courses/{COURSE}/mastery-outline/"
 
@@ -120,39 +119,3 @@ def test_the_linked_paths_are_studios_sync_history_and_question_bank_pages(setti
     links = studio_links(COURSE)
     assert resolve(urlsplit(links["sync_history"]).path).url_name == "course-sync-history"
     assert resolve(urlsplit(links["question_bank"]).path).url_name == "questions-page"
-
-
-def test_the_staff_area_lists_enrolled_learners_who_have_not_started(
-    make_user: Any, client: Any, settings: Any, lms_stand_in: Any
-) -> None:
-    """The LMS's Enrollment API (a real HTTP stand-in on localhost) gives who is enrolled; the vault who started."""
-    import json
-
-    lms = lms_stand_in
-    created = make_assessment(block=None)
-    take(created, learner(make_user, "started"), right=True)
-    learner(make_user, "waiting")
-    rows = [("started", True), ("waiting", True), ("gone", False), ("remote", True)]  # remote: no vault account yet
-    results = [{"user": name, "is_active": active, "mode": "audit", "course_id": str(COURSE)} for name, active in rows]
-    lms.default = (200, json.dumps({"count": 4, "next": None, "previous": None, "results": results}).encode())
-    settings.VE_EDU_VAULT_BLOCKS_API_URL = lms.url
-    settings.VE_EDU_VAULT_BLOCKS_API_CLIENT_ID = "vault"
-    settings.VE_EDU_VAULT_BLOCKS_API_CLIENT_SECRET = "secret"
-    teacher = make_user("teacher")
-    grant_course_role(teacher, COURSE)
-    client.force_login(teacher)
-    page = client.get(f"/ve-edu-vault/courses/{COURSE}/staff/").content.decode()
-    assert "3 learners are enrolled" in page
-    assert f'data-not-started="{created.id}">Quiz: 2 have not started (remote, waiting)</li>' in page
-    assert lms.gets[0][0].startswith("/api/enrollment/v1/enrollments/?course_id=")
-
-    lms.default = (503, b'{"detail": "maintenance"}')
-    page = client.get(f"/ve-edu-vault/courses/{COURSE}/staff/")
-    assert page.status_code == 200 and "enrollments could not be read" in page.content.decode()
-
-
-def test_without_the_lms_api_the_section_is_absent(make_user: Any, client: Any) -> None:
-    teacher = make_user("teacher")
-    grant_course_role(teacher, COURSE)
-    client.force_login(teacher)
-    assert "not-started" not in client.get(f"/ve-edu-vault/courses/{COURSE}/staff/").content.decode()

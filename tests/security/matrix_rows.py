@@ -207,6 +207,7 @@ ROWS: list[Row] = [
     Row("lms", "lti-config", "GET", public(), note="the tool's URLs and keys, for a platform admin to copy"),
     # LMS: analytics (course staff): the staff area's pages and the REST API.
     Row("lms", "analytics-staff-area", "GET", staff_page()),
+    Row("lms", "analytics-not-started", "GET", staff_page(404), note="the LMS's Enrollment API is not configured here"),
     Row("lms", "analytics-regrades", "GET", staff_page()),
     Row("lms", "analytics-regrades", "POST", staff_page(400), note="an empty form: the page with its error"),
     Row("lms", "analytics-attempt-grade", "GET", staff_page(), note="the lookup form"),

@@ -54,6 +54,7 @@ __all__ = [
     "mastery_outline",
     "mastery_tree",
     "not_started",
+    "not_started_available",
     "open_export_file",
     "queue_export",
     "refresh_item_analysis",
@@ -342,6 +343,13 @@ class NotStarted:
     enrolled: int
     by_assessment: dict[int, list[str]]
     error: str = ""
+
+
+def not_started_available() -> bool:
+    """Whether ``not_started`` can ask the LMS (its REST API is configured); nothing is sent to find out."""
+    from ve_edu_vault.platform import api as platform
+
+    return platform.lms_enrollments_client() is not None
 
 
 def not_started(course_key: CourseKey, assessment_ids: list[int]) -> NotStarted | None:

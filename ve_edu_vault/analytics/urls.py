@@ -21,6 +21,7 @@ lms_urlpatterns: list[URLPattern] = [
     path(f"{_C}export-jobs/<vault_id:job_id>/", rest.ExportJobView.as_view(), name="analytics-export-job"),
     path(f"{_C}export-jobs/<vault_id:job_id>/file/", rest.ExportJobFileView.as_view(), name="analytics-export-file"),
     path("ve-edu-vault/courses/<str:course_key>/staff/", pages.staff_area, name="analytics-staff-area"),
+    path("ve-edu-vault/courses/<str:course_key>/staff/not-started/", pages.not_started, name="analytics-not-started"),
     path("ve-edu-vault/courses/<str:course_key>/staff/regrades/", pages.regrades, name="analytics-regrades"),
     path("ve-edu-vault/courses/<str:course_key>/staff/attempts/", pages.attempt_grade, name="analytics-attempt-grade"),
     path(

@@ -29,7 +29,7 @@ from ve_edu_vault.platform import api as platform
 from ve_edu_vault.regrade import api as regrade
 from ve_edu_vault.rest_api.etags import with_etag
 
-__all__ = ["attempt_grade", "dashboard", "forbidden", "regrades", "staff_area", "studio_links"]
+__all__ = ["attempt_grade", "dashboard", "forbidden", "not_started", "regrades", "staff_area", "studio_links"]
 
 #: Studio's vault pages the staff area links to (URL names of ``ve_edu_vault.urls.cms``, mounted at Studio's root).
 STUDIO_PAGES = {"sync_history": "course-sync-history", "question_bank": "questions-page"}
@@ -88,10 +88,38 @@ def staff_area(request: HttpRequest, course_key: str) -> HttpResponse:
         "jobs": api.list_export_jobs(key)[:10],
         "studio": studio_links(key),
     }
-    waiting = api.not_started(key, [item.id for item in items])
-    context["not_started"] = waiting
-    context["not_started_rows"] = [(item, waiting.by_assessment.get(item.id, [])) for item in items] if waiting else []
+    if api.not_started_available():  # read after the page, by its script (ADR 0031): the LMS may be slow or down
+        context["not_started_url"] = reverse("ve_edu_vault:analytics-not-started", args=[str(key)])
     return render(request, "ve_edu_vault/analytics/staff_area.html", context)
+
+
+@login_required
+@require_GET
+def not_started(request: HttpRequest, course_key: str) -> HttpResponse:
+    """
+    Enrolled learners who have not started each assessment, read from the LMS's Enrollment API: the staff area's
+    script loads it as a fragment (``?fragment=1``) after the page; without script its link opens it as a page.
+    """
+    key, refusal = _staff_key(request, course_key)
+    if refusal is not None:
+        return refusal
+    items = assessments.list_assessments(key)
+    waiting = api.not_started(key, [item.id for item in items])
+    if waiting is None:
+        return render(
+            request,
+            "ve_edu_vault/analytics/forbidden.html",  # its message: what is missing
+            {"course_key": key, "message": _("The LMS's Enrollment API is not configured.")},
+            status=404,
+        )
+    context = {
+        "course_key": key,
+        "not_started": waiting,
+        "not_started_rows": [(item, waiting.by_assessment.get(item.id, [])) for item in items],
+    }
+    fragment = request.GET.get("fragment") == "1"
+    template = "_not_started.html" if fragment else "not_started.html"
+    return render(request, f"ve_edu_vault/analytics/{template}", context)
 
 
 @with_etag  # heavy: a revisit with the same figures is a 304 (rest_api/etags.py)
