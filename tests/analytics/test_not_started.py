@@ -42,8 +42,9 @@ def teacher_client(make_user: Any, client: Any) -> Any:
 
 
 def test_the_list_of_enrolled_learners_who_have_not_started(
-    make_user: Any, client: Any, settings: Any, lms_stand_in: Any
+    make_user: Any, client: Any, settings: Any, lms_stand_in: Any, storage: str
 ) -> None:
+    """On either attempt backend (``storage``): who started comes from the repository's ``users_with_attempts``."""
     lms = lms_stand_in
     created = make_assessment(block=None)
     take(created, learner(make_user, "started"), right=True)
