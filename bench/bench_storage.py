@@ -11,7 +11,7 @@ backend, through the attempt repository:
   start and a submission store;
 - attempt read: ``get_attempt`` of a random stored attempt (with its responses);
 - question read: ``get_versions`` of 5 versions through the question repository of the backend (the MongoDB bank
-  holds a copy of the SQL one made with ``put_questions``, same ids; the configured bank is in SQL on both: ADR 0024).
+  holds a copy of the SQL one made with ``put_questions``, same ids: the bank each backend serves since ADR 0027).
 
 Baselines, same run, the fastest simple way to store and read the same data on the same store: the ORM's is raw
 SQL through one cursor (one INSERT of the attempt, one multi-row INSERT of its responses, one UPDATE; one SELECT
