@@ -6,7 +6,7 @@ TLDR: ``POST attempts/<id>/grade/`` stores the new points through the configured
 entry and the ``attempt.graded`` webhook event, and republishes the grade to the gradebook through the outbox; a refused
 change stores nothing. A regrade keeps a hand-set total (ADR 0026), so its dry run shows that total, before and after,
 and says the attempt was changed by hand (it predicted the total from the responses, which the run then did not write).
-The ORM-only details (the outbox mark, the staff page) are in ``test_grade_change.py``.
+The staff area's attempt page and each 400 by field are tested on the ORM in ``test_grade_change.py``.
 """
 
 from __future__ import annotations
