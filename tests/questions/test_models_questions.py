@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.db import IntegrityError, transaction
 from opaque_keys.edx.keys import CourseKey
@@ -54,3 +57,46 @@ def test_tables_that_stay_in_sql_refer_to_the_bank_without_a_constraint() -> Non
         if field.is_relation and field.related_model in bank and field.db_constraint
     }
     assert constrained == CONSTRAINED_ELSEWHERE
+
+
+#: Where a read may join the question tables in SQL: the questions applet itself, and the ORM attempt repository's
+#: access read (it exists only where the bank is in SQL too: one setting chooses both backends, ADR 0027).
+JOINS_ALLOWED = ("questions/", "assessments/repositories/django_orm.py", "migrations/")
+BANK_LOOKUPS = ("question__", "question_version__", "to_version__", "ve_edu_vault_question")
+
+
+def _code_strings_and_names(tree: Any) -> Iterator[str]:
+    """String constants that are not docstrings, and names, of a module's syntax tree."""
+    import ast
+
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.value
+        elif isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+
+
+def test_no_read_outside_the_bank_joins_the_question_tables() -> None:
+    """On the MongoDB backend the bank is not in SQL: a join from another applet's read would find nothing."""
+    import ast
+    from pathlib import Path
+
+    import ve_edu_vault
+
+    package = Path(ve_edu_vault.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        if relative.startswith(JOINS_ALLOWED):
+            continue
+        for value in _code_strings_and_names(ast.parse(path.read_text())):
+            if value == "VERSION_WITH_NODE" or any(lookup in value for lookup in BANK_LOOKUPS):
+                found.append(f"{relative}: {value}")
+    assert found == []
