@@ -469,3 +469,52 @@ def counting(make: Any, calls: list[str], kind: str) -> Any:
             return Collection(self._target[name])
 
     return lambda: Database(make())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_item_analysis_sums_are_computed_by_the_database(
+    backend: str,
+    db: None,
+    settings: Any,
+    make_user: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Any,
+) -> None:
+    """
+    However many attempts there are, the aggregate reads are a fixed number of queries on the ORM (one grouped query
+    per read; three for the attempt sums) and of aggregation pipelines on MongoDB (one, plus one choosing the
+    learners' attempts for "first", "last" or "best"): no read of the attempts' documents or rows themselves.
+    """
+    from contextlib import ExitStack
+
+    from ve_edu_vault.storage import mongodb
+
+    with ExitStack() as stack:
+        if backend == "mongodb":
+            stack.enter_context(mongodb_backend(settings))
+        repository = get_repository(backend)
+        setup_ = {"assessment": make_assessment(), "user": make_user("learner")}
+        setup_["versions"] = [
+            questions.get_question(qid).current_version for qid in setup_["assessment"].config.selection.question_ids
+        ]
+        for number in range(1, 4):
+            scored(repository, setup_, number, [1.0, 0.5, 0.0], "a")
+        aid, v0 = setup_["assessment"].id, setup_["versions"][0].id
+        reads = [
+            (lambda: repository.version_sums(aid, "all"), 1, ["async aggregate"]),
+            (lambda: repository.attempt_sums(aid, "all"), 3, ["async aggregate"]),
+            (lambda: repository.answer_tallies(aid, "all", [v0]), 1, ["async aggregate"]),
+            (lambda: repository.version_sums(aid, "best"), 1, ["async aggregate", "async aggregate"]),
+        ]
+        calls: list[str] = []
+        if backend == "mongodb":
+            monkeypatch.setattr(mongodb, "database", counting(mongodb.database, calls, "sync"))
+            monkeypatch.setattr(mongodb, "async_database", counting(mongodb.async_database, calls, "async"))
+        for read, queries, pipelines in reads:
+            calls.clear()
+            if backend == "mongodb":
+                assert read()
+                assert calls == pipelines
+            else:
+                with django_assert_num_queries(queries):
+                    assert read()
