@@ -1,7 +1,8 @@
 """
 Shared fixtures. The suite runs in one host per pytest run: the LMS host by default, the Studio
 host with ``--ds=hosts.cms.test_settings``. Tests marked ``cms`` run only in the Studio run,
-tests marked ``both_hosts`` in both; all others only in the LMS run.
+tests marked ``both_hosts`` in both; all others only in the LMS run. ``--without-database-free`` leaves out the
+tests that use no database (``make test`` runs them with its first database only; ADR 0030).
 """
 
 from __future__ import annotations
@@ -23,6 +24,35 @@ def _host() -> str:
     return getattr(settings, "VAULT_HOST", "lms")
 
 
+#: pytest-django's fixtures that give a test the test database. (``django_db_blocker`` is not one: an autouse fixture
+#: of pytest-django takes it for every test; the tests that unblock it here open SQLite files of their own.)
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption(
+        "--without-database-free",
+        action="store_true",
+        help="leave out the tests that use no database (scripts/test.sh: they run with the first database only)",
+    )
+
+
+def uses_database(item: Any) -> bool:
+    """Whether a test reaches the test database: a ``django_db`` mark, a database fixture, or ``every_database``."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("every_database"):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     host = _host()
     for item in items:
@@ -32,6 +62,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         wanted = "cms" if "cms" in marks else "lms"
         if wanted != host:
             item.add_marker(pytest.mark.skip(reason=f"runs in the {wanted} host run"))
+    if config.getoption("--without-database-free"):
+        # A test that uses no database answers the same on every database server: ``make test`` runs it with the
+        # first database only (ADR 0030). ``tools/ci_test_ids.py`` checks that every test still runs in CI.
+        kept = [item for item in items if uses_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ def _manage(service: str, *args: str, env: dict[str, str] | None = None) -> subp
     )
 
 
+@pytest.mark.every_database  # manage.py check loads the DATABASE_URL's backend
 @pytest.mark.parametrize("service", ["lms", "cms"])
 def test_hosts_start(service: str) -> None:
     result = _manage(service, "check")

@@ -9,8 +9,9 @@ waiting could deadlock) and the view answered 500 to all but one. Now every tran
 ``IMMEDIATE`` (the write lock first: the second writer waits, up to the busy timeout) and the
 database is in WAL mode (readers never wait for a writer). See ``hosts/sqlite.py``.
 
-SQLite only (MariaDB and PostgreSQL lock rows: ``test_concurrency.py``). CI runs it through tox,
-on Django 4.2 (the ``hosts.sqlite_immediate`` engine) and 5.2 (``transaction_mode`` OPTIONS).
+SQLite only (MariaDB and PostgreSQL lock rows: ``test_concurrency.py``). CI runs it on Django 4.2 (tox
+py312-django42: the ``hosts.sqlite_immediate`` engine) and, through the ``sqlite`` mark, on the development
+release, 5.2 (``transaction_mode`` OPTIONS; ADR 0030).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from tests.jwt_tokens import lms_jwt
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Attempt
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.sqlite]
 
 API = "/api/ve-edu-vault/v1/"
 LEARNERS = 4

@@ -4,7 +4,10 @@ The permission matrix (issue 18): every route and method of both hosts, as every
 For each row of ``matrix_rows.ROWS`` run in this host, each actor of ``matrix_world.ACTORS`` sends the
 row's request (REST with the actor's LMS-signed JWT, pages with a session) and must get the row's
 status; an actor refused (4xx) leaves every table of the plugin exactly as it was. Each actor's
-request runs in a savepoint rolled back afterwards, so all actors meet the same world.
+request runs in a savepoint rolled back afterwards, so all actors meet the same world. Whether a refusal
+changed anything is the digest of every plugin table before and after it (``fingerprint``), taken only when a
+statement other than a read ran during the request (``watching_writes``): without one, no row can have changed.
+A test of a route the host does not have is skipped before its world is built.
 
 ``test_every_route_and_method_has_a_row`` reads the host's URL resolvers and sends every method to
 every route: a route or method answering anything but 405 without a row fails, so a route added
@@ -14,10 +17,13 @@ index); the XBlock SDK workbench is mounted by the LMS test URLconf only and is 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import jwt
@@ -25,7 +31,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -144,39 +150,133 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def run_as(
-    world: World, actor: str, row: Row, *, before: str | None = None, **client_options: Any
-) -> tuple[Any, bool | None]:
+#: Statements that change no row: reads and the savepoints of nested atomic blocks. Anything else counts as a write.
+READS = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE|ROLLBACK TO|SHOW|EXPLAIN)\b", re.IGNORECASE)
+
+
+class Writes:
+    """Set when a statement other than a read runs on a database connection (``watching_writes``)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not READS.match(sql):
+            self.seen = True
+        return execute(sql, params, many, context)
+
+
+@contextmanager
+def watching_writes() -> Iterator[Writes]:
+    """Records whether anything but a read ran, on any connection, inside the block (raw cursors included)."""
+    writes = Writes()
+    with ExitStack() as stack:
+        for connection in connections.all():
+            stack.enter_context(connection.execute_wrapper(writes))
+        yield writes
+
+
+def send_and_compare(send_request: Any, *, compare: Any = lambda response: True) -> tuple[Any, bool | None]:
+    """
+    ``send_request()``'s response and, when ``compare(response)``, whether it changed the stored data (else None):
+    ``fingerprint`` after it against the same savepoint's state before it. Without a write statement nothing can
+    have changed, and no digest is taken.
+    """
+    savepoint = transaction.savepoint()
+    with watching_writes() as writes:
+        response = send_request()
+    if not compare(response):
+        return response, None
+    if not writes.seen:
+        return response, False
+    after = fingerprint()
+    transaction.savepoint_rollback(savepoint)
+    return response, fingerprint() != after
+
+
+def run_as(world: World, actor: str, row: Row, **client_options: Any) -> tuple[Any, bool | None]:
     """
     The actor's response and, when it is a 4xx or 5xx, whether it changed the stored data (else None), all in a
-    savepoint rolled back afterwards. ``before``: the world's fingerprint, when the caller has it already.
+    savepoint rolled back afterwards.
     """
     result: list[Any] = []
     try:
         with transaction.atomic():
             extra = row.setup(world) if row.setup else {}
-            if before is None or row.setup:
-                before = fingerprint()
             url = url_for(row, world, extra)
             api = url.startswith(API)
             client = client_for(world, actor, api=api, **client_options)
-            response = send(client, row, url, world, api=api)
-            result.append(response)
-            result.append(fingerprint() != before if response.status_code >= 400 else None)
+            result.extend(
+                send_and_compare(
+                    lambda: send(client, row, url, world, api=api), compare=lambda response: response.status_code >= 400
+                )
+            )
             raise _Rollback
     except _Rollback:
         pass
     return result[0], result[1]
 
 
+def _route_of_another_host(request: Any) -> bool:
+    """Whether the test's parameter (a ``row``, or a route ``name``) names a route this host does not have."""
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    if isinstance(params.get("row"), Row):
+        return not params["row"].runs_in(host())
+    if "name" in params:
+        return not any(row.name == params["name"] for row in host_rows())
+    return False
+
+
 @pytest.fixture
-def world(make_user: Any, settings: Any) -> World:
+def world(request: Any, make_user: Any, settings: Any) -> World:
+    if _route_of_another_host(request):  # before building a world it would not use
+        pytest.skip("not a route of this host")
     settings.VE_EDU_VAULT_API_THROTTLE_RATES = UNTHROTTLED
     settings.VE_EDU_VAULT_LTI_ENABLED = True  # the LTI tool's routes answer (a 404 each while it is off)
     settings.VE_EDU_VAULT_LTI_BASE_URL = "http://testserver"
     settings.VE_EDU_VAULT_WEBHOOKS_ENABLED = True
     settings.VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the world's subscription (never delivered)
     return build(make_user)
+
+
+def test_the_change_check_sees_every_write_and_skips_the_digest_only_without_one(world: World) -> None:
+    """``send_and_compare``: a change through the ORM or a raw cursor is seen; reads alone change nothing."""
+    from django.db import connection
+
+    from ve_edu_vault.assessments.models import Attempt
+
+    attempt_id = world.ids["attempt_id"]
+
+    def orm_write() -> str:
+        Attempt.objects.filter(pk=attempt_id).update(state="submitted")
+        return "orm"
+
+    def raw_write() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Attempt._meta.db_table} SET state = %s WHERE id = %s", ["submitted", attempt_id])
+        return "raw"
+
+    def a_write_changing_nothing() -> str:
+        Attempt.objects.filter(pk=-1).update(state="submitted")
+        return "none"
+
+    def reads() -> str:
+        list(Attempt.objects.all())
+        return "read"
+
+    with transaction.atomic():
+        assert send_and_compare(orm_write) == ("orm", True)
+        assert send_and_compare(raw_write) == ("raw", True)
+        assert send_and_compare(a_write_changing_nothing) == ("none", False)  # the digest decides
+        assert send_and_compare(reads) == ("read", False)
+        assert send_and_compare(orm_write, compare=lambda response: False) == ("orm", None)
+        transaction.set_rollback(True)
+    with watching_writes() as writes:
+        reads()
+    assert not writes.seen
+    with watching_writes() as writes:
+        a_write_changing_nothing()
+    assert writes.seen
 
 
 def test_every_route_and_method_has_a_row(world: World) -> None:
@@ -189,7 +289,7 @@ def test_every_route_and_method_has_a_row(world: World) -> None:
             if (name, method) in rows:
                 continue
             probe = Row(host(), name, method, {}, kwargs={"rest": "no-such-thing/"})
-            response, _ = run_as(world, "global_staff", probe, before="not compared")
+            response, _ = run_as(world, "global_staff", probe)
             if response.status_code != 405:
                 missing.append(f"{method} {name} ({routes[name]}): {response.status_code}")
     assert not missing, "routes or methods without a row in tests/security/matrix_rows.py:\n" + "\n".join(missing)
@@ -200,10 +300,9 @@ def test_every_route_and_method_has_a_row(world: World) -> None:
 def test_each_actor_gets_its_outcome(world: World, row: Row | None) -> None:
     if row is None or not row.runs_in(host()):
         pytest.skip("no row in this host")
-    before = fingerprint()
     failures = []
     for actor in ACTORS:
-        response, changed = run_as(world, actor, row, before=before)
+        response, changed = run_as(world, actor, row)
         expected = row.expected(actor)
         if response.status_code != expected:
             failures.append(f"{actor}: {response.status_code}, expected {expected}: {response.content[:200]!r}")
@@ -348,17 +447,15 @@ def test_expired_unsigned_and_foreign_jwts_are_refused_on_every_api_route(world:
         try:
             with transaction.atomic():
                 extra = row.setup(world) if row.setup else {}
-                before = fingerprint()
                 url = url_for(row, world, extra)
                 client = APIClient(raise_request_exception=False)
                 client.credentials(HTTP_AUTHORIZATION=f"JWT {token}")
-                result.append(send(client, row, url, world, api=True))
-                result.append(fingerprint())
+                result.extend(send_and_compare(functools.partial(send, client, row, url, world, api=True)))
                 raise _Rollback
         except _Rollback:
             pass
-        response, after = result
-        if response.status_code != 401 or after != before:
+        response, changed = result
+        if response.status_code != 401 or changed:
             failures.append(f"{row.method} {row.name}: {response.status_code} {response.content[:120]!r}")
     assert not failures, "\n".join(failures)
 
@@ -401,13 +498,12 @@ def test_head_and_options_on_every_route(world: World, name: str) -> None:
         pytest.skip("not a route of this host")
     base = next((row for row in rows if row.method == "GET"), rows[0])
     alike = len({base.expected(actor) for actor in ACTORS}) == 1  # public: everyone gets the same answer
-    before = fingerprint()
     failures: list[str] = []
     for actor in ACTORS:
         expected = base.expected(actor)
         for method in ("HEAD", "OPTIONS"):
             probe = Row(**{**base.__dict__, "method": method, "body": None, "multipart": False})
-            response, changed = run_as(world, actor, probe, before=before)
+            response, changed = run_as(world, actor, probe)
             status = response.status_code
             if method == "HEAD":
                 ok = status in (expected, 405)
