@@ -48,6 +48,7 @@ from ve_edu_vault.assessments.repositories import get_repository as attempt_repo
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data import CourseOutline
 from ve_edu_vault.questions import api as questions
+from ve_edu_vault.questions.data_api import NewSource
 from ve_edu_vault.questions.models import Question, QuestionImportJob, QuestionSource, QuestionVersion
 from ve_edu_vault.questions.repositories import get_repository
 from ve_edu_vault.questions.repositories.mongodb import MongoQuestionRepository
@@ -59,6 +60,7 @@ pytestmark = [pytest.mark.django_db]
 
 OLX_COURSE = CourseKey.from_string("course-v1:TestX+Course+1")  # the course of the shared test OLX export
 AIKEN = Path(__file__).resolve().parent / "questions" / "interchange" / "files" / "aiken.txt"
+GIFT = AIKEN.with_name("questions.gift")
 
 
 @pytest.fixture
@@ -116,12 +118,69 @@ def test_imports_write_the_bank_in_mongodb(mongo: None, test_course_dir: Path) -
     assert len(report.created) == 3 and len(report.refused) == 1 and questions.list_questions(COURSE).total == 3
     repeated = questions.import_questions(COURSE, AIKEN.read_bytes(), "aiken.txt", partial=True)
     assert repeated.created == [] and questions.list_questions(COURSE).total == 3  # matched on their sources
-    assert mongodb.database()["question_sources"].count_documents({"course_key": str(COURSE)}) == 3
+    embedded = [doc.get("interchange_sources", []) for doc in documents().values()]
+    assert [len(entries) for entries in embedded] == [1, 1, 1]  # each question carries its source
+    assert all(entries[0]["key"].startswith(f"{COURSE}|") for entries in embedded)
 
     job = questions.start_import_job(COURSE, AIKEN.read_bytes(), "again.txt", partial=True)
     assert job.status == "previewed" and mongodb.database()["question_import_jobs"].count_documents({}) == 1
     assert questions.confirm_import_job(job.id).status == "imported"
     assert sql_bank_is_empty()
+
+
+class _Crash(Exception):
+    """The process dying at the injected point (nothing after it runs)."""
+
+
+class _DiesAfterFirstDocument:
+    """The ``questions`` collection of a process that dies once one document of an ``insert_many`` is written."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+    def insert_many(self, documents: Any, *args: Any, **kwargs: Any) -> Any:
+        self.collection.insert_one(next(iter(documents)))
+        raise _Crash
+
+
+@pytest.mark.parametrize("crash", ["after the questions' write", "within it, after one question"])
+def test_an_interchange_import_that_dies_mid_write_leaves_no_question_without_its_source(
+    mongo: None, monkeypatch: pytest.MonkeyPatch, crash: str
+) -> None:
+    """
+    A standalone server has no multi-document transaction: an import that dies after writing questions must not
+    leave any without its source, or importing the same file again creates duplicates (issue 13, ADR 0027).
+    """
+    data = GIFT.read_bytes()
+    with monkeypatch.context() as patch:
+        if crash == "after the questions' write":
+            create_many = MongoQuestionRepository.create_many
+
+            def dies_after(self: MongoQuestionRepository, items: Any) -> list[int]:
+                create_many(self, items)
+                raise _Crash
+
+            patch.setattr(MongoQuestionRepository, "create_many", dies_after)
+        else:
+            questions_of = MongoQuestionRepository.questions.fget
+            patch.setattr(
+                MongoQuestionRepository, "questions", property(lambda self: _DiesAfterFirstDocument(questions_of(self)))
+            )
+        with pytest.raises(_Crash):
+            questions.import_questions(COURSE, data, "questions.gift", partial=True)
+    assert documents(), "the injected crash came after some questions were written"
+
+    report = questions.import_questions(COURSE, data, "questions.gift", partial=True)
+    again = questions.import_questions(COURSE, data, "questions.gift", partial=True)
+    assert again.created == [] and len(again.unchanged) == len(report.created) + len(report.unchanged)
+    stored = questions.list_questions(COURSE, include_archived=True).items
+    assert len(stored) == len(report.created) + len(report.unchanged)  # no duplicate
+    sources = get_repository().sources_of(q.id for q in stored)
+    assert set(sources) == {q.id for q in stored}  # every question has its source
+    assert sum(len(ids) for ids in sources.values()) == len({sid for ids in sources.values() for sid in ids})
 
 
 def test_course_sync_holds_then_archives_a_node_whose_questions_are_in_mongodb(mongo: None) -> None:
@@ -264,6 +323,13 @@ def test_vault_copy_storage_moves_the_bank_both_ways(mongo: None, make_user: Any
     assert back.verified and back.questions_copied == 3 and back.copied == 1
     assert question_digest(get_repository(), COURSE) == on_mongo
     assert questions.get_question(ids[2]).archived is True
+    # A copy again over the questions (``--restart``) replaces their fields and keeps their interchange sources.
+    get_repository().add_sources(
+        COURSE, [NewSource(question_id=ids[1], source_key="k", source_id="gift:x", format="gift")]
+    )
+    assert copy_course(COURSE, source="django", target="mongodb", restart=True).verified
+    assert get_repository().sources_of(ids) == {ids[1]: ("gift:x",)}
+    assert question_digest(get_repository(), COURSE) == on_mongo
     result = api.get_attempt_result(view.id, user=student)
     assert result.score == pytest.approx(1.0)
     # New questions and versions continue above the copied ids.

@@ -90,7 +90,12 @@ def test_the_backend_refuses_to_work_without_its_indexes_until_the_command_made_
         assert info["attempt_number"]["unique"]
         questions = mongodb.database()["questions"].index_information()
         assert questions["version_id"]["unique"] and questions["olx_source"]["unique"]
-        assert mongodb.database()["question_sources"].index_information()["source_key"]["unique"]
+        assert questions["interchange_source"]["unique"] and questions["interchange_source"]["sparse"]
+        assert "question_sources" not in mongodb.database().list_collection_names()  # sources live in questions
+        mongodb.database()["questions"].drop_index("interchange_source")  # a database from before issue 13
+        with pytest.raises(CommandError, match=r"questions\.interchange_source"):
+            call_command("vault_mongodb_indexes", "--check")
+        call_command("vault_mongodb_indexes")
         get_repository("mongodb")  # now it serves
         question_repository("mongodb")
     finally:

@@ -26,6 +26,7 @@ __all__ = [
     "ImportJobData",
     "ImportReport",
     "InterchangeReport",
+    "NewQuestionSource",
     "NewSource",
     "NewVersion",
     "QuestionData",
@@ -178,6 +179,18 @@ class NewSource:
     """A source identifier to record for a question (``QuestionSource``)."""
 
     question_id: int
+    source_key: str
+    source_id: str
+    format: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NewQuestionSource:
+    """
+    A source identifier recorded with a question as it is created (``NewQuestion.sources``): one write with the
+    question, so an import that dies midway leaves no question without its source (issue 13, ADR 0027).
+    """
+
     source_key: str
     source_id: str
     format: str

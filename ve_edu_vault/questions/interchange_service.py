@@ -37,7 +37,15 @@ from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import ValidationError, VaultError
 
 from .data import QuestionContent
-from .data_api import InterchangeReport, NewSource, NewVersion, QuestionData, QuestionFilters, source_key
+from .data_api import (
+    InterchangeReport,
+    NewQuestionSource,
+    NewSource,
+    NewVersion,
+    QuestionData,
+    QuestionFilters,
+    source_key,
+)
 from .interchange import ExportQuestion, ExportResult, FormatError, ReadLimits, SourceItem, read_file, write_questions
 from .interchange.registry import get_formats
 from .interchange.text import html_to_plain, short_hash
@@ -239,13 +247,21 @@ def _plan(
 
 
 def _write(course_key: CourseKey, decisions: list[_Decision], fmt: str, progress: Progress | None) -> dict[int, int]:
-    """Store the decisions in one transaction; ``{decision index: question id}`` of the created ones."""
+    """
+    Store the decisions in one transaction; ``{decision index: question id}`` of the created ones. A created
+    question is written with its source identifier (one document write on MongoDB, where a standalone server has no
+    transaction: an import that dies midway leaves no question without its source); a source found for an existing
+    question is recorded after its new version (an import that dies in between finds the question again as it did).
+    """
     repository = get_repository()
     created_ids: dict[int, int] = {}
     with transaction.atomic():
         new = [(index, d) for index, d in enumerate(decisions) if d.outcome == "created"]
         ids = repository.create_many(
-            [NewQuestion(course_key=course_key, version=d.version, node_id=d.node_id) for _, d in new]
+            [
+                NewQuestion(course_key=course_key, version=d.version, node_id=d.node_id, sources=_sources(d, fmt))
+                for _, d in new
+            ]
         )
         for (index, _), new_id in zip(new, ids, strict=True):
             created_ids[index] = new_id
@@ -261,7 +277,7 @@ def _write(course_key: CourseKey, decisions: list[_Decision], fmt: str, progress
                     repository.add_version(question_id, decision.version)
                 if decision.node_id is not None and decision.node_id != decision.existing.node_id:
                     repository.set_node(question_id, decision.node_id)
-            if decision.record_source:
+            if decision.record_source and decision.existing is not None:
                 sources.append(
                     NewSource(
                         question_id=question_id,
@@ -274,6 +290,13 @@ def _write(course_key: CourseKey, decisions: list[_Decision], fmt: str, progress
                 progress(index, len(decisions))
         repository.add_sources(course_key, sources)
     return created_ids
+
+
+def _sources(decision: _Decision, fmt: str) -> tuple[NewQuestionSource, ...]:
+    if not decision.record_source:
+        return ()
+    source_id = decision.item.source_id
+    return (NewQuestionSource(source_key=source_key(source_id), source_id=source_id, format=fmt),)
 
 
 def import_questions(

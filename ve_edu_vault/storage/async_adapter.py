@@ -94,6 +94,9 @@ class AsyncCollectionAdapter:
     async def replace_one(self, *args: Any, **kwargs: Any) -> Any:
         return self._collection.replace_one(*args, **kwargs)
 
+    async def update_one(self, *args: Any, **kwargs: Any) -> Any:
+        return self._collection.update_one(*args, **kwargs)
+
     async def delete_many(self, *args: Any, **kwargs: Any) -> Any:
         return self._collection.delete_many(*args, **kwargs)
 

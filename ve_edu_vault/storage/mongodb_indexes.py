@@ -5,7 +5,8 @@ checked at start-up.
 TLDR: the unique ones carry rules the ORM keeps with constraints: one attempt in progress per learner and
 assessment (``in_progress_key``, sparse: set only while in progress), one attempt number per learner and
 assessment, and response ids unique across attempts; a question version id once across questions, an OLX problem
-once per course, an interchange source key once per course. The others serve the reads of every request (a
+once per course, an interchange source key once per course (a multikey index on the sources embedded in each
+question). The others serve the reads of every request (a
 learner's attempts, a response by id, a course's question list) and of the timer sweep, the grade outbox and bulk
 regrades.
 """
@@ -38,15 +39,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     "questions": [
         IndexModel([("versions.id", ASCENDING)], name="version_id", unique=True, sparse=True),
         IndexModel([("source", ASCENDING)], name="olx_source", unique=True, sparse=True),
+        # ``<course>|<source key>`` of each interchange source, embedded with its question (issue 13): multikey.
+        IndexModel([("interchange_sources.key", ASCENDING)], name="interchange_source", unique=True, sparse=True),
         IndexModel(
             [("course_key", ASCENDING), ("archived", ASCENDING), ("created", DESCENDING), ("_id", DESCENDING)],
             name="course_list",
         ),
         IndexModel([("node_id", ASCENDING)], name="node", sparse=True),
-    ],
-    "question_sources": [
-        IndexModel([("course_key", ASCENDING), ("source_key", ASCENDING)], name="source_key", unique=True),
-        IndexModel([("question_id", ASCENDING)], name="question"),
     ],
     "question_import_jobs": [IndexModel([("modified", ASCENDING)], name="stale")],
 }

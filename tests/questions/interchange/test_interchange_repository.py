@@ -1,26 +1,27 @@
 """
-The question repository's interchange methods (source identifiers, import jobs), for every backend; and
-``create_many`` of questions without a source key when the database returns no ids from a bulk INSERT
-(MySQL, as Tutor runs it).
+The question repository's interchange methods (source identifiers, import jobs, questions created with their
+sources), for every backend (the ORM and MongoDB); and ``create_many`` of questions without a source key when the
+database returns no ids from a bulk INSERT (MySQL, as Tutor runs it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
 from opaque_keys.edx.keys import CourseKey
+from storage_backends import BACKENDS, mongodb_backend
 
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.questions.data import QuestionContent
-from ve_edu_vault.questions.data_api import NewSource, NewVersion, source_key
+from ve_edu_vault.questions.data_api import NewQuestionSource, NewSource, NewVersion, source_key
 from ve_edu_vault.questions.repositories import NewQuestion, QuestionRepository, get_repository
 
 pytestmark = [pytest.mark.both_hosts]
 COURSE = CourseKey.from_string("course-v1:Vault+Repo+2026")
 OTHER = CourseKey.from_string("course-v1:Vault+Other+2026")
-BACKENDS = ["django"]
 
 
 def version(title: str) -> NewVersion:
@@ -29,8 +30,12 @@ def version(title: str) -> NewVersion:
 
 
 @pytest.fixture(params=BACKENDS)
-def repository(request: pytest.FixtureRequest, db: None) -> QuestionRepository:
-    return get_repository(request.param)
+def repository(request: pytest.FixtureRequest, db: None, settings: Any) -> Iterator[QuestionRepository]:
+    if request.param == "mongodb":
+        with mongodb_backend(settings):
+            yield get_repository("mongodb")
+        return
+    yield get_repository(request.param)
 
 
 def source(question_id: int, sid: str) -> NewSource:
@@ -75,3 +80,32 @@ def test_create_many_without_sources_when_inserts_return_no_ids(repository: Ques
     ids = repository.create_many([NewQuestion(course_key=COURSE, version=version(f"Q{i}")) for i in range(3)])
     assert len(set(ids)) == 3 and all(ids)
     assert [repository.get(i).current_version.title for i in ids] == ["Q0", "Q1", "Q2"]
+
+
+def imported(sid: str) -> NewQuestionSource:
+    return NewQuestionSource(source_key=source_key(sid), source_id=sid, format="gift")
+
+
+def test_questions_are_created_with_their_sources(repository: QuestionRepository):
+    """One write per question and its sources (issue 13); a key already recorded in the course is left as it is."""
+    (first,) = repository.create_many([NewQuestion(course_key=COURSE, version=version("A"), sources=[imported("a")])])
+    b, c, other, plain = repository.create_many(
+        [
+            NewQuestion(course_key=COURSE, version=version("B"), sources=[imported("b"), imported("a"), imported("b")]),
+            NewQuestion(course_key=COURSE, version=version("C"), sources=[imported("c"), imported("b")]),
+            NewQuestion(course_key=OTHER, version=version("A elsewhere"), sources=[imported("a")]),
+            NewQuestion(course_key=COURSE, version=version("D")),
+        ]
+    )
+    assert repository.sources_of([first, b, c, other, plain]) == {
+        first: ("a",),
+        b: ("b",),
+        c: ("c",),
+        other: ("a",),
+    }
+    found = repository.find_by_source_keys(COURSE, [source_key("a"), source_key("b"), source_key("c")])
+    assert {key: q.id for key, q in found.items()} == {source_key("a"): first, source_key("b"): b, source_key("c"): c}
+    assert repository.find_by_source_keys(OTHER, [source_key("a")])[source_key("a")].id == other
+    assert repository.get(plain).current_version.title == "D"
+    repository.add_sources(COURSE, [source(plain, "c"), source(plain, "d")])  # c is c's: only d is recorded
+    assert repository.sources_of([plain, c]) == {plain: ("d",), c: ("c",)}

@@ -21,6 +21,7 @@ from ve_edu_vault.errors import NotFoundError
 
 from ..data_api import (
     ImportJobData,
+    NewQuestionSource,
     NewSource,
     NewVersion,
     QuestionData,
@@ -33,9 +34,13 @@ __all__ = ["NewQuestion", "QuestionRecord", "QuestionRepository"]
 
 
 class NewQuestion:
-    """One question to create in bulk (``create_many``): identity fields plus its first version."""
+    """
+    One question to create in bulk (``create_many``): identity fields plus its first version, and the interchange
+    source identifiers to record for it in the same write (a key already recorded in the course is left as it is,
+    as ``add_sources`` does).
+    """
 
-    __slots__ = ("course_key", "node_id", "source_usage_key", "version")
+    __slots__ = ("course_key", "node_id", "source_usage_key", "sources", "version")
 
     def __init__(
         self,
@@ -44,11 +49,13 @@ class NewQuestion:
         version: NewVersion,
         node_id: int | None = None,
         source_usage_key: UsageKey | None = None,
+        sources: Sequence[NewQuestionSource] = (),
     ) -> None:
         self.course_key = course_key
         self.version = version
         self.node_id = node_id
         self.source_usage_key = source_usage_key
+        self.sources = tuple(sources)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -200,6 +200,19 @@ class DjangoQuestionRepository(QuestionRepository):
     def create_many(self, questions: Sequence[NewQuestion]) -> list[int]:
         if not questions:
             return []
+        with transaction.atomic():  # the questions and their sources, or nothing
+            question_ids = self._insert_questions(questions)
+            by_course: dict[CourseKey, list[NewSource]] = {}
+            for question_id, item in zip(question_ids, questions, strict=True):
+                by_course.setdefault(item.course_key, []).extend(
+                    NewSource(question_id=question_id, source_key=s.source_key, source_id=s.source_id, format=s.format)
+                    for s in item.sources
+                )
+            for course_key, sources in by_course.items():
+                self.add_sources(course_key, sources)
+        return question_ids
+
+    def _insert_questions(self, questions: Sequence[NewQuestion]) -> list[int]:
         rows = [
             Question(course_key=item.course_key, node_id=item.node_id, source_usage_key=_source(item.source_usage_key))
             for item in questions

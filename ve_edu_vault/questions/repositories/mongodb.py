@@ -7,16 +7,20 @@ question's versions are immutable, few (an edit makes one) and read with it (its
 comparison), and appending a version and making it current must be one atomic step, which on MongoDB is one
 document's update. A version is found by id through the unique index on ``versions.id``. The current version's
 filterable fields (type, tags, search text) are copied to ``current`` so a list filters on the current version
-only, as the ORM's join on ``current_version`` does. Source identifiers of interchange imports (``question_sources``,
-unique per course and source key) and upload jobs (``question_import_jobs``) are collections of their own: they are
-looked up on their own keys, not with a question.
+only, as the ORM's join on ``current_version`` does. The source identifiers of interchange imports are embedded too
+(``interchange_sources``: ``key`` is ``<course>|<source key>``, absent when a question has none), so a question an
+import creates is written with its sources in one document write: an import that dies midway leaves no question
+without its source (and a re-import creates no duplicate) on a standalone server, which has no multi-document
+transaction (issue 13, ADR 0027). Upload jobs (``question_import_jobs``) are a collection of their own.
 
 The rules the ORM keeps with constraints and row locks are unique indexes (``storage/mongodb_indexes.py``: a
-version id once across questions, an OLX source once per course, a source key once per course) and single-document
-updates: ``add_version`` appends with a compare-and-set on ``last_number``, retried when another writer appended
-first, so two editors never make the same version number. Text search matches the words as a case-insensitive
-substring of the search text (what the ORM does on SQLite); MariaDB's and PostgreSQL's full-text search is
-word-based. Nodes live in the SQL mirror (course sync): ``node_usage_key`` is read from it with one query per call.
+version id once across questions, an OLX source once per course, an interchange source key once per course; a key
+already recorded is read first, as the ORM does, the index being the backstop against a concurrent import) and
+single-document updates: ``add_version`` appends with a compare-and-set on ``last_number``, retried when another
+writer appended first, so two editors never make the same version number. Text search matches the words as a
+case-insensitive substring of the search text (what the ORM does on SQLite); MariaDB's and PostgreSQL's full-text
+search is word-based. Nodes live in the SQL mirror (course sync): ``node_usage_key`` is read from it with one query
+per call.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.errors import NotFoundError
@@ -39,6 +43,7 @@ from ve_edu_vault.storage.mongodb import with_retries
 
 from ..data_api import (
     ImportJobData,
+    NewQuestionSource,
     NewSource,
     NewVersion,
     QuestionData,
@@ -52,7 +57,8 @@ from .base import NewQuestion, QuestionRecord, QuestionRepository
 __all__ = ["COUNTERS", "IMPORT_JOBS", "QUESTIONS", "SOURCES", "MongoQuestionRepository"]
 
 QUESTIONS = "questions"
-SOURCES = "question_sources"
+#: The field of a question document that holds its interchange source identifiers.
+SOURCES = "interchange_sources"
 IMPORT_JOBS = "question_import_jobs"
 COUNTERS = mongodb.COUNTERS
 #: How many times ``add_version`` tries its compare-and-set before giving up (each loser re-reads the number).
@@ -127,6 +133,16 @@ def _source(course_key: CourseKey | str, usage_key: UsageKey | str) -> str:
     return f"{course_key}|{usage_key}"
 
 
+def _source_entry(course_key: CourseKey | str, source: NewQuestionSource | NewSource) -> dict[str, Any]:
+    """An interchange source as embedded in its question (``key``: unique per course, by a multikey index)."""
+    return {
+        "key": f"{course_key}|{source.source_key}",
+        "source_key": source.source_key,
+        "source_id": source.source_id,
+        "format": source.format,
+    }
+
+
 class MongoQuestionRepository(QuestionRepository):
     @property
     def questions(self) -> Any:
@@ -179,7 +195,57 @@ class MongoQuestionRepository(QuestionRepository):
         if item.source_usage_key is not None:  # absent, not None: the unique index on ``source`` is sparse
             doc["source_usage_key"] = str(item.source_usage_key)
             doc["source"] = _source(item.course_key, item.source_usage_key)
+        entries = list(
+            {entry["key"]: entry for entry in (_source_entry(item.course_key, s) for s in item.sources)}.values()
+        )
+        if entries:  # absent, not empty: the unique index on ``interchange_sources.key`` is sparse
+            doc[SOURCES] = entries
         return doc
+
+    def _recorded(self, keys: Iterable[str]) -> set[str]:
+        """The embedded source keys (``<course>|<source key>``) among ``keys`` that some question records."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            for doc in self.questions.find({f"{SOURCES}.key": {"$in": batch}}, {f"{SOURCES}.key": 1}):
+                found.update(entry["key"] for entry in doc[SOURCES])
+        return found & set(wanted)
+
+    def _insert(self, docs: list[dict[str, Any]]) -> None:
+        """
+        Insert new question documents, each with its sources in the same write. A source key recorded meanwhile
+        (read first, the unique index catching a concurrent import) is left as it is, the question is still created,
+        as ``add_sources`` does; a document already written by an interrupted try is not written twice.
+        """
+        recorded = self._recorded(entry["key"] for doc in docs for entry in doc.get(SOURCES, ()))
+        for doc in docs:
+            self._drop_recorded(doc, recorded)
+            recorded.update(entry["key"] for entry in doc.get(SOURCES, ()))
+        collection = self.questions
+        for start in range(0, len(docs), 1000):
+            batch = docs[start : start + 1000]
+            try:
+                with_retries(partial(collection.insert_many, batch, ordered=True))
+            except (BulkWriteError, DuplicateKeyError):
+                for doc in batch:
+                    self._insert_one(doc)
+
+    def _drop_recorded(self, doc: dict[str, Any], recorded: Collection[str]) -> None:
+        entries = [entry for entry in doc.get(SOURCES, ()) if entry["key"] not in recorded]
+        if entries:
+            doc[SOURCES] = entries
+        else:
+            doc.pop(SOURCES, None)
+
+    def _insert_one(self, doc: dict[str, Any]) -> None:
+        if self.questions.find_one({"_id": doc["_id"]}, {"_id": 1}) is not None:
+            return
+        try:
+            with_retries(partial(self.questions.insert_one, doc))
+        except DuplicateKeyError:
+            self._drop_recorded(doc, self._recorded(entry["key"] for entry in doc.get(SOURCES, ())))
+            with_retries(partial(self.questions.insert_one, doc))
 
     def create(
         self,
@@ -203,10 +269,7 @@ class MongoQuestionRepository(QuestionRepository):
             self._new_doc(first_question + index, first_version + index, item, now)
             for index, item in enumerate(questions)
         ]
-        questions_collection = self.questions
-        for start in range(0, len(docs), 1000):
-            batch = docs[start : start + 1000]
-            with_retries(partial(questions_collection.insert_many, batch, ordered=True))
+        self._insert(docs)
         return [doc["_id"] for doc in docs]
 
     def add_version(self, question_id: int, version: NewVersion) -> QuestionVersionData:
@@ -318,45 +381,40 @@ class MongoQuestionRepository(QuestionRepository):
 
     # --- interchange (ADR 0009) ------------------------------------------------------------------------
 
-    @property
-    def sources(self) -> Any:
-        return mongodb.database()[SOURCES]
-
     def find_by_source_keys(self, course_key: CourseKey, source_keys: Iterable[str]) -> dict[str, QuestionData]:
-        keys = list(dict.fromkeys(source_keys))
+        prefix = f"{course_key}|"
+        keys = [prefix + key for key in dict.fromkeys(source_keys)]
         question_of: dict[str, int] = {}
+        docs: dict[int, Mapping[str, Any]] = {}
         for start in range(0, len(keys), 500):
-            docs = self.sources.find({"course_key": str(course_key), "source_key": {"$in": keys[start : start + 500]}})
-            question_of.update({doc["source_key"]: doc["question_id"] for doc in docs})
-        questions = self.get_many(set(question_of.values()))
-        return {key: questions[qid] for key, qid in question_of.items() if qid in questions}
+            wanted = set(keys[start : start + 500])
+            for doc in self.questions.find({f"{SOURCES}.key": {"$in": list(wanted)}}):
+                docs[doc["_id"]] = doc
+                for entry in doc[SOURCES]:
+                    if entry["key"] in wanted:
+                        question_of.setdefault(entry["key"].removeprefix(prefix), doc["_id"])
+        questions = {data.id: data for data in self._data(list(docs.values()))}
+        return {key: questions[qid] for key, qid in question_of.items()}
 
     def add_sources(self, course_key: CourseKey, sources: Sequence[NewSource]) -> None:
-        seen: set[str] = set()
+        recorded = set(self._recorded(_source_entry(course_key, source)["key"] for source in sources))
         for source in sources:
-            if source.source_key in seen:
+            entry = _source_entry(course_key, source)
+            if entry["key"] in recorded:
                 continue
-            seen.add(source.source_key)
-            try:  # the unique index keeps a key already recorded as it is
-                self.sources.insert_one(
-                    {
-                        "_id": mongodb.next_ids(SOURCES),
-                        "course_key": str(course_key),
-                        "question_id": source.question_id,
-                        "source_key": source.source_key,
-                        "source_id": source.source_id,
-                        "format": source.format,
-                    }
+            recorded.add(entry["key"])
+            try:  # one document's update; the unique index keeps a key another import recorded meanwhile as it is
+                self.questions.update_one(
+                    {"_id": source.question_id, f"{SOURCES}.key": {"$ne": entry["key"]}}, {"$push": {SOURCES: entry}}
                 )
             except DuplicateKeyError:
                 continue
 
     def sources_of(self, question_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-        found: dict[int, tuple[str, ...]] = {}
-        docs = self.sources.find({"question_id": {"$in": sorted(set(question_ids))}}).sort("_id", 1)
-        for doc in docs:
-            found[doc["question_id"]] = (*found.get(doc["question_id"], ()), doc["source_id"])
-        return found
+        docs = self.questions.find(
+            {"_id": {"$in": sorted(set(question_ids))}, SOURCES: {"$exists": True}}, {f"{SOURCES}.source_id": 1}
+        )
+        return {doc["_id"]: tuple(entry["source_id"] for entry in doc[SOURCES]) for doc in docs if doc[SOURCES]}
 
     @property
     def jobs(self) -> Any:
@@ -423,7 +481,7 @@ class MongoQuestionRepository(QuestionRepository):
             collection = mongodb.async_database()[QUESTIONS]
             for start in range(0, len(docs), 50):  # up to 50 documents in flight at once
                 await asyncio.gather(
-                    *(collection.replace_one({"_id": doc["_id"]}, doc, upsert=True) for doc in docs[start : start + 50])
+                    *(collection.update_one(*_upsert(doc), upsert=True) for doc in docs[start : start + 50])
                 )
 
         asyncio.run(write())
@@ -485,6 +543,18 @@ def _document(record: QuestionRecord) -> dict[str, Any]:
         doc["source_usage_key"] = str(question.source_usage_key)
         doc["source"] = _source(question.course_key, question.source_usage_key)
     return doc
+
+
+def _upsert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """
+    The filter and update that store a copied question: its fields replaced, the interchange sources it already
+    has kept (``QuestionRecord`` does not carry them).
+    """
+    update: dict[str, Any] = {"$set": {name: value for name, value in doc.items() if name != "_id"}}
+    absent = {name: "" for name in ("source", "source_usage_key") if name not in doc}
+    if absent:
+        update["$unset"] = absent
+    return {"_id": doc["_id"]}, update
 
 
 def _job_data(doc: Mapping[str, Any]) -> ImportJobData:
