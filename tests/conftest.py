@@ -132,6 +132,20 @@ def _fresh_grade_report_window() -> None:
     grades._last_trigger[0] = float("-inf")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_cache() -> None:
+    """
+    Each test starts with an empty process-local cache (the default test cache): what a test cached about its rows
+    (whether an assessment has LTI links, say) must not outlive them, and SQLite reuses the ids of rolled-back rows.
+    A shared Redis cache (``CACHE_REDIS_URL``) is left alone: its database may be the broker's.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 STANDINS = Path(__file__).resolve().parent / "edx_platform_standins"
 STANDIN_PACKAGES = ("common", "lms", "cms", "openedx", "xmodule")
 

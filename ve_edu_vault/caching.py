@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-__all__ = ["UNAVAILABLE", "get", "set"]
+__all__ = ["UNAVAILABLE", "add", "delete", "get", "set"]
 
 log = logging.getLogger(__name__)
 
@@ -58,4 +58,23 @@ def set(key: str, value: Any, timeout: float | None) -> bool:
         return True
     except UNAVAILABLE:
         log.warning("ve-edu-vault: the cache is unavailable; not keeping %s", key.split(":", 1)[0])
+        return False
+
+
+def add(key: str, value: Any, timeout: float | None) -> bool | None:
+    """``cache.add``: True when the key was added, False when it was there already, None when the cache is down."""
+    try:
+        return bool(cache.add(key, value, timeout=timeout))
+    except UNAVAILABLE:
+        log.warning("ve-edu-vault: the cache is unavailable; not adding %s", key.split(":", 1)[0])
+        return None
+
+
+def delete(key: str) -> bool:
+    """``cache.delete``; False when the cache is down (logged: the key lives until its timeout)."""
+    try:
+        cache.delete(key)
+        return True
+    except UNAVAILABLE:
+        log.warning("ve-edu-vault: the cache is unavailable; not deleting %s", key.split(":", 1)[0])
         return False

@@ -1,6 +1,8 @@
 """
-A graded attempt reaches the item summaries through the ``update_item_summaries`` task on a real Celery worker, so the
-learner's submit does not wait for the summary writes; with the queue unreachable the request adds it itself.
+Graded attempts reach the item summaries through the ``refresh_item_summaries`` task on a real Celery worker, queued
+once per burst of graded attempts of an assessment (the debounce key in a Redis cache the request and the worker
+share), so the learner's submit neither waits for the summary writes nor sends a broker message each time; with the
+queue unreachable the request adds them itself.
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kombu import Producer
 
 from tests.analytics.builders import assessment_with_questions
+from tests.analytics.test_summaries_refresh import summary_rows
+from tests.analytics.test_summaries_refresh import take as take_varied
 from tests.assessments.api_builders import learner, right_answers
 from tests.celery_worker import celery_worker
-from ve_edu_vault.analytics import api, summaries
+from ve_edu_vault.analytics import api, refresh, summaries
 from ve_edu_vault.analytics.models import AssessmentSummary, SummarisedAttempt
-from ve_edu_vault.analytics.tasks import update_item_summaries
 from ve_edu_vault.assessments import api as assessments
 
-TASK = "ve_edu_vault.analytics.tasks.update_item_summaries"
+TASK = "ve_edu_vault.analytics.tasks.refresh_item_summaries"
 
 
 def take(make_user: Any, assessment_id: int, name: str) -> int:
@@ -32,17 +36,42 @@ def take(make_user: Any, assessment_id: int, name: str) -> int:
 @pytest.mark.celery_worker
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_adds_a_graded_attempt_to_the_summaries(make_user: Any, tmp_path: Path, settings: Any) -> None:
+def test_the_worker_adds_a_burst_of_graded_attempts_with_one_refresh(
+    make_user: Any, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> None:
     settings.VE_EDU_VAULT_ANALYTICS_SUMMARIES = "task"
+    # The debounce key lives in the cache the request and the worker share (a deployment's Redis).
+    shared = settings.CELERY_BROKER_URL
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": shared}}
+    monkeypatch.setattr(refresh, "REFRESH_DELAY_SECONDS", 4)  # the whole burst falls inside it on a loaded machine
+    published: list[str] = []
+    original = Producer.publish
+
+    def publish(self: Any, body: Any, *args: Any, **kwargs: Any) -> Any:
+        published.append(str((kwargs.get("headers") or {}).get("task")))
+        return original(self, body, *args, **kwargs)
+
+    monkeypatch.setattr(Producer, "publish", publish)
     created, _ = assessment_with_questions()
     summaries.rebuild(created.id)  # built while empty: the attempts below are added one by one
-    with celery_worker(tmp_path) as worker:
-        attempt_ids = [take(make_user, created.id, f"w{index}") for index in range(2)]
-        added = lambda: SummarisedAttempt.objects.filter(attempt_id__in=attempt_ids).count() == 2  # noqa: E731
-        assert worker.wait_for(added, timeout=60), worker.log()
-        assert worker.succeeded(TASK) >= 2, worker.log()
-    assert AssessmentSummary.objects.get(assessment_id=created.id, choice="all").n == 2
-    assert api.item_analysis(created.id).assessment.attempts == 2
+    built = dict(AssessmentSummary.objects.filter(assessment_id=created.id).values_list("choice", "pk"))
+    with celery_worker(tmp_path, extra_env={"CACHE_REDIS_URL": shared}) as worker:
+        first = [take_varied(make_user, created.id, f"w{index}", index) for index in range(4)]
+        added = lambda ids: lambda: SummarisedAttempt.objects.filter(attempt_id__in=ids).count() == len(ids)  # noqa: E731
+        assert worker.wait_for(added(first), timeout=60), worker.log()
+        assert published.count(TASK) == 1, published
+        # A later burst, after the refresh started, queues the next one.
+        second = [take_varied(make_user, created.id, f"v{index}", index) for index in range(4, 6)]
+        assert worker.wait_for(added(second), timeout=60), worker.log()
+        assert published.count(TASK) == 2, published
+        assert worker.wait_for(lambda: worker.succeeded(TASK) == 2, timeout=30), worker.log()
+    assert AssessmentSummary.objects.get(assessment_id=created.id, choice="all").n == 6
+    assert api.item_analysis(created.id).assessment.attempts == 6
+    # Incremental (the rows built while empty were updated, not replaced) and exact (what a rebuild computes).
+    assert dict(AssessmentSummary.objects.filter(assessment_id=created.id).values_list("choice", "pk")) == built
+    incremental = summary_rows(created.id)
+    summaries.rebuild(created.id)
+    assert incremental == summary_rows(created.id)
 
 
 @pytest.mark.django_db
@@ -54,7 +83,7 @@ def test_the_submit_adds_the_attempt_itself_when_the_queue_cannot_be_reached(
     def broker_down(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(update_item_summaries, "apply_async", broker_down)
+    monkeypatch.setattr(Producer, "publish", broker_down)
     created, _ = assessment_with_questions()
     summaries.rebuild(created.id)
     with django_capture_on_commit_callbacks(execute=True):

@@ -32,6 +32,7 @@ __all__ = [
     "mark_summarised",
     "read_summaries",
     "summaries_exist",
+    "summarised_attempt_ids",
     "summarised_ids",
     "summary_stamp",
     "update_export_job",
@@ -141,6 +142,11 @@ def summarised_ids(assessment_id: int, user_id: int, *, excluding: int) -> set[i
     """The ids of the learner's attempts already in the summaries (but ``excluding``)."""
     rows = SummarisedAttempt.objects.filter(assessment_id=assessment_id, user_id=user_id).exclude(attempt_id=excluding)
     return set(rows.values_list("attempt_id", flat=True))
+
+
+def summarised_attempt_ids(assessment_id: int) -> set[int]:
+    """The ids of the assessment's attempts already in its summaries."""
+    return set(SummarisedAttempt.objects.filter(assessment_id=assessment_id).values_list("attempt_id", flat=True))
 
 
 def apply_to_summary(row: AssessmentSummary, facts: AttemptFacts, sign: int, bin_index: int, partial: int) -> None:

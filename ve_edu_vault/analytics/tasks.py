@@ -2,15 +2,17 @@
 Celery tasks of analytics. They take ids, never models.
 
 TLDR: ``run_export`` writes an export job's file to the export storage and mails the requester; safe to redeliver
-(a finished job is not written twice), hence ``acks_late``. ``update_item_summaries`` adds a graded attempt to its
-assessment's summaries (queued after grading commits; adding an attempt twice counts it once).
+(a finished job is not written twice), hence ``acks_late``. ``refresh_item_summaries`` adds an assessment's graded
+attempts not in its summaries yet (queued once per burst of graded attempts, ``refresh.py``);
+``update_item_summaries`` adds one graded attempt (queued when the cache is down). Adding an attempt twice counts it
+once.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-__all__ = ["run_export", "update_item_summaries"]
+__all__ = ["refresh_item_summaries", "run_export", "update_item_summaries"]
 
 
 @shared_task(name="ve_edu_vault.analytics.tasks.run_export", acks_late=True)
@@ -25,3 +27,10 @@ def update_item_summaries(attempt_id: int) -> bool:
     from ve_edu_vault.analytics import summaries
 
     return summaries.apply_graded_attempt(int(attempt_id))
+
+
+@shared_task(name="ve_edu_vault.analytics.tasks.refresh_item_summaries", acks_late=True)
+def refresh_item_summaries(assessment_id: int) -> int:
+    from ve_edu_vault.analytics import refresh
+
+    return refresh.refresh(int(assessment_id))

@@ -56,7 +56,9 @@ def on_user_retired(sender: Any = None, user: Any = None, **kwargs: Any) -> None
 
 def connect_platform_receivers() -> None:
     from ve_edu_vault.assessments import api as assessments
+    from ve_edu_vault.lti import store
 
     assessments.register_score_sink(SINK)
+    store.connect_link_cache()  # the sink's ``wants`` is cached
     for signal in platform.user_retirement_signals():
         signal.connect(on_user_retired, dispatch_uid="ve_edu_vault.lti.on_user_retired")

@@ -12,7 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
+
+from ve_edu_vault import caching
 
 from . import keys
 from .data import PlatformRegistration, ResourceLinkBinding, ScoreDelivery, ScoreStatus
@@ -257,8 +260,66 @@ def unlink_user(user_id: int) -> int:
 # The AGS outbox
 
 
+# Whether an assessment has a resource link on an active platform: asked by every grading of every assessment (the
+# AGS score sink's ``wants``), true for few. Cached per assessment; a change of a link (created, rebound, removed)
+# or of a platform (activated, deactivated, removed) replaces the cached answer by a short-lived "changing" mark
+# when its transaction commits: while the mark lives, reads go to the database and cache nothing, so a read that
+# began before the commit cannot cache what it saw after the mark is set. Model signals catch every change made
+# through model instances (this module, the admin, cascades); this module changes links in no other way.
+HAS_LINKS_TIMEOUT = 600
+_HAS_LINKS = "ve_edu_vault:lti:has-links:{assessment_id}"
+_CHANGING = "changing"
+_CHANGING_TIMEOUT = 10
+
+
 def assessment_has_links(assessment_id: int) -> bool:
-    return LtiResourceLink.objects.filter(assessment_id=assessment_id, deployment__platform__active=True).exists()
+    """Whether the assessment is bound to a resource link of an active platform (cached, see above)."""
+    key = _HAS_LINKS.format(assessment_id=assessment_id)
+    cached = caching.get(key)
+    if isinstance(cached, bool):
+        return cached
+    found = LtiResourceLink.objects.filter(assessment_id=assessment_id, deployment__platform__active=True).exists()
+    if cached is None:  # not while a change is committing (``_CHANGING``)
+        caching.add(key, found, timeout=HAS_LINKS_TIMEOUT)
+    return found
+
+
+def _links_changed(assessment_ids: set[int]) -> None:
+    def mark() -> None:
+        for assessment_id in assessment_ids:
+            caching.set(_HAS_LINKS.format(assessment_id=assessment_id), _CHANGING, timeout=_CHANGING_TIMEOUT)
+
+    if assessment_ids:
+        transaction.on_commit(mark)
+
+
+def _link_loaded(sender: Any, instance: LtiResourceLink, **kwargs: Any) -> None:
+    instance._vault_loaded_assessment_id = instance.assessment_id  # type: ignore[attr-defined]
+
+
+def _link_saved(sender: Any, instance: LtiResourceLink, **kwargs: Any) -> None:
+    loaded = getattr(instance, "_vault_loaded_assessment_id", None)  # the assessment a rebound link leaves
+    _links_changed({int(aid) for aid in (instance.assessment_id, loaded) if aid is not None})
+    instance._vault_loaded_assessment_id = instance.assessment_id  # type: ignore[attr-defined]
+
+
+def _link_deleted(sender: Any, instance: LtiResourceLink, **kwargs: Any) -> None:
+    _links_changed({int(instance.assessment_id)})
+
+
+def _platform_changed(sender: Any, instance: LtiPlatform, **kwargs: Any) -> None:
+    _links_changed(
+        set(LtiResourceLink.objects.filter(deployment__platform_id=instance.pk).values_list("assessment_id", flat=True))
+    )
+
+
+def connect_link_cache() -> None:
+    """Keep ``assessment_has_links``'s cache right when links and platforms change (called once at start-up)."""
+    uid = "ve_edu_vault.lti.has_links"
+    post_init.connect(_link_loaded, sender=LtiResourceLink, dispatch_uid=f"{uid}.loaded")
+    post_save.connect(_link_saved, sender=LtiResourceLink, dispatch_uid=f"{uid}.link_saved")
+    post_delete.connect(_link_deleted, sender=LtiResourceLink, dispatch_uid=f"{uid}.link_deleted")
+    post_save.connect(_platform_changed, sender=LtiPlatform, dispatch_uid=f"{uid}.platform_saved")
 
 
 def queue_scores(
