@@ -163,7 +163,7 @@ class _CacheDown:
     def add(self, *args: Any, **kwargs: Any) -> bool:
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    delete = add
+    get = set = delete = add
 
 
 @pytest.mark.django_db
