@@ -1,7 +1,7 @@
 """
 A burst of graded attempts queues one refresh of their assessment's item summaries (``analytics/refresh.py``), and the
-refresh adds every one of them, incrementally and exactly; with the cache down each attempt queues its own update.
-The same with a real broker and worker: test_summaries_worker.py.
+refresh adds every one of them, incrementally and exactly, on either attempt backend (``storage``); with the cache
+down each attempt queues its own update. The same with a real broker and worker: test_summaries_worker.py.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def task_mode(settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_burst_of_graded_attempts_queues_one_refresh_per_assessment(
-    make_user: Any, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any, storage: str, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     first, _ = assessment_with_questions()
     second, _ = assessment_with_questions()
@@ -126,7 +126,7 @@ def test_a_burst_of_graded_attempts_queues_one_refresh_per_assessment(
 
 @pytest.mark.django_db
 def test_the_refresh_adds_each_attempt_incrementally_to_the_same_sums_as_a_rebuild(
-    make_user: Any, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any, storage: str, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     created, _ = assessment_with_questions()
     summaries.rebuild(created.id)
