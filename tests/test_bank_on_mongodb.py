@@ -48,7 +48,7 @@ from ve_edu_vault.assessments.repositories import get_repository as attempt_repo
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data import CourseOutline
 from ve_edu_vault.questions import api as questions
-from ve_edu_vault.questions.data_api import NewSource
+from ve_edu_vault.questions.data_api import NewSource, source_key
 from ve_edu_vault.questions.models import Question, QuestionImportJob, QuestionSource, QuestionVersion
 from ve_edu_vault.questions.repositories import get_repository
 from ve_edu_vault.questions.repositories.mongodb import MongoQuestionRepository
@@ -296,6 +296,10 @@ def test_exports_read_question_data_from_mongodb(mongo: None, make_user: Any, tm
     assert "Capital, second version" in target.read_text()
 
 
+def source(question_id: int, source_id: str) -> NewSource:
+    return NewSource(question_id=question_id, source_key=source_key(source_id), source_id=source_id, format="gift")
+
+
 def test_vault_copy_storage_moves_the_bank_both_ways(mongo: None, make_user: Any) -> None:
     assessment = make_assessment(attempt_limit=None)
     ids = [int(i) for i in assessment.config.selection.question_ids]
@@ -305,6 +309,7 @@ def test_vault_copy_storage_moves_the_bank_both_ways(mongo: None, make_user: Any
     api.submit_attempt(view.id, user=student)
     questions.edit_question(ids[0], content=mc("Edited"))
     questions.archive_question(ids[2])
+    get_repository().add_sources(COURSE, [source(ids[0], "gift:a"), source(ids[0], "gift:b")])
     on_mongo = question_digest(get_repository(), COURSE)
 
     to_sql = copy_course(COURSE, source="mongodb", target="django")
@@ -312,6 +317,7 @@ def test_vault_copy_storage_moves_the_bank_both_ways(mongo: None, make_user: Any
     assert question_digest(get_repository("django"), COURSE) == on_mongo
     assert set(Question.objects.values_list("pk", flat=True)) == set(ids)  # ids kept
     assert QuestionVersion.objects.count() == 4
+    assert get_repository("django").sources_of(ids) == {ids[0]: ("gift:a", "gift:b")}  # the interchange sources too
 
     # An empty MongoDB database, and back: the same bank, the attempt pinned to the same versions.
     database = mongodb.database()
@@ -322,14 +328,13 @@ def test_vault_copy_storage_moves_the_bank_both_ways(mongo: None, make_user: Any
     back = copy_course(COURSE, source="django", target="mongodb")
     assert back.verified and back.questions_copied == 3 and back.copied == 1
     assert question_digest(get_repository(), COURSE) == on_mongo
+    assert get_repository().sources_of(ids) == {ids[0]: ("gift:a", "gift:b")}
     assert questions.get_question(ids[2]).archived is True
-    # A copy again over the questions (``--restart``) replaces their fields and keeps their interchange sources.
-    get_repository().add_sources(
-        COURSE, [NewSource(question_id=ids[1], source_key="k", source_id="gift:x", format="gift")]
-    )
-    assert copy_course(COURSE, source="django", target="mongodb", restart=True).verified
-    assert get_repository().sources_of(ids) == {ids[1]: ("gift:x",)}
-    assert question_digest(get_repository(), COURSE) == on_mongo
+    # A copy again over the questions (``--restart``) replaces their fields, adds no source twice and keeps the ones
+    # the target has (which the digests then tell apart from the origin's).
+    get_repository().add_sources(COURSE, [source(ids[1], "gift:x")])
+    assert not copy_course(COURSE, source="django", target="mongodb", restart=True).verified
+    assert get_repository().sources_of(ids) == {ids[0]: ("gift:a", "gift:b"), ids[1]: ("gift:x",)}
     result = api.get_attempt_result(view.id, user=student)
     assert result.score == pytest.approx(1.0)
     # New questions and versions continue above the copied ids.

@@ -2,10 +2,11 @@
 Copy a course's questions, attempts and responses from one storage backend to the other, verified by counts and
 checksums.
 
-TLDR: what ``vault_copy_storage`` runs. Questions (each with every version) are copied first, the same way as
-attempts: in id order, in batches, with their ids, resumed after the highest question id of the course in the
-target; their digest counts questions and versions. The configured question bank moves with the backend (ADR 0027);
-``questions_only`` copies the bank alone (the upgrade of a deployment whose attempts were on MongoDB with the bank in
+TLDR: what ``vault_copy_storage`` runs. Questions (each with every version and its interchange sources) are copied
+first, the same way as attempts: in id order, in batches, with their ids, resumed after the highest question id of
+the course in the target; their digest counts questions and versions and covers the sources. The configured
+question bank moves with the backend (ADR 0027); ``questions_only`` copies the bank alone (the upgrade of a
+deployment whose attempts were on MongoDB with the bank in
 SQL). Attempts are read in id order from the source repository in batches and
 stored in the target with their ids (``put_attempts`` replaces an attempt already there), so a copy interrupted
 at any point is resumed by running it again: it continues after the highest attempt id of the course in the

@@ -60,10 +60,14 @@ class NewQuestion:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class QuestionRecord:
-    """A question with every version, oldest first: what ``vault_copy_storage`` reads from one backend and puts."""
+    """
+    A question with every version and its interchange source identifiers, oldest first: what ``vault_copy_storage``
+    reads from one backend and puts (a source key already recorded in the target course is left as it is).
+    """
 
     question: QuestionData
     versions: tuple[QuestionVersionData, ...]
+    sources: tuple[NewQuestionSource, ...] = ()
 
 
 class QuestionRepository(abc.ABC):

@@ -29,6 +29,7 @@ from ve_edu_vault.projection import Projection
 
 from ..data_api import (
     ImportJobData,
+    NewQuestionSource,
     NewSource,
     NewVersion,
     QuestionData,
@@ -444,9 +445,17 @@ class DjangoQuestionRepository(QuestionRepository):
             .prefetch_related(Prefetch("versions", queryset=QuestionVersion.objects.order_by("number")))
             .order_by("pk")[:limit]
         )
+        sources: dict[int, list[NewQuestionSource]] = {}
+        found = QuestionSource.objects.filter(question_id__in=[row.pk for row in rows]).order_by("pk")
+        for question_id, key, source_id, fmt in found.values_list("question_id", "source_key", "source_id", "format"):
+            sources.setdefault(question_id, []).append(
+                NewQuestionSource(source_key=key, source_id=source_id, format=fmt)
+            )
         return [
             QuestionRecord(
-                question=_question_data(row), versions=tuple(_version_data(item) for item in row.versions.all())
+                question=_question_data(row),
+                versions=tuple(_version_data(item) for item in row.versions.all()),
+                sources=tuple(sources.get(row.pk, ())),
             )
             for row in rows
         ]
@@ -455,8 +464,17 @@ class DjangoQuestionRepository(QuestionRepository):
         if not records:
             return 0
         with transaction.atomic():
+            by_course: dict[CourseKey, list[NewSource]] = {}
             for record in records:
                 _put_question(record)
+                by_course.setdefault(record.question.course_key, []).extend(
+                    NewSource(
+                        question_id=record.question.id, source_key=s.source_key, source_id=s.source_id, format=s.format
+                    )
+                    for s in record.sources
+                )
+            for course_key, sources in by_course.items():
+                self.add_sources(course_key, sources)
             statements = connection.ops.sequence_reset_sql(no_style(), [Question, QuestionVersion])
             if statements:  # PostgreSQL: new ids continue above the copied ones
                 with connection.cursor() as cursor:

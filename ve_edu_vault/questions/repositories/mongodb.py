@@ -470,18 +470,32 @@ class MongoQuestionRepository(QuestionRepository):
                 versions=tuple(
                     _version_data(doc["_id"], item) for item in sorted(doc["versions"], key=lambda item: item["number"])
                 ),
+                sources=tuple(
+                    NewQuestionSource(source_key=item["source_key"], source_id=item["source_id"], format=item["format"])
+                    for item in doc.get(SOURCES, ())
+                ),
             )
             for data, doc in zip(self._data(docs), docs, strict=True)
         ]
 
     def put_questions(self, records: Sequence[QuestionRecord]) -> int:
         docs = [_document(record) for record in records]
+        entries = [[_source_entry(r.question.course_key, s) for s in r.sources] for r in records]
+        recorded = self._recorded(entry["key"] for items in entries for entry in items)
+        updates = []
+        for doc, items in zip(docs, entries, strict=True):
+            query, update = _upsert(doc)
+            new = [entry for entry in {entry["key"]: entry for entry in items}.values() if entry["key"] not in recorded]
+            if new:  # with the question's fields, in the same document write
+                update["$push"] = {SOURCES: {"$each": new}}
+                recorded.update(entry["key"] for entry in new)
+            updates.append((query, update))
 
         async def write() -> None:
             collection = mongodb.async_database()[QUESTIONS]
-            for start in range(0, len(docs), 50):  # up to 50 documents in flight at once
+            for start in range(0, len(updates), 50):  # up to 50 documents in flight at once
                 await asyncio.gather(
-                    *(collection.update_one(*_upsert(doc), upsert=True) for doc in docs[start : start + 50])
+                    *(collection.update_one(*update, upsert=True) for update in updates[start : start + 50])
                 )
 
         asyncio.run(write())
@@ -548,7 +562,7 @@ def _document(record: QuestionRecord) -> dict[str, Any]:
 def _upsert(doc: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     The filter and update that store a copied question: its fields replaced, the interchange sources it already
-    has kept (``QuestionRecord`` does not carry them).
+    has kept (``put_questions`` adds the copied ones not recorded yet).
     """
     update: dict[str, Any] = {"$set": {name: value for name, value in doc.items() if name != "_id"}}
     absent = {name: "" for name in ("source", "source_usage_key") if name not in doc}
