@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from opaque_keys.edx.keys import CourseKey
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 from storage_backends import mongodb_backend
 
 from tests.assessments.api_builders import (
@@ -48,9 +49,10 @@ from ve_edu_vault.assessments.repositories import get_repository as attempt_repo
 from ve_edu_vault.course_sync import api as course_sync
 from ve_edu_vault.course_sync.data import CourseOutline
 from ve_edu_vault.questions import api as questions
-from ve_edu_vault.questions.data_api import NewSource, source_key
+from ve_edu_vault.questions.data import QuestionContent
+from ve_edu_vault.questions.data_api import NewQuestionSource, NewSource, NewVersion, source_key
 from ve_edu_vault.questions.models import Question, QuestionImportJob, QuestionSource, QuestionVersion
-from ve_edu_vault.questions.repositories import get_repository
+from ve_edu_vault.questions.repositories import NewQuestion, get_repository
 from ve_edu_vault.questions.repositories.mongodb import MongoQuestionRepository
 from ve_edu_vault.regrade import api as regrade
 from ve_edu_vault.regrade.models import RegradeRun
@@ -128,6 +130,15 @@ def test_imports_write_the_bank_in_mongodb(mongo: None, test_course_dir: Path) -
     assert sql_bank_is_empty()
 
 
+def new_version(title: str) -> NewVersion:
+    return NewVersion.from_content(QuestionContent.from_dict({"title": title, "parts": [
+        {"id": "p0", "type": "numeric", "config": {}, "answer_key": {"value": 1}}]}))  # fmt: skip
+
+
+def imported(source_id: str) -> NewQuestionSource:
+    return NewQuestionSource(source_key=source_key(source_id), source_id=source_id, format="gift")
+
+
 class _Crash(Exception):
     """The process dying at the injected point (nothing after it runs)."""
 
@@ -181,6 +192,58 @@ def test_an_interchange_import_that_dies_mid_write_leaves_no_question_without_it
     sources = get_repository().sources_of(q.id for q in stored)
     assert set(sources) == {q.id for q in stored}  # every question has its source
     assert sum(len(ids) for ids in sources.values()) == len({sid for ids in sources.values() for sid in ids})
+
+
+class _RacedInsert:
+    """
+    The ``questions`` collection as a server answers two races: an ``insert_many`` that fails after writing its first
+    document (a write retried after a lost reply), and a concurrent import that records a source key between the
+    repository's read of the recorded keys and its insert (the unique index refuses the insert).
+    """
+
+    def __init__(self, collection: Any, competitor: dict[str, Any]) -> None:
+        self.collection = collection
+        self.competitor = competitor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+    def insert_many(self, documents: Any, *args: Any, **kwargs: Any) -> Any:
+        self.collection.insert_one(next(iter(documents)))
+        raise BulkWriteError({"writeErrors": [{"index": 1, "code": 11000, "errmsg": "E11000 duplicate key"}]})
+
+    def insert_one(self, document: Any, *args: Any, **kwargs: Any) -> Any:
+        keys = {entry["key"] for entry in document.get("interchange_sources", ())}
+        if self.competitor["interchange_sources"][0]["key"] in keys and not self.collection.find_one(
+            {"_id": self.competitor["_id"]}
+        ):
+            self.collection.insert_one(self.competitor)
+            raise DuplicateKeyError("E11000 duplicate key error index: interchange_source")
+        return self.collection.insert_one(document, *args, **kwargs)
+
+
+def test_create_many_after_a_partial_write_and_a_concurrent_import(
+    mongo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = MongoQuestionRepository()
+    key = f"{COURSE}|{source_key('gift:b')}"
+    competitor = {"_id": 999, "course_key": str(COURSE), "versions": [], "current": None}
+    competitor["interchange_sources"] = [{"key": key, "source_key": source_key("gift:b"), "source_id": "gift:b",
+                                         "format": "gift"}]  # fmt: skip
+    questions_of = MongoQuestionRepository.questions.fget
+    monkeypatch.setattr(
+        MongoQuestionRepository, "questions", property(lambda self: _RacedInsert(questions_of(self), competitor))
+    )
+    a, b, c = repository.create_many(
+        [
+            NewQuestion(course_key=COURSE, version=new_version("A"), sources=[imported("gift:a")]),
+            NewQuestion(course_key=COURSE, version=new_version("B"), sources=[imported("gift:b")]),
+            NewQuestion(course_key=COURSE, version=new_version("C"), sources=[imported("gift:c")]),
+        ]
+    )
+    monkeypatch.undo()
+    assert sorted(documents()) == [a, b, c, 999]  # each question written once, b although its key was taken
+    assert repository.sources_of([a, b, c, 999]) == {a: ("gift:a",), c: ("gift:c",), 999: ("gift:b",)}
 
 
 def test_course_sync_holds_then_archives_a_node_whose_questions_are_in_mongodb(mongo: None) -> None:
