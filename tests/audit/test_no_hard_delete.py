@@ -51,8 +51,11 @@ SQL_DELETE = re.compile(r"\bDELETE\s+FROM\b", re.IGNORECASE)
 
 
 def _is_cache(receiver: ast.expr) -> bool:
-    """``cache.delete(key)``: a cache entry (a lock, a nonce, a debounce window), never stored data."""
-    return isinstance(receiver, ast.Name) and receiver.id == "cache"
+    """
+    ``cache.delete(key)`` or ``caching.delete(key)`` (the plugin's cache helpers, ``ve_edu_vault/caching.py``): a cache
+    entry (a lock, a nonce, a debounce window), never stored data.
+    """
+    return isinstance(receiver, ast.Name) and receiver.id in ("cache", "caching")
 
 
 def _deletes(path: Path) -> list[tuple[str, int]]:
