@@ -1,7 +1,8 @@
 """
 Profile of one submission next to one ``access`` request, in process (not a benchmark: no target, no PASS/FAIL).
 
-TLDR: run ``.venv/bin/python bench/profile_submit.py [--learners N] [--top N] [--sort cumulative|tottime]``.
+TLDR: run ``.venv/bin/python bench/profile_submit.py [--learners N] [--top N] [--sort cumulative|tottime]
+[--webhooks off|on|subscribed]``.
 It uses ``bench_submit``'s database, settings and set-up (the LMS host's production settings on MariaDB,
 ``DATABASE_URL`` or ``BENCH_DATABASE_URL``, default ``mysql://root@127.0.0.1:3306/vault_bench``; Redis for the
 cache and the Celery broker as ``bench_submit`` reads them: ``BENCH_CACHE_REDIS_URL``, ``BENCH_BROKER_URL``), then
@@ -11,7 +12,10 @@ sends every learner's ``access`` requests and submissions through Django's test 
 - the wall time and this process's CPU time per request of each phase, and the Celery messages it published
   (counted at ``kombu``'s ``Producer.publish``), without and with the profiler (the profiler's own cost inflates
   the second: compare the two phases within one run, as ``bench_submit`` does);
-- the SQL statements of one first submission (``CaptureQueriesContext``), in order;
+- the SQL statements (``CaptureQueriesContext``, in order, each with the time Django measured, rounded to the
+  millisecond) of one learner's first submission (mastery's first observations) and of the same learner's last one
+  (with two or more ``--per-client`` assessments: the steady path, but for each assessment's first LTI link check and
+  a ``mastery.reached`` event when it fires);
 - cProfile's top functions of the submissions and of the access requests, timed by this process's CPU time
   (``--timer cpu``, the default: the database's work is not in it) or by wall time (``--timer wall``: waits on
   the database and Redis in it), and the callees of the functions ``--callees`` names.
@@ -62,7 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", bench_submit.DEFAULT_DB))
-    parser.add_argument("--webhooks", choices=["on", "off"], default="off")
+    parser.add_argument(
+        "--webhooks",
+        choices=["on", "off", "subscribed"],
+        default="off",
+        help="off (default): webhooks off; on: on, with the subscriptions the database has; subscribed: on, with a "
+        "global subscription active (as bench_submit's default)",
+    )
     parser.add_argument(
         "--timer",
         choices=["cpu", "wall"],
@@ -77,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = os.environ.get("VAULT_DATA_DIR", "/tmp/vault_bench_submit")
     env = bench_submit._env(args.database_url, data_dir)
-    env["VE_EDU_VAULT_WEBHOOKS_ENABLED"] = "1" if args.webhooks == "on" else "0"
+    env["VE_EDU_VAULT_WEBHOOKS_ENABLED"] = "0" if args.webhooks == "off" else "1"
+    env["VE_EDU_VAULT_WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.0/8"  # bench_submit's receiver address
     os.environ.update(env)
     bench_submit._create_database(args.database_url)
     import subprocess
@@ -85,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     migrate = [sys.executable, str(ROOT / "manage.py"), "lms", "migrate", "--noinput", "-v", "0"]
     subprocess.run(migrate, cwd=ROOT, env=env, check=True)
     assessments, people, tokens = bench_submit._setup(learners, assessments=max(1, args.per_client))
+    if args.webhooks == "subscribed":
+        from ve_edu_vault.webhooks import api as webhooks
+
+        if not any(item.active for item in webhooks.list_subscriptions()[:100]):
+            webhooks.create_subscription(url="http://127.0.0.1:9/bench-receiver")  # never drained here
 
     from django.db import connection
     from django.test import Client
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     published = _count_publishes()
     results: dict[str, float] = {}
     profiles: dict[str, cProfile.Profile] = {}
-    queries: list[dict[str, Any]] = []
+    queries: dict[str, list[dict[str, Any]]] = {}
 
     def phase(name: str, label: str, calls: list[Any]) -> None:
         """Run the calls (one request each), timed (wall and this process's CPU), under cProfile if ``profiled``."""
@@ -133,11 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         results[f"{name} {label}: CPU ms"] = (time.process_time() - cpu) * 1000 / count
         results[f"{name} {label}: messages"] = (len(published) - before) / count
 
-    def first_submit(user: Any, attempt_id: int) -> None:
-        nonlocal queries
+    def captured_submit(name: str, user: Any, attempt_id: int) -> None:
         with CaptureQueriesContext(connection) as captured:
             submit(user, attempt_id)
-        queries = list(captured.captured_queries)
+        queries[name] = list(captured.captured_queries)
 
     for label, group in (("plain", plain), ("profiled", profiled)):
         attempts = bench_submit._prepare_attempts(assessments, group)
@@ -147,16 +162,22 @@ def main(argv: list[str] | None = None) -> int:
             for user in group
             for attempt_id, _responses in attempts[user.pk]
         ]
-        if label == "plain":  # the statements of one learner's first submission (mastery's first observations)
-            calls[0] = lambda user=group[0], attempt_id=attempts[group[0].pk][0][0]: first_submit(user, attempt_id)
+        if label == "plain":  # one learner's first submission (mastery's first observations), and a later one
+            first, later = attempts[group[0].pk][0][0], attempts[group[0].pk][-1][0]
+            calls[0] = lambda user=group[0], attempt_id=first: captured_submit("first", user, attempt_id)
+            if len(assessments) > 1:
+                calls[len(assessments) - 1] = lambda user=group[0], attempt_id=later: captured_submit(
+                    "later", user, attempt_id
+                )
         phase("submit", label, calls)
 
     print(f"{learners - 1} learners x {len(assessments)} assessments; webhooks {args.webhooks}; load {os.getloadavg()}")
     for name, value in results.items():
         print(f"{name:<32} {value:8.2f}")
-    print(f"\nSQL of one first submission ({len(queries)} statements):")
-    for query in queries:
-        print(f"  {query['sql'][:200]}")
+    for name, statements in queries.items():
+        print(f"\nSQL of one {name} submission ({len(statements)} statements):")
+        for query in statements:
+            print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:200]}")
     print(f"\nCelery messages published by the submissions: {sorted(set(published))}")
     for name in ("submit", "access"):
         out = io.StringIO()

@@ -20,6 +20,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from ve_edu_vault.errors import NotFoundError
 from ve_edu_vault.hooks.signals import VaultEvent
+from ve_edu_vault.prepared_queries import insert_rows
 
 from .data import AttemptOutcome, DeliveryData, OutgoingMessage, SigningKeys, SubscriptionData
 from .models import (
@@ -34,18 +35,24 @@ RESPONSE_BODY_CHARS = 2000
 
 
 def add_events(events: list[VaultEvent]) -> None:
-    """The outbox rows of a change's events: one INSERT, in the caller's transaction."""
-    WebhookEvent.objects.bulk_create(
+    """The outbox rows of a change's events: one INSERT, in the caller's transaction.
+
+    Written through :func:`~ve_edu_vault.prepared_queries.insert_rows` (the statement built once per connection, each
+    value adapted by its field, as ``bulk_create`` adapts them): every submission writes its events here, and
+    ``bulk_create`` spent about a millisecond of Python under the profiler on the one statement (ADR 0029)."""
+    insert_rows(
+        WebhookEvent,
         [
-            WebhookEvent(
-                event_id=event.id,
-                event_type=event.type,
-                course_key=None if event.course_key is None else CourseKey.from_string(event.course_key),
-                data=event.data,
-                occurred_at=event.occurred_at,
-            )
+            {
+                "event_id": event.id,
+                "event_type": event.type,
+                "course_key": None if event.course_key is None else CourseKey.from_string(event.course_key),
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+                "dispatched_at": None,
+            }
             for event in events
-        ]
+        ],
     )
 
 
