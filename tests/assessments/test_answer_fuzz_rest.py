@@ -59,6 +59,24 @@ def depth_of(value: Any) -> int:
     return 0
 
 
+def same_json(stored: Any, sent: Any) -> bool:
+    """
+    Equal as JSON values: numbers compare as numbers, whatever Python type the database hands back (PostgreSQL's
+    ``jsonb`` returns ``1.1764996093723182e+17`` as the integer its decimal spells; MariaDB and SQLite return the
+    text sent). Booleans are not numbers.
+    """
+    if isinstance(stored, dict) and isinstance(sent, dict):
+        return stored.keys() == sent.keys() and all(same_json(stored[key], sent[key]) for key in sent)
+    if isinstance(stored, list) and isinstance(sent, list):
+        return len(stored) == len(sent) and all(map(same_json, stored, sent))
+    numbers = (int, float)
+    if isinstance(stored, numbers) and isinstance(sent, numbers):
+        if isinstance(stored, bool) or isinstance(sent, bool):
+            return type(stored) is type(sent) and stored == sent
+        return stored == sent or float(stored) == float(sent)
+    return type(stored) is type(sent) and stored == sent
+
+
 def stored(student: Any, attempt_id: int) -> dict[int, Any]:
     return {q.response_id: q.answer for q in api.get_attempt(attempt_id, user=student).questions}
 
@@ -90,4 +108,26 @@ def test_fuzzed_autosave(setup: Any, data: Any) -> None:
         assert len(response.content) < 1000
         assert after == before
     else:
-        assert after == {**before, response_id: answer}
+        assert after.keys() == before.keys() and same_json(after.pop(response_id), answer)
+        assert after == {key: value for key, value in before.items() if key != response_id}
+
+
+@override_settings(VE_EDU_VAULT_API_THROTTLE_RATES=UNTHROTTLED)
+def test_a_large_float_is_stored_as_sent(setup: Any) -> None:
+    """
+    Found by the fuzzer on PostgreSQL: ``jsonb`` keeps a number as the decimal the JSON text spelled
+    (``1.1764996093723182e+17`` reads back as the integer 117649960937231820), while Python reads the text as the
+    nearest float (117649960937231824). Both are the number sent; the comparison is of JSON numbers.
+    """
+    student, client, attempt, response_ids = setup
+    answer = {"p0": [1.1764996093723182e17, {"x": 0.1, "y": -2.5e-300}, 3]}
+    response_id = response_ids["likert"]
+    before = stored(student, attempt["id"])
+    body = json.dumps({"answers": {str(response_id): answer}})
+    response = client.generic("PUT", f"{API}attempts/{attempt['id']}/answers/", body, content_type="application/json")
+    assert response.status_code == 200, response.content[:500]
+    after = stored(student, attempt["id"])
+    assert after.keys() == before.keys() and same_json(after.pop(response_id), answer)
+    assert after == {key: value for key, value in before.items() if key != response_id}
+    # The comparison still tells numbers apart, and a boolean from a number.
+    assert not same_json([117649960937231820], [1.2e17]) and not same_json(True, 1) and not same_json("1", 1)
