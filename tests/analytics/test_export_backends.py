@@ -24,6 +24,7 @@ from ve_edu_vault.analytics.exports import ExportRequest
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.api import NewGrade
 from ve_edu_vault.assessments.copy_storage import copy_course
+from ve_edu_vault.assessments.data_stats import ExportFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_pages_stream_one_batch_at_a_time(both: dict[str, Any]) -> None:
     pages = assessments.get_repository().export_attempts([both["assessment"].id], batch=3)
     sizes = [len(page) for page in pages]
     assert sizes == [3, 3, 3, 1]
-    chosen = assessments.get_repository().export_attempts([both["assessment"].id], choice="last", batch=2)
+    chosen = assessments.get_repository().export_attempts([both["assessment"].id], ExportFilter(choice="last"), batch=2)
     assert [attempt.number for page in chosen for attempt in page] == [2] * 5
     late = replace(REQUESTS[0], since=START + timedelta(days=30))
     assert body(late).count(b"\n") == 1  # the header alone

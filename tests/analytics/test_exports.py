@@ -20,6 +20,7 @@ from hosts.standalone_platform.backend import grant_course_role
 from tests.analytics.builders import START, add_attempt, assessment_with_questions, learners
 from tests.assessments.api_builders import COURSE
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.assessments.data_stats import ExportFilter
 from ve_edu_vault.assessments.models import Attempt, Response
 from ve_edu_vault.platform import api as platform
 
@@ -152,7 +153,7 @@ def test_keyset_pages_cover_every_row_once_in_order(scenario: dict[str, Any]) ->
     assert [len(page) for page in pages] == [9, 9, 6]
     ids = [row.id for page in pages for row in page]
     assert ids == list(Response.objects.order_by("attempt_id", "position").values_list("id", flat=True))
-    best = [row for page in repository.export_attempt_rows([aid], choice="best", batch=2) for row in page]
+    best = [row for page in repository.export_attempt_rows([aid], ExportFilter(choice="best"), batch=2) for row in page]
     assert sorted(row.number for row in best) == [2, 2, 2, 2]
     assert repository.count_export([aid]) == (8, 24)
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from storage_backends import BACKENDS, mongodb_backend
 
-from ve_edu_vault.assessments.data_stats import AttemptSums
+from ve_edu_vault.assessments.data_stats import AttemptSums, ExportFilter
 from ve_edu_vault.assessments.repositories import (
     AttemptInProgressConflict,
     AttemptRepository,
@@ -301,7 +301,7 @@ class AttemptRepositoryContract:
         assert repository.assessments_with_question(setup["versions"][0].question_id) == [aid]
         assert repository.users_with_attempts([aid], [other["user"].pk, 987654]) == {aid: {other["user"].pk}}
         assert repository.count_export([aid]) == (3, 9)
-        assert repository.count_export([aid], choice="best") == (2, 6)
+        assert repository.count_export([aid], ExportFilter(choice="best")) == (2, 6)
 
     def test_item_analysis_sums_of_nothing(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
         aid = setup["assessment"].id

@@ -35,6 +35,7 @@ from opaque_keys.edx.keys import CourseKey
 from ve_edu_vault.analytics import summaries
 from ve_edu_vault.analytics.data import AttemptChoice
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.assessments.data_stats import ExportFilter
 from ve_edu_vault.mastery import api as mastery
 from ve_edu_vault.platform import api as platform
 from ve_edu_vault.questions import api as questions
@@ -116,8 +117,9 @@ class ExportRequest:
     attempts: AttemptChoice = AttemptChoice.ALL
     usernames: bool = False
 
-    def filters(self) -> dict[str, Any]:
-        return {"since": self.since, "until": self.until, "choice": self.attempts}
+    def where(self) -> ExportFilter:
+        """Which attempts of the assessments the export reads (the attempt repository's export filter)."""
+        return ExportFilter(since=self.since, until=self.until, choice=self.attempts.value)
 
     def assessment_ids(self) -> list[int]:
         """The one assessment asked for, else every assessment of the course (archived ones too), by id."""
@@ -156,16 +158,12 @@ def _repository_pages(request: ExportRequest) -> Iterator[list[assessments.Attem
     repository = assessments.get_repository()
     if not repository.exports_through_repository:
         return None
-    return repository.export_attempts(
-        request.assessment_ids(), since=request.since, until=request.until, choice=request.attempts.value
-    )
+    return repository.export_attempts(request.assessment_ids(), request.where())
 
 
 def count_rows(request: ExportRequest) -> int:
     """The rows of an attempts or responses export, counted by the attempt repository."""
-    attempts, responses = assessments.get_repository().count_export(
-        request.assessment_ids(), since=request.since, until=request.until, choice=request.attempts.value
-    )
+    attempts, responses = assessments.get_repository().count_export(request.assessment_ids(), request.where())
     return attempts if request.kind == "attempts" else responses
 
 
@@ -173,7 +171,7 @@ def _row_pages(request: ExportRequest, kind: str) -> Iterator[list[Any]]:
     """The ORM's pages of typed rows (``AttemptRow`` or ``ResponseRow``) of the export's attempts."""
     repository = assessments.get_repository()
     read = repository.export_attempt_rows if kind == "attempts" else repository.export_response_rows
-    return read(request.assessment_ids(), since=request.since, until=request.until, choice=request.attempts.value)
+    return read(request.assessment_ids(), request.where())
 
 
 def _attempt_rows(request: ExportRequest) -> Iterator[list[tuple[Any, ...]]]:

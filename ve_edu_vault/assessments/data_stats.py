@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-__all__ = ["ATTEMPT_CHOICES", "AnswerTally", "AttemptRow", "AttemptSums", "ResponseRow", "VersionSums"]
+__all__ = [
+    "ATTEMPT_CHOICES",
+    "EVERY_FINISHED",
+    "AnswerTally",
+    "AttemptRow",
+    "AttemptSums",
+    "ExportFilter",
+    "ResponseRow",
+    "VersionSums",
+]
 
 #: The values of ``choice`` the aggregate reads take.
 ATTEMPT_CHOICES = ("first", "last", "best", "all")
@@ -68,6 +77,23 @@ class AnswerTally:
     answer: Any
     count: int
     total: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExportFilter:
+    """
+    Which attempts of an assessment an export reads: with ``choice`` "all" every attempt not in progress, else each
+    learner's graded "first", "last" or "best" (highest score, then earliest); then those submitted in
+    [``since``, ``until``). One value through the repository's export methods and both backends' queries.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    choice: str = "all"
+
+
+#: Every attempt not in progress, whenever submitted (the export methods' default).
+EVERY_FINISHED = ExportFilter()
 
 
 class AttemptRow(NamedTuple):

@@ -22,7 +22,7 @@ from opaque_keys.edx.keys import CourseKey
 from ve_edu_vault.errors import ConflictError
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
-from ..data_stats import AnswerTally, AttemptRow, AttemptSums, ResponseRow, VersionSums
+from ..data_stats import EVERY_FINISHED, AnswerTally, AttemptRow, AttemptSums, ExportFilter, ResponseRow, VersionSums
 
 __all__ = [
     "AttemptInProgressConflict",
@@ -284,54 +284,28 @@ class AttemptRepository(abc.ABC):
     exports_through_repository: bool = False
 
     def export_attempt_rows(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = 1000,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = 1000
     ) -> Iterator[list[AttemptRow]]:
         """Pages of the exported attempts as rows (the attempts ``export_attempts`` would give, in the same order)."""
         raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempts")
 
     def export_response_rows(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = 1000,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = 1000
     ) -> Iterator[list[ResponseRow]]:
         """Pages of the exported attempts' responses as rows, by attempt and position (``batch`` attempts a page)."""
         raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempts")
 
     def export_attempts(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = 1000,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = 1000
     ) -> Iterator[list[AttemptRecord]]:
         """
         Pages of the exported attempts with their responses, assessment by assessment in id order, constant memory:
-        with ``choice`` "all" every attempt not in progress, else each learner's graded "first", "last" or "best"
-        (highest score, then earliest); then those submitted in [since, until).
+        the attempts ``where`` chooses (``data_stats.ExportFilter``).
         """
         raise NotImplementedError(f"{type(self).__name__}: exports read through export_attempt_rows")
 
     @abc.abstractmethod
-    def count_export(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-    ) -> tuple[int, int]:
+    def count_export(self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED) -> tuple[int, int]:
         """How many attempts and responses the export yields (a progress bar's total)."""
 
     # Item analysis (``analytics``): sums computed by the database, never every response read into Python

@@ -25,7 +25,7 @@ from ve_edu_vault.prepared_queries import PreparedQuery, update_row, update_rows
 from ve_edu_vault.questions import api as questions
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
-from ..data_stats import AnswerTally, AttemptRow, AttemptSums, ResponseRow, VersionSums
+from ..data_stats import EVERY_FINISHED, AnswerTally, AttemptRow, AttemptSums, ExportFilter, ResponseRow, VersionSums
 from ..models import Attempt, Response
 from . import django_orm_exports as exports
 from . import django_orm_regrade as regrade
@@ -324,36 +324,17 @@ class DjangoAttemptRepository(AttemptRepository):
         return reports.report_status(assessment_id)
 
     def export_attempt_rows(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = exports.EXPORT_BATCH,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = exports.EXPORT_BATCH
     ) -> Iterator[list[AttemptRow]]:
-        return exports.attempt_pages(assessment_ids, since=since, until=until, choice=choice, batch=batch)
+        return exports.attempt_pages(assessment_ids, where, batch=batch)
 
     def export_response_rows(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = exports.EXPORT_BATCH,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = exports.EXPORT_BATCH
     ) -> Iterator[list[ResponseRow]]:
-        return exports.response_pages(assessment_ids, since=since, until=until, choice=choice, batch=batch)
+        return exports.response_pages(assessment_ids, where, batch=batch)
 
-    def count_export(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-    ) -> tuple[int, int]:
-        return exports.count_export(assessment_ids, since=since, until=until, choice=choice)
+    def count_export(self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED) -> tuple[int, int]:
+        return exports.count_export(assessment_ids, where)
 
     def version_sums(self, assessment_id: int, choice: str) -> list[VersionSums]:
         return stats.version_sums(assessment_id, choice)

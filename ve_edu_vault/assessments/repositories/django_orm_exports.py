@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from ..data_stats import AttemptRow, ResponseRow
+from ..data_stats import EVERY_FINISHED, AttemptRow, ExportFilter, ResponseRow
 from ..models import Attempt, Response
 from .django_orm_stats import selected_attempts
 
@@ -34,18 +34,16 @@ _RESPONSE_SQL = (
 _new = tuple.__new__
 
 
-def _export_attempts(
-    assessment_id: int, since: datetime | None, until: datetime | None, choice: str
-) -> QuerySet[Attempt]:
+def _export_attempts(assessment_id: int, where: ExportFilter) -> QuerySet[Attempt]:
     """Finished attempts of one assessment submitted in [since, until); one per learner if asked."""
-    if choice == "all":
+    if where.choice == "all":
         attempts = Attempt.objects.filter(assessment_id=assessment_id).exclude(state=Attempt.IN_PROGRESS)
     else:
-        attempts = selected_attempts(assessment_id, choice)
-    if since is not None:
-        attempts = attempts.filter(submitted_at__gte=since)
-    if until is not None:
-        attempts = attempts.filter(submitted_at__lt=until)
+        attempts = selected_attempts(assessment_id, where.choice)
+    if where.since is not None:
+        attempts = attempts.filter(submitted_at__gte=where.since)
+    if where.until is not None:
+        attempts = attempts.filter(submitted_at__lt=where.until)
     return attempts
 
 
@@ -83,16 +81,11 @@ def _normalise(
 
 
 def _attempt_page_queries(
-    assessment_ids: Sequence[int],
-    fields: tuple[str, ...],
-    since: datetime | None,
-    until: datetime | None,
-    choice: str,
-    batch: int,
+    assessment_ids: Sequence[int], fields: tuple[str, ...], where: ExportFilter, batch: int
 ) -> Iterator[tuple[Any, ...]]:
     """Per assessment, the keyset page query (``id > last ORDER BY id LIMIT batch``) as (assessment, SQL, params)."""
     for assessment_id in assessment_ids:
-        query = _export_attempts(assessment_id, since, until, choice).filter(pk__gt=_MARK).order_by("pk")
+        query = _export_attempts(assessment_id, where).filter(pk__gt=_MARK).order_by("pk")
         sql, params = query.values_list(*fields)[:batch].query.sql_with_params()
         yield assessment_id, sql, params
 
@@ -114,30 +107,20 @@ def _keyset_pages(
 
 
 def attempt_pages(
-    assessment_ids: Sequence[int],
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    choice: str = "all",
-    batch: int = EXPORT_BATCH,
+    assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = EXPORT_BATCH
 ) -> Iterator[list[AttemptRow]]:
     """
     Pages of attempt rows, assessment by assessment in id order, constant memory whatever the size: each page is
     ``assessment_id = A AND id > last ORDER BY id LIMIT batch``, a range of the (assessment, user, number) index's
     prefix and the primary key, so no page sorts or skips the rows before it.
     """
-    for _aid, sql, params in _attempt_page_queries(assessment_ids, _ATTEMPT_FIELDS, since, until, choice, batch):
+    for _aid, sql, params in _attempt_page_queries(assessment_ids, _ATTEMPT_FIELDS, where, batch):
         for page in _keyset_pages(sql, params, batch, (5, 6, 7), (11,)):
             yield [_new(AttemptRow, row) for row in page]
 
 
 def response_pages(
-    assessment_ids: Sequence[int],
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    choice: str = "all",
-    batch: int = EXPORT_BATCH,
+    assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = EXPORT_BATCH
 ) -> Iterator[list[ResponseRow]]:
     """
     Pages of response rows of the exported attempts, ordered by attempt and position: a page of attempts (as
@@ -149,7 +132,7 @@ def response_pages(
     """
     fields = ("id", "assessment_id", "user_id", "submitted_at")
     table = connection.ops.quote_name(Response._meta.db_table)
-    for _aid, sql, params in _attempt_page_queries(assessment_ids, fields, since, until, choice, batch):
+    for _aid, sql, params in _attempt_page_queries(assessment_ids, fields, where, batch):
         for attempts in _keyset_pages(sql, params, batch, (3,)):
             by_id = {row[0]: row for row in attempts}
             marks = ", ".join(["%s"] * len(by_id))
@@ -165,13 +148,11 @@ def response_pages(
                 yield page
 
 
-def count_export(
-    assessment_ids: Sequence[int], *, since: datetime | None = None, until: datetime | None = None, choice: str = "all"
-) -> tuple[int, int]:
+def count_export(assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED) -> tuple[int, int]:
     """How many attempts and responses the pages above yield (a progress bar's total)."""
     attempts = responses = 0
     for aid in assessment_ids:
-        chosen = _export_attempts(aid, since, until, choice)
+        chosen = _export_attempts(aid, where)
         attempts += chosen.count()
         responses += Response.objects.filter(attempt__in=chosen).count()
     return attempts, responses

@@ -47,7 +47,7 @@ from ve_edu_vault.storage import mongodb
 from ve_edu_vault.storage.mongodb import with_retries
 
 from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
-from ..data_stats import AnswerTally, AttemptSums, VersionSums
+from ..data_stats import EVERY_FINISHED, AnswerTally, AttemptSums, ExportFilter, VersionSums
 from . import mongodb_stats as stats
 from .assessment_base import AssessmentRepository
 from .base import (
@@ -542,48 +542,35 @@ class MongoAttemptRepository(AttemptRepository):
     exports_through_repository = True
 
     def _export_queries(
-        self, assessment_ids: Sequence[int], since: datetime | None, until: datetime | None, choice: str, batch: int
+        self, assessment_ids: Sequence[int], where: ExportFilter, batch: int
     ) -> Iterator[dict[str, Any]]:
         """Per assessment, the query of the exported attempts (one per batch of chosen ids when one per learner)."""
         submitted: dict[str, Any] = {}
-        if since is not None:
-            submitted["$gte"] = stored_time(since)
-        if until is not None:
-            submitted["$lt"] = stored_time(until)
+        if where.since is not None:
+            submitted["$gte"] = stored_time(where.since)
+        if where.until is not None:
+            submitted["$lt"] = stored_time(where.until)
         for assessment_id in assessment_ids:
             query: dict[str, Any] = {"assessment_id": assessment_id}
             if submitted:
                 query["submitted_at"] = submitted
-            if choice == "all":
+            if where.choice == "all":
                 yield {**query, "state": {"$ne": IN_PROGRESS}}
                 continue
-            chosen = stats.chosen_attempt_ids(assessment_id, choice)
+            chosen = stats.chosen_attempt_ids(assessment_id, where.choice)
             for start in range(0, len(chosen), batch):
                 yield {**query, "_id": {"$in": chosen[start : start + batch]}}
 
     def export_attempts(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-        batch: int = 1000,
+        self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED, *, batch: int = 1000
     ) -> Iterator[list[AttemptRecord]]:
-        for query in self._export_queries(assessment_ids, since, until, choice, batch):
+        for query in self._export_queries(assessment_ids, where, batch):
             for page in mongodb.stream_pages(partial(_find_attempts, query, batch=batch), batch):
                 yield [_attempt(doc) for doc in page]
 
-    def count_export(
-        self,
-        assessment_ids: Sequence[int],
-        *,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        choice: str = "all",
-    ) -> tuple[int, int]:
+    def count_export(self, assessment_ids: Sequence[int], where: ExportFilter = EVERY_FINISHED) -> tuple[int, int]:
         attempts = responses = 0
-        for query in self._export_queries(assessment_ids, since, until, choice, 1000):
+        for query in self._export_queries(assessment_ids, where, 1000):
             for page in mongodb.stream_pages(partial(_find_attempts, query, {"responses.id": 1}), 5000):
                 attempts += len(page)
                 responses += sum(len(doc.get("responses") or ()) for doc in page)
