@@ -102,6 +102,32 @@ def test_the_backend_refuses_to_work_without_its_indexes_until_the_command_made_
         mongodb.client().drop_database(fresh.VE_EDU_VAULT_MONGODB_DATABASE)
 
 
+def test_the_regrade_lookup_of_a_question_has_its_index_and_start_up_requires_it(fresh: Any) -> None:
+    """
+    ``assessments_with_question`` (once per finished regrade) matches graded attempts by ``responses.question_id``:
+    the command creates its index and the start-up check refuses a database without it.
+    """
+    fresh.VE_EDU_VAULT_MONGODB_URL = mongodb_url()
+    fresh.VE_EDU_VAULT_MONGODB_DATABASE = f"vault_test_{uuid.uuid4().hex[:12]}"
+    try:
+        call_command("vault_mongodb_indexes")
+        info = mongodb.database()["attempts"].index_information()
+        assert list(info["response_question"]["key"]) == [("responses.question_id", 1), ("state", 1)]
+        get_repository("mongodb")  # serves with every index
+        mongodb.database()["attempts"].drop_index("response_question")  # a database from before this index
+        mongodb_indexes.forget_checks()  # as a new process would
+        assert mongodb_indexes.missing_indexes(mongodb.database()) == ["attempts.response_question"]
+        with pytest.raises(ImproperlyConfigured, match=r"attempts\.response_question.*vault_mongodb_indexes"):
+            get_repository("mongodb")
+        with pytest.raises(CommandError, match=r"Missing MongoDB indexes: attempts\.response_question$"):
+            call_command("vault_mongodb_indexes", "--check")
+        call_command("vault_mongodb_indexes")
+        assert "response_question" in mongodb.database()["attempts"].index_information()
+        get_repository("mongodb")
+    finally:
+        mongodb.client().drop_database(fresh.VE_EDU_VAULT_MONGODB_DATABASE)
+
+
 def test_the_index_command_names_an_unreachable_server(fresh: Any) -> None:
     fresh.VE_EDU_VAULT_MONGODB_URL = UNREACHABLE
     with pytest.raises(CommandError, match="VE_EDU_VAULT_MONGODB_URL"):

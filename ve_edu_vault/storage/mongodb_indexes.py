@@ -7,8 +7,8 @@ assessment (``in_progress_key``, sparse: set only while in progress), one attemp
 assessment, and response ids unique across attempts; a question version id once across questions, an OLX problem
 once per course, an interchange source key once per course (a multikey index on the sources embedded in each
 question). The others serve the reads of every request (a
-learner's attempts, a response by id, a course's question list) and of the timer sweep, the grade outbox and bulk
-regrades.
+learner's attempts, a response by id, a course's question list) and of the timer sweep, the grade outbox, bulk
+regrades and the assessments a regraded question appears in.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("state", ASCENDING), ("deadline", ASCENDING)], name="expired"),
         IndexModel([("report_due_at", ASCENDING)], name="grade_outbox", sparse=True),
         IndexModel([("responses.question_version_id", ASCENDING), ("state", ASCENDING)], name="regrade"),
+        # ``assessments_with_question``: the graded attempts that answered a question (once per finished regrade).
+        IndexModel([("responses.question_id", ASCENDING), ("state", ASCENDING)], name="response_question"),
         IndexModel([("user_id", ASCENDING), ("assessment_id", ASCENDING)], name="learner"),
     ],
     # The question bank (questions/repositories/mongodb.py): a question with its versions embedded.
