@@ -7,6 +7,7 @@ tests that use no database (``make test`` runs them with its first database only
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,15 @@ def jwt_client() -> Any:
         return client
 
     return make
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """The system's headless Chromium (``tests/browser_pages.py``; pages as a user with ``logged_in_page``)."""
+    from tests.browser_pages import chromium
+
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,11 @@ def lms_jwt(user: Any, **overrides: Any) -> str:
     return jwt.encode(claims_for(user, **overrides), key=key.key, algorithm=algorithm, headers={"kid": kid})
 
 
+def jwt_headers(token: str) -> dict[str, str]:
+    """The header a REST client sends a JWT in, as the LMS's own clients do: ``Authorization: JWT <token>``."""
+    return {"Authorization": f"JWT {token}"}
+
+
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -11,12 +11,7 @@ if it ran, appends ``field`` to ``window.__xss``. The browser tests assert that 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-import pytest
 
 __all__ = [
     "FLAG",
@@ -24,14 +19,11 @@ __all__ = [
     "VECTOR_MARKERS",
     "assert_formatting",
     "assert_nothing_ran",
-    "browser_page",
-    "chromium",
     "hostile_content",
     "hostile_course",
     "payload",
     "short_payload",
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
 
 FLAG = "__xss"
 FORMATTING = (
@@ -187,36 +179,6 @@ FOUND_IN_DOM = """(scope) => Array.from(document.querySelectorAll(scope)).filter
     || Array.from(e.attributes).some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value)
                                           || a.name === 'style' || a.name === 'srcdoc')
 ).map(e => e.outerHTML.slice(0, 120))"""
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """The system's headless Chromium through playwright (the Django ORM stays usable in the test thread)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs an event loop in this thread
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def browser_page(browser: Any, live_server: Any, user: Any) -> Any:
-    """A page logged in as ``user`` (the test client's session cookie), collecting page errors."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1024, "height": 800})
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page
 
 
 def assert_nothing_ran(page: Any, where: str, scope: str = "*") -> None:

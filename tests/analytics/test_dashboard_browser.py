@@ -5,9 +5,6 @@ with their text equivalents, sorting by a column's link; screenshots kept as tes
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,45 +12,9 @@ import pytest
 from hosts.standalone_platform.backend import grant_course_role
 from tests.analytics.builders import add_attempt, assessment_with_questions, learners
 from tests.assessments.api_builders import COURSE
+from tests.browser_pages import artefact_dir, logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def artefact_dir() -> Path:
-    from django.conf import settings
-
-    path = Path(os.environ.get("VAULT_DATA_DIR") or settings.DATA_DIR) / "artefacts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def page_as(browser: Any, live_server: Any, user: Any, *, width: int) -> Any:
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_the_dashboard_and_staff_area_at_375px(browser: Any, live_server: Any, make_user: Any) -> None:
@@ -69,7 +30,7 @@ def test_the_dashboard_and_staff_area_at_375px(browser: Any, live_server: Any, m
         )
     staff = make_user("teacher")
     grant_course_role(staff, COURSE)
-    page = page_as(browser, live_server, staff, width=375)
+    page = logged_in_page(browser, live_server, staff, width=375)
     page.goto(f"{live_server.url}/ve-edu-vault/courses/{COURSE}/staff/")
     page.get_by_role("heading", name="Staff area").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

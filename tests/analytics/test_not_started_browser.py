@@ -6,25 +6,18 @@ list cannot be loaded the placeholder says so and keeps the link to the list's o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from xss_payloads import browser_page, chromium
 
 from tests.analytics.test_mastery_reports import take
 from tests.analytics.test_not_started import STAFF, enrollments
 from tests.assessments.api_builders import COURSE, learner, make_assessment
+from tests.browser_pages import logged_in_page
 from tests.platform import test_rest_clients
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 lms_stand_in = test_rest_clients.lms
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def test_the_list_is_loaded_after_the_page(
@@ -38,7 +31,7 @@ def test_the_list_is_loaded_after_the_page(
     lms_stand_in.delay = 1.5  # a slow LMS: the page must not wait for it
     teacher = make_user("teacher")
     grant_course_role(teacher, COURSE)
-    page = browser_page(browser, live_server, teacher)
+    page = logged_in_page(browser, live_server, teacher)
 
     page.goto(f"{live_server.url}{STAFF}", wait_until="domcontentloaded")
     assert page.locator("#not-started-loading").is_visible()  # the page is there; the LMS has not answered yet

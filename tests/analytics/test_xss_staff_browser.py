@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from xss_payloads import assert_nothing_ran, browser_page, chromium, hostile_content, hostile_course, short_payload
+from xss_payloads import assert_nothing_ran, hostile_content, hostile_course, short_payload
 
 from tests.assessments.rest_builders import COURSE, learner, staff
+from tests.browser_pages import chromium, logged_in_page
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.regrade import api as regrade
@@ -43,7 +44,7 @@ def test_staff_area_pages_run_no_author_script(xss_browser: Any, live_server: An
     assessments.change_attempt_grade(view.id, earned=0.5, reason="REASONMARK " + short_payload("reason"), staff=author)
     questions.edit_question(ids["saved"], content=hostile_content("SavedQ2"))
     run = regrade.plan(ids["saved"], course_key=COURSE, requested_by=author)
-    page = browser_page(xss_browser, live_server, author)
+    page = logged_in_page(xss_browser, live_server, author)
 
     page.goto(f"{live_server.url}{STAFF}/")
     assert "QuizMark <img" in page.text_content("main")  # the assessment's title is text

@@ -8,17 +8,16 @@ next to its control, and edit an existing assessment (the form is filled from it
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rest_builders import COURSE, make_assessment, make_questions, staff
 
+from tests.browser_pages import logged_in_page
 from ve_edu_vault.assessments import api
 
 pytestmark = [pytest.mark.browser, pytest.mark.cms, pytest.mark.django_db(transaction=True)]
-ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
 PAGE = f"/ve-edu-vault/courses/{COURSE}/assessments/"
 
 
@@ -28,29 +27,10 @@ def author(make_user: Any) -> Any:
 
 
 @pytest.fixture
-def page(live_server: Any, author: Any) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(author)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 375, "height": 800})
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-            tab = context.new_page()
-            tab.set_default_timeout(15_000)
-            errors: list[str] = []
-            tab.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield tab
-            assert errors == []
-        finally:
-            browser.close()
+def page(browser: Any, live_server: Any, author: Any) -> Iterator[Any]:
+    tab = logged_in_page(browser, live_server, author, width=375)
+    yield tab
+    assert tab.errors == []
 
 
 def test_create_an_assessment_through_the_form(page: Any, live_server: Any, author: Any) -> None:

@@ -8,43 +8,15 @@ countdown reaches zero (the page submits; the server records an expiry submissio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from rest_builders import COURSE, learner, make_assessment, staff
 
+from tests.browser_pages import logged_in_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _page(browser: Any, live_server: Any, user: Any, *, width: int = 1024) -> Any:
-    """A page logged in as ``user``: the Django test client's session cookie, copied into the browser."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def _take_url(live_server: Any, assessment_id: int) -> str:
@@ -57,7 +29,7 @@ def _fieldset(page: Any, title: str) -> Any:
 
 def test_take_end_to_end(browser: Any, live_server: Any, make_user: Any) -> None:
     assessment = make_assessment(staff(make_user))
-    page = _page(browser, live_server, learner(make_user))
+    page = logged_in_page(browser, live_server, learner(make_user))
     page.goto(_take_url(live_server, assessment.id))
     page.click("#start")
     page.wait_for_selector("fieldset.question")
@@ -91,7 +63,7 @@ def test_timer_runs_out_at_375px(browser: Any, live_server: Any, make_user: Any)
     student = learner(make_user)
     attempt = api.start_attempt(assessment.id, student)
     Attempt.objects.filter(pk=attempt.id).update(deadline=timezone.now() + timedelta(seconds=6))
-    page = _page(browser, live_server, student, width=375)
+    page = logged_in_page(browser, live_server, student, width=375)
     page.goto(_take_url(live_server, assessment.id))
     page.wait_for_selector("fieldset.question")
     assert page.is_visible("#timer") and ":" in page.text_content("#timer")
@@ -112,7 +84,7 @@ def test_keyboard_only(browser: Any, live_server: Any, make_user: Any) -> None:
 
     assessment = make_assessment(staff(make_user))
     student = learner(make_user)
-    page = _page(browser, live_server, student)
+    page = logged_in_page(browser, live_server, student)
     page.goto(_take_url(live_server, assessment.id))
     for _ in range(10):  # Tab to the Start button
         page.keyboard.press("Tab")
@@ -141,7 +113,7 @@ def test_keyboard_only(browser: Any, live_server: Any, make_user: Any) -> None:
 def test_a_page_without_an_attempt_in_progress_logs_no_error(browser: Any, live_server: Any, make_user: Any) -> None:
     """The page asks for the attempt in progress on every load; none is not an error (no 404 in the console)."""
     assessment = make_assessment(staff(make_user))
-    page = _page(browser, live_server, learner(make_user))
+    page = logged_in_page(browser, live_server, learner(make_user))
     failed: list[str] = []
     errors: list[str] = []
     page.on(

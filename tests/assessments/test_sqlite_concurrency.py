@@ -24,7 +24,7 @@ import requests
 from api_builders import COURSE, learner, make_assessment, right_answers
 from django.db import connection
 
-from tests.jwt_tokens import lms_jwt
+from tests.jwt_tokens import jwt_headers, lms_jwt
 from ve_edu_vault.assessments import api
 from ve_edu_vault.assessments.models import Attempt
 
@@ -49,9 +49,7 @@ def at_once(calls: list[tuple[str, str, str]], base: str) -> list[requests.Respo
     def send(index: int, method: str, path: str, token: str) -> None:
         barrier.wait(timeout=20)
         try:
-            answers[index] = requests.request(
-                method, base + path, headers={"Authorization": f"JWT {token}"}, json={}, timeout=60
-            )
+            answers[index] = requests.request(method, base + path, headers=jwt_headers(token), json={}, timeout=60)
         except requests.RequestException as error:
             answers[index] = error
 

@@ -20,7 +20,9 @@ from urllib.parse import quote
 
 import pytest
 from rest_builders import COURSE, learner, staff
-from xss_payloads import assert_formatting, assert_nothing_ran, browser_page, chromium, hostile_course
+from xss_payloads import assert_formatting, assert_nothing_ran, hostile_course
+
+from tests.browser_pages import chromium, logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = f"/ve-edu-vault/courses/{COURSE}"
@@ -35,7 +37,7 @@ def xss_browser() -> Iterator[Any]:
 def test_learner_pages_run_no_author_script(xss_browser: Any, live_server: Any, make_user: Any) -> None:
     author, student = staff(make_user), learner(make_user)
     ids = hostile_course(author, COURSE)
-    page = browser_page(xss_browser, live_server, student)
+    page = logged_in_page(xss_browser, live_server, student)
 
     page.goto(f"{live_server.url}{BASE}/assessments/")
     assert "TOPICMARK <img" in page.text_content("main")  # a display name is text, shown as typed
@@ -75,7 +77,7 @@ def test_learner_pages_run_no_author_script(xss_browser: Any, live_server: Any, 
     assert "UNITMARK <img" in page.text_content("main")
     assert_nothing_ran(page, "assessment list with progress")
 
-    staff_page = browser_page(xss_browser, live_server, author)
+    staff_page = logged_in_page(xss_browser, live_server, author)
     staff_page.goto(f"{live_server.url}{BASE}/mastery/")
     assert "UNITMARK <img" in staff_page.text_content("body")
     assert_nothing_ran(staff_page, "staff mastery page")

@@ -20,7 +20,7 @@ from hosts.standalone_platform import backend as standalone
 from tests.assessments.api_builders import COURSE, KEY_BLANK, KEY_NUMBER, learner, make_assessment
 from tests.celery_worker import test_database_url as database_url
 from tests.faults.servers import API, free_port, gunicorn_lms, redis_server, server_env
-from tests.jwt_tokens import lms_jwt
+from tests.jwt_tokens import jwt_headers, lms_jwt
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ ISSUER = "https://platform.example"
 
 
 def _api(method: str, url: str, user: Any, body: dict[str, Any] | None = None) -> requests.Response:
-    return requests.request(method, url, json=body, headers={"Authorization": f"JWT {lms_jwt(user)}"}, timeout=60)
+    return requests.request(method, url, json=body, headers=jwt_headers(lms_jwt(user)), timeout=60)
 
 
 def _login(base: str) -> requests.Response:

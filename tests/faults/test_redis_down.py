@@ -25,7 +25,7 @@ from tests.assessments.api_builders import BLOCK, COURSE, KEY_BLANK, KEY_NUMBER,
 from tests.celery_worker import celery_worker
 from tests.celery_worker import test_database_url as database_url
 from tests.faults.servers import API, REPO_ROOT, free_port, gunicorn_lms, redis_server, server_env
-from tests.jwt_tokens import lms_jwt
+from tests.jwt_tokens import jwt_headers, lms_jwt
 from ve_edu_vault.assessments.models import Attempt
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ RIGHT = {"Capital": {"p0": "a"}, "Blank": {"p0": {"blank_0": KEY_BLANK.lower()}}
 
 def _call(method: str, url: str, user: Any, body: dict[str, Any] | None = None) -> tuple[requests.Response, float]:
     started = time.monotonic()
-    reply = requests.request(method, url, json=body, headers={"Authorization": f"JWT {lms_jwt(user)}"}, timeout=60)
+    reply = requests.request(method, url, json=body, headers=jwt_headers(lms_jwt(user)), timeout=60)
     return reply, time.monotonic() - started
 
 

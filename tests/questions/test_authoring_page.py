@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from opaque_keys.edx.keys import CourseKey
 
 from hosts.standalone_platform.backend import grant_course_role
+from tests.browser_pages import logged_in_page
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms]
@@ -161,37 +161,28 @@ def test_invalid_content_shows_the_field(staff_client: Any) -> None:
     assert staff_client.post(PAGE, {"content": "{nope"}).status_code == 400
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_browser_create_and_preview(live_server: Any, make_user: Any) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from django.conf import settings
-    from django.test import Client
-
+@pytest.fixture
+def author_tab(browser: Any, live_server: Any, make_user: Any) -> Iterator[Any]:
+    """The question page in Chromium as a course author (375 px wide), failing the test on a script error."""
     user = make_user("browser_author")
     grant_course_role(user, COURSE)
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless", "--disable-gpu"]
-        )
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.goto(f"{live_server.url}{PAGE}")
-            page.click("#json-advanced summary")
-            page.fill("#content", json.dumps(CONTENT))
-            page.click("#create")
-            page.wait_for_selector("#preview-form")
-            page.get_by_label("Paris").check()  # a radio button per choice, as the learner has
-            page.click("#preview")
-            assert page.text_content("#score") == "1.0"
-        finally:
-            browser.close()
+    page = logged_in_page(browser, live_server, user, width=375)
+    page.goto(f"{live_server.url}{PAGE}")
+    yield page
+    assert page.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_create_and_preview(author_tab: Any) -> None:
+    page = author_tab
+    page.click("#json-advanced summary")
+    page.fill("#content", json.dumps(CONTENT))
+    page.click("#create")
+    page.wait_for_selector("#preview-form")
+    page.get_by_label("Paris").check()  # a radio button per choice, as the learner has
+    page.click("#preview")
+    assert page.text_content("#score") == "1.0"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,34 +204,9 @@ def test_page_ships_the_form_script_and_data(staff_client: Any) -> None:
 
 
 @pytest.fixture
-def author_page(live_server: Any, make_user: Any) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from django.conf import settings
-    from django.test import Client
-
-    user = make_user("form_author")
-    grant_course_role(user, COURSE)
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--headless=new"]
-        )
-        try:
-            context = browser.new_context(viewport={"width": 375, "height": 800})
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}{PAGE}")
-            page.wait_for_selector("#q-type")
-            yield page
-            assert errors == []
-        finally:
-            browser.close()
+def author_page(author_tab: Any) -> Any:
+    author_tab.wait_for_selector("#q-type")
+    return author_tab
 
 
 def _choice(page: Any, index: int) -> Any:

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from opaque_keys.edx.keys import CourseKey
-from xss_payloads import assert_nothing_ran, browser_page, chromium, hostile_course
+from xss_payloads import assert_nothing_ran, hostile_course
 
 from hosts.standalone_platform.backend import grant_course_role
+from tests.browser_pages import chromium, logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.cms, pytest.mark.django_db(transaction=True)]
 COURSE = CourseKey.from_string("course-v1:TestX+Studio+1")
@@ -35,7 +36,7 @@ def test_studio_pages_run_no_author_script(xss_browser: Any, live_server: Any, m
     author = make_user("author")
     grant_course_role(author, COURSE)
     ids = hostile_course(author, COURSE)
-    page = browser_page(xss_browser, live_server, author)
+    page = logged_in_page(xss_browser, live_server, author)
 
     page.goto(f"{live_server.url}{BASE}/questions/")
     assert "RawQ <img" in page.text_content("body")  # titles are text

@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 
 from hosts.standalone_platform.backend import enroll, grant_course_role
 from tests.assessments.api_builders import COURSE, learner, make_assessment, right_answers
-from tests.jwt_tokens import lms_jwt
+from tests.jwt_tokens import jwt_headers, lms_jwt
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_hosts, pytest.mark.slow]
 
@@ -98,4 +98,4 @@ def test_every_operation_answers_as_documented(case: Any, tokens: dict[str, str]
     if "course_key" in (case.path_parameters or {}) and next(_alternate) % 2 == 0:
         case.path_parameters["course_key"] = str(COURSE)
     for token in tokens.values():
-        case.call_and_validate(app=APP, headers={"Authorization": f"JWT {token}"}, checks=CHECKS)
+        case.call_and_validate(app=APP, headers=jwt_headers(token), checks=CHECKS)

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from opaque_keys.edx.keys import CourseKey
 
 from hosts.standalone_platform import backend as standalone
-from tests.jwt_tokens import lms_jwt
+from tests.jwt_tokens import jwt_headers, lms_jwt
 
 pytestmark = [pytest.mark.both_hosts, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def _burst(base_url: str, token: str, per_client: int) -> list[tuple[int, str | 
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         answers = []
         for _request in range(per_client):
-            connection.request("GET", ACCESS, headers={"Authorization": f"JWT {token}"})
+            connection.request("GET", ACCESS, headers=jwt_headers(token))
             response = connection.getresponse()
             answers.append((response.status, response.getheader("Retry-After"), response.read().decode()))
         connection.close()

@@ -9,40 +9,17 @@ screenshot is kept as a test artefact (its path is printed) under the test data 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from workbench_builders import learner, questions, reset_workbench, staff
 
+from tests.browser_pages import artefact_dir, logged_in_page
 from ve_edu_vault.assessments import api
 from ve_edu_vault.xblock.keys import WORKBENCH_COURSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new"]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def artefact_dir() -> Path:
-    from django.conf import settings
-
-    path = Path(os.environ.get("VAULT_DATA_DIR") or settings.DATA_DIR) / "artefacts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def widest_in_block(page: Any) -> float:
@@ -64,9 +41,6 @@ def widest_in_block(page: Any) -> float:
 def test_take_an_assessment_in_the_workbench_at_375px(
     browser: Any, live_server: Any, make_user: Any, settings: Any
 ) -> None:
-    from django.conf import settings as django_settings
-    from django.test import Client
-
     settings.VE_EDU_VAULT_PLATFORM_BACKEND = "hosts.workbench_backend"
     reset_workbench()
     author, student = staff(make_user), learner(make_user)
@@ -82,22 +56,7 @@ def test_take_an_assessment_in_the_workbench_at_375px(
 
     api.bind_block(BLOCK_KEY, assessment_id=created.id, by=author)
 
-    client = Client()
-    client.force_login(student)
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page = logged_in_page(browser, live_server, student, width=375)
     with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async"):
         page.goto(f"{live_server.url}/workbench/scenario/ve_vault_assessment.0/?student={student.username}")
         block = page.locator(".vault-block")
@@ -128,5 +87,5 @@ def test_take_an_assessment_in_the_workbench_at_375px(
         page.screenshot(path=str(shot), full_page=True)
     print(f"\nscreenshot of the vault assessment XBlock in the workbench: {shot}")
     assert shot.stat().st_size > 10_000
-    assert errors == []
-    context.close()
+    assert page.errors == []
+    page.context.close()

@@ -16,8 +16,9 @@ from unittest import mock
 
 import pytest
 from workbench_builders import BLOCK_KEY, learner, reset_workbench, staff
-from xss_payloads import assert_formatting, assert_nothing_ran, browser_page, chromium, hostile_content
+from xss_payloads import assert_formatting, assert_nothing_ran, hostile_content
 
+from tests.browser_pages import chromium, logged_in_page
 from ve_edu_vault.assessments import api
 from ve_edu_vault.questions import api as questions
 from ve_edu_vault.questions.data import QuestionContent
@@ -57,7 +58,7 @@ def test_the_xblock_view_runs_no_author_script(
     )
     api.bind_block(BLOCK_KEY, assessment_id=created.id, by=author)
 
-    page = browser_page(xss_browser, live_server, student)
+    page = logged_in_page(xss_browser, live_server, student)
     with mock.patch("ve_edu_vault.assessments.tasks.report_pending_grades.apply_async"):
         page.goto(f"{live_server.url}/workbench/scenario/ve_vault_assessment.0/?student={student.username}")
         block = page.locator(BLOCK)

@@ -5,7 +5,6 @@ download; course staff only. One run in a real headless Chromium (upload a file,
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from interchange_files import FILES, data
 from opaque_keys.edx.keys import CourseKey
 
 from hosts.standalone_platform.backend import grant_course_role
+from tests.browser_pages import logged_in_page
 from ve_edu_vault.questions import api
 
 pytestmark = [pytest.mark.cms]
@@ -87,36 +87,19 @@ def test_export_download(staff_client: Any):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_browser_upload_preview_and_import(live_server: Any, make_user: Any, tmp_path: Any):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from django.conf import settings
-    from django.test import Client
-
+def test_browser_upload_preview_and_import(browser: Any, live_server: Any, make_user: Any, tmp_path: Any) -> None:
     user = make_user("browser_importer")
     grant_course_role(user, COURSE)
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     bank = tmp_path / "bank.gift"
     bank.write_bytes(data("questions.gift"))
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless", "--disable-gpu"]
-        )
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.goto(f"{live_server.url}{PAGE}")
-            page.set_input_files("#file", str(bank))
-            page.click("#upload")
-            page.wait_for_selector("#refused")
-            assert "9 to create" in page.text_content("#counts") and "3 refused" in page.text_content("#counts")
-            assert "bank.gift:43" in page.text_content("#refused")
-            page.check("#partial")
-            page.click("#confirm")
-            page.wait_for_selector('#status[data-status="imported"]')
-            assert api.list_questions(COURSE).total == 9
-        finally:
-            browser.close()
+    page = logged_in_page(browser, live_server, user)
+    page.goto(f"{live_server.url}{PAGE}")
+    page.set_input_files("#file", str(bank))
+    page.click("#upload")
+    page.wait_for_selector("#refused")
+    assert "9 to create" in page.text_content("#counts") and "3 refused" in page.text_content("#counts")
+    assert "bank.gift:43" in page.text_content("#refused")
+    page.check("#partial")
+    page.click("#confirm")
+    page.wait_for_selector('#status[data-status="imported"]')
+    assert api.list_questions(COURSE).total == 9
