@@ -6,7 +6,9 @@ TLDR: a cache in front of figures that can be computed again (the staff dashboar
 ``get``/``set`` here: on an outage they log a warning and act as a miss, so the page is computed, slower. What
 needs the cache to be correct (the LTI tool's one-time login state and nonces) catches ``UNAVAILABLE`` and refuses
 with a 503 naming the reason; throttling lets requests through (``rest_api/throttling.py``). Django's
-``RedisCache`` raises redis-py's errors (``django/core/cache/backends/redis.py`` leaves them unwrapped).
+``RedisCache`` raises redis-py's errors (``django/core/cache/backends/redis.py`` leaves them unwrapped), and so does
+django-redis, Tutor's backend (``omit_exception`` in ``django_redis/cache.py`` re-raises the redis-py error it
+wrapped, unless ``DJANGO_REDIS_IGNORE_EXCEPTIONS``); ``tests/test_caching.py`` checks both.
 """
 
 from __future__ import annotations

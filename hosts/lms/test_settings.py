@@ -9,9 +9,9 @@ from edx_django_utils.plugins import add_plugins
 from hosts.lms.common import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {  # a shared cache so that debounce works across the test process and Celery workers
+CACHES = {  # a shared cache so that debounce works across the test process and Celery workers (as hosts/base.py)
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"]}
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"]}
         if os.environ.get("CACHE_REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -39,15 +39,18 @@ def _redis_url() -> str:
     return url
 
 
-@pytest.fixture
-def redis_cache(settings: Any) -> Any:
-    """The default cache on Redis, as the LMS runs it (Tutor: django-redis), under a key prefix of its own."""
+# django-redis is how Tutor configures the LMS's caches (and the hosts' with CACHE_REDIS_URL); Django's own backend is
+# what a deployment without django-redis would use. The counter is exact on both.
+REDIS_BACKENDS = ["django_redis.cache.RedisCache", "django.core.cache.backends.redis.RedisCache"]
+
+
+@pytest.fixture(params=REDIS_BACKENDS)
+def redis_cache(request: Any, settings: Any) -> Any:
+    """The default cache on Redis, as the LMS runs it, under a key prefix of its own."""
     import redis
 
     url, prefix = _redis_url(), f"vault-throttle-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
-    }
+    settings.CACHES = {"default": {"BACKEND": request.param, "LOCATION": url, "KEY_PREFIX": prefix}}
     yield cache
     client = redis.Redis.from_url(url)
     for key in client.scan_iter(match=f"{prefix}:*"):  # never FLUSHDB: the db may hold a Celery broker's queues
