@@ -15,6 +15,7 @@ from typing import Any
 from ..data import UNANSWERED, GradeResult, QuestionPart
 from ..errors import InvalidAnswerError, InvalidQuestionConfigError
 from ._base import (
+    QuestionType,
     compiled,
     optional_bool,
     order_items,
@@ -87,3 +88,15 @@ class SingleChoice:
         shuffle = bool(part.config.get("shuffle", False))
         items = order_items(part.config[self.list_name], shuffle=shuffle, seed=seed)
         return {self.list_name: public_items(items)}
+
+    def question_type(self, *, name: str, label: str, description: str) -> QuestionType:
+        """The registry's value of a type built on this implementation (its grader made once, here)."""
+        return QuestionType(
+            name=name,
+            label=label,
+            validate=self.validate,
+            grade=self.make_grader(),
+            public_view=self.public_view,
+            answer_schema=self.answer_schema,
+            description=description,
+        )

@@ -12,24 +12,15 @@ Grading is identical to multiple choice (shared implementation); only the render
 
 from __future__ import annotations
 
-from ._base import QuestionType
 from ._single_choice import SingleChoice
 
 __all__ = ["NAME", "QUESTION_TYPE", "answer_schema", "grade", "public_view", "validate"]
 
 NAME = "dropdown"
-_impl = SingleChoice("options", "option")
-validate = _impl.validate
-grade = _impl.make_grader()
-public_view = _impl.public_view
-answer_schema = _impl.answer_schema
-
-QUESTION_TYPE = QuestionType(
-    name=NAME,
-    label="Dropdown",
-    validate=validate,
-    grade=grade,
-    public_view=public_view,
-    answer_schema=answer_schema,
-    description="One correct option in a dropdown list (capa optionresponse).",
+QUESTION_TYPE = SingleChoice("options", "option").question_type(
+    name=NAME, label="Dropdown", description="One correct option in a dropdown list (capa optionresponse)."
 )
+validate = QUESTION_TYPE.validate
+grade = QUESTION_TYPE.grade
+public_view = QUESTION_TYPE.public_view
+answer_schema = QUESTION_TYPE.answer_schema

@@ -12,24 +12,15 @@ Choices are identified by id, never by text: real courses repeat texts ("an inco
 
 from __future__ import annotations
 
-from ._base import QuestionType
 from ._single_choice import SingleChoice
 
 __all__ = ["NAME", "QUESTION_TYPE", "answer_schema", "grade", "public_view", "validate"]
 
 NAME = "multiple_choice"
-_impl = SingleChoice("choices", "choice")
-validate = _impl.validate
-grade = _impl.make_grader()
-public_view = _impl.public_view
-answer_schema = _impl.answer_schema
-
-QUESTION_TYPE = QuestionType(
-    name=NAME,
-    label="Multiple choice",
-    validate=validate,
-    grade=grade,
-    public_view=public_view,
-    answer_schema=answer_schema,
-    description="One correct choice among several (capa multiplechoiceresponse).",
+QUESTION_TYPE = SingleChoice("choices", "choice").question_type(
+    name=NAME, label="Multiple choice", description="One correct choice among several (capa multiplechoiceresponse)."
 )
+validate = QUESTION_TYPE.validate
+grade = QUESTION_TYPE.grade
+public_view = QUESTION_TYPE.public_view
+answer_schema = QUESTION_TYPE.answer_schema
