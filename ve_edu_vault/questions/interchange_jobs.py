@@ -29,7 +29,7 @@ from ve_edu_vault.errors import ConflictError, NotFoundError, ValidationError
 
 from .data_api import ImportJobData
 from .interchange.registry import get_formats
-from .interchange_service import Progress, _node_id, import_questions
+from .interchange_service import InterchangeReport, Progress, _node_id, import_questions
 from .repositories import get_repository
 
 __all__ = [
@@ -137,6 +137,21 @@ def start_import_job(
     return preview_import_job(job.id)
 
 
+def _import_file(job: ImportJobData, *, dry_run: bool = False, author: Any = None) -> InterchangeReport:
+    """The job's stored file through ``import_questions``: the preview (``dry_run``) or the import (``author``)."""
+    return import_questions(
+        job.course_key,
+        _read(job),
+        job.file_name,
+        format=job.format,
+        node_usage_key=job.node_usage_key or None,
+        partial=job.partial,
+        dry_run=dry_run,
+        author=author,
+        progress=_progress(job.id),
+    )
+
+
 def preview_import_job(job_id: int) -> ImportJobData:
     """The dry run of a job's file (the preview); a file that cannot be read fails the job with the reason."""
     repository = get_repository()
@@ -145,16 +160,7 @@ def preview_import_job(job_id: int) -> ImportJobData:
         return job  # the upload expired (a task delivered after ``expire_uploads``): nothing to read
     repository.update_import_job(job_id, status=PREVIEWING)
     try:
-        report = import_questions(
-            job.course_key,
-            _read(job),
-            job.file_name,
-            format=job.format,
-            node_usage_key=job.node_usage_key or None,
-            partial=job.partial,
-            dry_run=True,
-            progress=_progress(job_id),
-        )
+        report = _import_file(job, dry_run=True)
     except ValidationError as error:
         return repository.update_import_job(job_id, status=FAILED, error=error.message)
     return repository.update_import_job(job_id, status=PREVIEWED, preview=report.to_dict())
@@ -192,16 +198,7 @@ def run_import_job(job_id: int) -> ImportJobData:
         return job  # a redelivered task (the import already happened), or an upload that expired
     author = _Author(job.created_by_id)
     try:
-        report = import_questions(
-            job.course_key,
-            _read(job),
-            job.file_name,
-            format=job.format,
-            node_usage_key=job.node_usage_key or None,
-            partial=job.partial,
-            author=author,
-            progress=_progress(job_id),
-        )
+        report = _import_file(job, author=author)
     except ValidationError as error:
         return repository.update_import_job(job_id, status=FAILED, error=error.message)
     status = IMPORTED if report.status == "imported" else REFUSED
