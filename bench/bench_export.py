@@ -38,24 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _database import create_database, setup_django  # noqa: E402
+from _database import contiguous_learners, create_database, insert_graded_attempts, setup_django  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_export"
 SMALL_COURSE = "course-v1:VE+BenchExportSmall+2026"
 LARGE_COURSE = "course-v1:VE+BenchExportLarge+2026"
 LEARNERS = 1000
 DATA_DIR = "/tmp/vault_bench_export"
-
-
-def _learners() -> int:
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    User.objects.bulk_create([User(username=f"bench{i}", email=f"bench{i}@example.com") for i in range(LEARNERS)])
-    ids = sorted(User.objects.filter(username__startswith="bench").values_list("id", flat=True))
-    if ids[-1] - ids[0] != LEARNERS - 1:
-        raise SystemExit("learner ids are not contiguous; cannot generate attempts by arithmetic")
-    return ids[0]
 
 
 def _generate(course: str, count: int, first_user: int) -> int:
@@ -89,20 +78,9 @@ def _generate(course: str, count: int, first_user: int) -> int:
         title="Bench",
         config={"selection": {"mode": "fixed", "question_ids": [question.id]}, "attempt_limit": None},
     )
+    insert_graded_attempts(assessment.id, first_user, count, learners=LEARNERS)
     attempts, responses = Attempt._meta.db_table, Response._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {attempts} (assessment_id, user_id, number, state, seed, started_at, deadline,
-                submitted_at, graded_at, earned, possible, score, passed, submit_reason, in_progress, modified,
-                report_tries, report_error)
-            SELECT %s, %s + (seq %% {LEARNERS}), 1 + (seq DIV {LEARNERS}), 'graded', seq, NOW(6), NULL,
-                NOW(6), NOW(6), IF(seq %% 3 = 0, 1, 0), 1, IF(seq %% 3 = 0, 1, 0), IF(seq %% 3 = 0, 1, 0),
-                'learner', NULL, NOW(6), 0, ''
-            FROM seq_0_to_{count - 1}
-            """,
-            [assessment.id, first_user],
-        )
         cursor.execute(
             f"""
             INSERT INTO {responses} (attempt_id, position, question_id, question_version_id, points, answer,
@@ -207,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     create_database(args.database_url, bench="bench_export", fresh=True)
     setup_django(args.database_url, data_dir=DATA_DIR)
     started = time.perf_counter()
-    first_user = _learners()
+    first_user = contiguous_learners(LEARNERS)
     _generate(SMALL_COURSE, args.small, first_user)
     _generate(LARGE_COURSE, args.large, first_user)
     print(f"generated {args.small:,} + {args.large:,} responses in {time.perf_counter() - started:.1f} s")

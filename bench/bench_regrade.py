@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _database import create_database, setup_django  # noqa: E402
+from _database import contiguous_learners, create_database, insert_graded_attempts, setup_django  # noqa: E402
 
 DEFAULT_DB = "mysql://root@127.0.0.1:3306/vault_bench_rg"
 COURSE = "course-v1:VE+BenchRegrade+2026"
@@ -62,20 +62,6 @@ def mc(correct: str) -> dict[str, Any]:
     }
 
 
-def _learners() -> int:
-    """1,000 learners with contiguous ids; returns the first id."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    User.objects.bulk_create(
-        [User(username=f"bench{index}", email=f"bench{index}@example.com") for index in range(LEARNERS)]
-    )
-    ids = sorted(User.objects.filter(username__startswith="bench").values_list("id", flat=True))
-    if ids[-1] - ids[0] != LEARNERS - 1:
-        raise SystemExit("learner ids are not contiguous; cannot generate attempts by arithmetic")
-    return ids[0]
-
-
 def _generate(count: int, first_user: int) -> tuple[int, int]:
     """A question (key "a"), an assessment and ``count`` graded one-response attempts; (question id, version id)."""
     from django.db import connection
@@ -95,6 +81,7 @@ def _generate(count: int, first_user: int) -> tuple[int, int]:
         title="Bench",
         config={"selection": {"mode": "fixed", "question_ids": [question.id]}, "attempt_limit": None},
     )
+    insert_graded_attempts(assessment.id, first_user, count, learners=LEARNERS)
     attempt_table, response_table = Attempt._meta.db_table, Response._meta.db_table
     # Each answer's stored grade and feedback are what grading under version 1 gave, as after real submissions.
     from ve_edu_vault.assessments._submit import grade_answer
@@ -103,18 +90,6 @@ def _generate(count: int, first_user: int) -> tuple[int, int]:
     answers = [{"p0": choice} for choice in ("a", "b", "c")]
     feedbacks = [json.dumps(grade_answer(content, answer, filters=False)[2]) for answer in answers]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {attempt_table} (assessment_id, user_id, number, state, seed, started_at, deadline,
-                submitted_at, graded_at, earned, possible, score, passed, submit_reason, in_progress, modified,
-                report_tries, report_error)
-            SELECT %s, %s + (seq %% {LEARNERS}), 1 + (seq DIV {LEARNERS}), 'graded', seq, NOW(6), NULL,
-                NOW(6), NOW(6), IF(seq %% 3 = 0, 1, 0), 1, IF(seq %% 3 = 0, 1, 0), IF(seq %% 3 = 0, 1, 0),
-                'learner', NULL, NOW(6), 0, ''
-            FROM seq_0_to_{count - 1}
-            """,
-            [assessment.id, first_user],
-        )
         # Attempt ``seed`` is the generator's sequence number, so answers follow it: "a" (right under v1), "b", "c".
         cursor.execute(
             f"""
@@ -220,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     from ve_edu_vault.regrade.models import RegradeItem
 
     started = time.perf_counter()
-    first_user = _learners()
+    first_user = contiguous_learners(LEARNERS)
     question, old_version = _generate(args.responses, first_user)
     sample_question, sample_old = _generate(args.sample, first_user)
     generated = time.perf_counter() - started
