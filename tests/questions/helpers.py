@@ -40,3 +40,19 @@ def fib(*answers: str, **kw: Any) -> QuestionPart:
 def numeric(**kw: Any) -> QuestionPart:
     fields = _split(kw)
     return part("numeric", {}, kw, **fields)
+
+
+def capital_content(correct: str = "a", title: str = "Capital") -> dict[str, Any]:
+    """A multiple choice question's content as the REST API takes it (choices "a" Paris and "b" Lyon)."""
+    return {
+        "title": title,
+        "tags": ["geo"],
+        "parts": [
+            {
+                "id": "p0",
+                "type": "multiple_choice",
+                "config": {"choices": [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}]},
+                "answer_key": {"correct": correct},
+            }
+        ],
+    }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import capital_content as mc
 from opaque_keys.edx.keys import CourseKey
 from storage_backends import mongodb_backend
 
@@ -25,21 +26,6 @@ COURSE = CourseKey.from_string("course-v1:TestX+Course+1")
 API = "/api/ve-edu-vault/v1/"
 BASE = f"{API}courses/{COURSE}/questions/"
 AIKEN = Path(__file__).resolve().parent / "interchange" / "files" / "aiken.txt"
-
-
-def mc(correct: str = "a", title: str = "Capital") -> dict[str, Any]:
-    return {
-        "title": title,
-        "tags": ["geo"],
-        "parts": [
-            {
-                "id": "p0",
-                "type": "multiple_choice",
-                "config": {"choices": [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}]},
-                "answer_key": {"correct": correct},
-            }
-        ],
-    }
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import capital_content as mc
 from opaque_keys.edx.keys import CourseKey
 
 from hosts.standalone_platform.backend import grant_course_role
@@ -13,21 +14,6 @@ from hosts.standalone_platform.backend import grant_course_role
 pytestmark = [pytest.mark.cms, pytest.mark.django_db]
 COURSE = CourseKey.from_string("course-v1:TestX+Course+1")
 BASE = f"/api/ve-edu-vault/v1/courses/{COURSE}/questions/"
-
-
-def mc(correct: str = "a", title: str = "Capital") -> dict[str, Any]:
-    return {
-        "title": title,
-        "tags": ["geo"],
-        "parts": [
-            {
-                "id": "p0",
-                "type": "multiple_choice",
-                "config": {"choices": [{"id": "a", "text": "Paris"}, {"id": "b", "text": "Lyon"}]},
-                "answer_key": {"correct": correct},
-            }
-        ],
-    }
 
 
 LIKERT = {
