@@ -207,9 +207,17 @@ def apply_attempt_totals(
     Store attempt totals, one UPDATE per group of identical values.
 
     An attempt of a graded assessment bound to a vault XBlock also gets its grade publication queued in the same UPDATE
-    (``report_due_at``, the outbox of ``grades.py``), so the new grade reaches the gradebook once committed.
+    (``report_due_at``, the outbox of ``grades.py``), so the new grade reaches the gradebook once committed. Whether
+    it reports is asked once per assessment: the score sinks' answer is a cache (or database) round trip.
     """
     contexts = {} if contexts is None else contexts
+    reports: dict[int, bool] = {}
+
+    def report(assessment_id: int) -> bool:
+        if assessment_id not in reports:
+            reports[assessment_id] = _load(contexts, assessment_id).reports_grades
+        return reports[assessment_id]
+
     return assessments.get_repository().write_attempt_totals(
         AttemptTotalsUpdate(
             attempt_id=item.attempt_id,
@@ -217,7 +225,7 @@ def apply_attempt_totals(
             possible=item.possible,
             score=item.score,
             passed=item.passed,
-            report=_load(contexts, item.assessment_id).reports_grades,
+            report=report(item.assessment_id),
         )
         for item in totals
     )
@@ -236,9 +244,12 @@ def learners_of(attempt_ids: Iterable[int], *, chunk: int = 10000) -> set[tuple[
 def hand_off_grades(pairs: Iterable[tuple[int, int]]) -> int:
     """Publish the grade again for each (assessment, learner) of a graded, block-bound assessment (after commit)."""
     contexts: dict[int, AssessmentContext] = {}
+    reports: dict[int, bool] = {}  # asked once per assessment, as ``apply_attempt_totals`` does
     reported = 0
     for assessment_id, user_id in sorted(set(pairs)):
-        if _load(contexts, assessment_id).reports_grades:
+        if assessment_id not in reports:
+            reports[assessment_id] = _load(contexts, assessment_id).reports_grades
+        if reports[assessment_id]:
             assessments.hand_off_grade(assessment_id, user_id)
             reported += 1
     return reported
