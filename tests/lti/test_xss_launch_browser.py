@@ -14,7 +14,9 @@ from urllib.parse import quote
 
 import pytest
 from lti_harness import PlatformServer, bind_link, platform_server
-from xss_payloads import FLAG, FOUND_IN_DOM, chromium, hostile_course
+from xss_payloads import FLAG, FOUND_IN_DOM, hostile_course
+
+from tests.browser_pages import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

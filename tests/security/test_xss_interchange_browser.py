@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 from opaque_keys.edx.keys import CourseKey
-from xss_payloads import assert_nothing_ran, browser_page, chromium, payload, short_payload
+from xss_payloads import assert_nothing_ran, payload, short_payload
 
 from hosts.standalone_platform.backend import grant_course_role
+from tests.browser_pages import chromium
+from tests.browser_pages import logged_in_page as browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.cms, pytest.mark.django_db(transaction=True)]
 COURSE = CourseKey.from_string("course-v1:TestX+Interchange+1")
