@@ -61,7 +61,8 @@ class PlatformServer:
 
 
 @contextmanager
-def platform_server(tool_base: str) -> Iterator[PlatformServer]:
+def platform_server(tool_base: str, *, key_per_request: bool = False) -> Iterator[PlatformServer]:
+    """The platform process; ``key_per_request``: it loads its key for each answer, as lti-consumer-xblock does."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -74,6 +75,7 @@ def platform_server(tool_base: str) -> Iterator[PlatformServer]:
             CLIENT_ID,
             "--deployment-id",
             DEPLOYMENT_ID,
+            *(["--key-per-request"] if key_per_request else []),
         ],
         stdout=subprocess.PIPE,
         text=True,

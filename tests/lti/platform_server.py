@@ -10,7 +10,8 @@ client-credentials access tokens (``access_token``, which verifies the tool's si
 tool's JWKS) and AGS scope checks (``check_token``), and deep linking responses
 (``check_and_decode_deep_linking_token``). What this file adds is HTTP plumbing lti-consumer-xblock keeps in
 its XBlock and Django views, in-memory line items, scores and a roster, and ``/control/`` endpoints the tests
-use (start a launch, sign tampered claims with the platform's key, rotate the key, read what arrived).
+use (start a launch, sign tampered claims with the platform's key, rotate the key, read what arrived, put
+everything back as it started: the tests share one process per tool address, reset before each test).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ django.setup()
 
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from lti_consumer.data import Lti1p3LaunchData  # noqa: E402
 from lti_consumer.lti_1p3.consumer import LtiAdvantageConsumer  # noqa: E402
 from lti_consumer.lti_1p3.key_handlers import PlatformKeyHandler  # noqa: E402
@@ -88,43 +90,78 @@ def new_key() -> tuple[str, str]:
 
 
 class Platform:
-    def __init__(self, *, base: str, issuer: str, client_id: str, deployment_id: str, tool_base: str) -> None:
+    def __init__(
+        self, *, base: str, issuer: str, client_id: str, deployment_id: str, tool_base: str, keep_keys: bool = True
+    ) -> None:
         self.base = base
+        self.keep_keys = keep_keys
         self.issuer = issuer
         self.client_id = client_id
         self.deployment_id = deployment_id
         self.tool_base = tool_base.rstrip("/")
-        self.keys: list[tuple[str, str]] = [new_key()]
+        self.first_key = new_key()
         self.rogue = new_key()
         self.lock = threading.Lock()
-        self.lineitems: dict[str, dict[str, Any]] = {}
-        self.scores: list[dict[str, Any]] = []
-        self.deep_link_items: list[Any] = []
-        self.token_requests = 0
-        self.jwks_fetches = 0
-        self.fail_scores = 0  # the next N score posts answer 503
-        self.roster: list[dict[str, Any]] = []
-        self.tool_key_pem: str | None = None  # set: verify the tool's assertions with it instead of its JWKS URL
+        self.key_handlers: dict[tuple[str, str], PlatformKeyHandler] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Everything a test can change back to the start: the first key only, no line item, score, item or roster."""
+        with self.lock:
+            self.keys: list[tuple[str, str]] = [self.first_key]
+            self.lineitems: dict[str, dict[str, Any]] = {}
+            self.scores: list[dict[str, Any]] = []
+            self.deep_link_items: list[Any] = []
+            self.registrations: list[dict[str, Any]] = []
+            self.pending: dict[str, dict[str, Any]] = {}  # the test's launch body per config id (/control/login)
+            self.token_requests = 0
+            self.jwks_fetches = 0
+            self.fail_scores = 0  # the next N score posts answer 503
+            self.roster: list[dict[str, Any]] = []
+            self.tool_key_pem: str | None = None  # set: verify the tool's assertions with it instead of its JWKS URL
+        cache.clear()  # lti-consumer-xblock's launch data, keyed by the login's lti_message_hint
+
+    def key_handler(self, kid: str, pem: str) -> PlatformKeyHandler:
+        """
+        lti-consumer-xblock's handler of one platform key, built once per (kid, key).
+
+        ``PlatformKeyHandler.__init__`` loads the PEM and then the JWK it exports: two RSA private key loads, each
+        with OpenSSL 3's key check, 35-70 ms on the test machine. Built per request, as ``LtiConsumer1p3.__init__``
+        does (``lti_consumer/lti_1p3/consumer.py``), they were most of every platform answer's time (launch, token,
+        JWKS, tampered signature) and over a quarter of the LTI suite's. The handler keeps no state between calls.
+
+        ``--key-per-request`` (``keep_keys`` False) builds one per call, as the XBlock does: the framed browser
+        tests use it (docs/decisions/0034-lti-test-platform-shared-and-fast.rst says why).
+        """
+        if not self.keep_keys:
+            return PlatformKeyHandler(pem, kid)
+        with self.lock:
+            handler = self.key_handlers.get((kid, pem))
+            if handler is None:
+                handler = self.key_handlers[(kid, pem)] = PlatformKeyHandler(pem, kid)
+            return handler
 
     def consumer(self, *, kid_pem: tuple[str, str] | None = None) -> LtiAdvantageConsumer:
         kid, pem = kid_pem or self.keys[-1]
-        return LtiAdvantageConsumer(
+        consumer = LtiAdvantageConsumer(
             iss=self.issuer,
             lti_oidc_url=self.tool_base + "/ve-edu-vault/lti/login/",
             lti_launch_url=self.tool_base + "/ve-edu-vault/lti/launch/",
             client_id=self.client_id,
             deployment_id=self.deployment_id,
-            rsa_key=pem,
+            rsa_key=None,  # the key handler below, already loaded
             rsa_key_id=kid,
             redirect_uris=[self.tool_base + "/ve-edu-vault/lti/launch/"],
             tool_key=self.tool_key_pem,
             tool_keyset_url=None if self.tool_key_pem else self.tool_base + "/ve-edu-vault/lti/jwks/",
         )
+        consumer.key_handler = self.key_handler(kid, pem)  # what the consumer signs, verifies and publishes with
+        return consumer
 
     def jwks(self) -> dict[str, Any]:
         keys = []
         for kid, pem in self.keys:
-            keys.extend(PlatformKeyHandler(pem, kid).get_public_jwk()["keys"])
+            keys.extend(self.key_handler(kid, pem).get_public_jwk()["keys"])
         return {"keys": keys}
 
     def lineitem_url(self, resource_link_id: str) -> str:
@@ -226,7 +263,7 @@ class Handler(BaseHTTPRequestHandler):
                 },
             )
         if parts.path == "/control/registrations":
-            return self._send(200, {"registrations": getattr(p, "registrations", [])})
+            return self._send(200, {"registrations": p.registrations})
         if parts.path == "/control/scores":
             return self._send(
                 200,
@@ -289,7 +326,7 @@ class Handler(BaseHTTPRequestHandler):
             ]
             if problems:
                 return self._send(400, {"error": "invalid_client_metadata", "fields": problems})
-            p.registrations = [*getattr(p, "registrations", []), body]  # type: ignore[attr-defined]
+            p.registrations.append(body)
             answer = {
                 **body,
                 "client_id": "dyn-client-1",
@@ -344,7 +381,7 @@ class Handler(BaseHTTPRequestHandler):
                 message_type=body.get("message_type", "LtiResourceLinkRequest"),
                 custom_parameters=body.get("custom", {}),
             )
-            p.pending = {**getattr(p, "pending", {}), launch.config_id: body}  # type: ignore[attr-defined]
+            p.pending[launch.config_id] = body
             consumer = p.consumer()
             if launch.message_type == "LtiDeepLinkingRequest":  # as the XBlock configures it on both legs
                 consumer.enable_deep_linking(p.tool_base + "/ve-edu-vault/lti/deep-linking/", f"{p.base}/dl-return")
@@ -354,13 +391,16 @@ class Handler(BaseHTTPRequestHandler):
             kid_pem = p.rogue if body.get("key") == "rogue" else p.keys[-1]
             if body.get("kid"):
                 kid_pem = (body["kid"], kid_pem[1])
-            token = PlatformKeyHandler(kid_pem[1], kid_pem[0]).encode_and_sign(body["claims"])
+            token = p.key_handler(kid_pem[0], kid_pem[1]).encode_and_sign(body["claims"])
             return self._send(200, {"token": token})
         if path == "/control/rotate":
             p.keys.append(new_key())
             if body.get("drop_old"):
                 p.keys = p.keys[-1:]
             return self._send(200, {"kid": p.keys[-1][0]})
+        if path == "/control/reset":
+            p.reset()
+            return self._send(200, {})
         if path == "/control/fail-scores":
             p.fail_scores = int(body.get("count", 1))
             return self._send(200, {})
@@ -385,7 +425,7 @@ class Handler(BaseHTTPRequestHandler):
         launch_data = get_data_from_cache(params.get("lti_message_hint", ""))
         if launch_data is None:
             return self._send(400, {"error": "unknown lti_message_hint"})
-        body = getattr(p, "pending", {}).get(launch_data.config_id, {})
+        body = p.pending.get(launch_data.config_id, {})
         consumer = p.consumer()
         consumer.set_user_data(
             launch_data.user_id, launch_data.user_role, full_name=launch_data.name, email_address=launch_data.email
@@ -430,6 +470,7 @@ def main() -> None:
     parser.add_argument("--client-id", default="vault-tool")
     parser.add_argument("--deployment-id", default="dep-1")
     parser.add_argument("--tool-base", required=True)
+    parser.add_argument("--key-per-request", action="store_true", help="load the platform key for each answer")
     args = parser.parse_args()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     base = f"http://{args.host}:{server.server_address[1]}"
@@ -439,6 +480,7 @@ def main() -> None:
         client_id=args.client_id,
         deployment_id=args.deployment_id,
         tool_base=args.tool_base,
+        keep_keys=not args.key_per_request,
     )
     print(server.server_address[1], flush=True)
     server.serve_forever()

@@ -43,7 +43,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def framed_platform(live_server: Any) -> Iterator[PlatformServer]:
     assert "localhost" in live_server.url  # the tool's host name; the platform serves 127.0.0.1
-    with platform_server(live_server.url) as server:
+    with platform_server(live_server.url, key_per_request=True) as server:  # ADR 0034: why its own, slower one
         yield server
 
 

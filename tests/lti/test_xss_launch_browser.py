@@ -29,7 +29,7 @@ def xss_browser() -> Iterator[Any]:
 
 @pytest.fixture
 def framed_platform(live_server: Any) -> Iterator[PlatformServer]:
-    with platform_server(live_server.url) as server:
+    with platform_server(live_server.url, key_per_request=True) as server:  # ADR 0034: why its own, slower one
         yield server
 
 
