@@ -23,7 +23,9 @@ the same machine load.
 It prints throughput (requests/s over the wall time of the concurrent phase), latency percentiles,
 and the CPU the server's processes spent per request (gunicorn's master and workers, read with psutil:
 on a machine shared with other work it moves far less than throughput; the database's CPU is not in
-it). Target (PASS/FAIL, non-zero exit on FAIL unless ``--no-fail``): submit
+it), and next to it the CPU the database server and Redis spent per request (their processes, found by name: with
+other clients of the same servers, their work is counted too, so it means something on a quiet machine only).
+Target (PASS/FAIL, non-zero exit on FAIL unless ``--no-fail``): submit
 throughput at least half of the baseline's. Loopback only; every loop is bounded.
 """
 
@@ -63,6 +65,8 @@ class Phase:
     wall: float
     latencies: tuple[float, ...]
     cpu: float = 0.0  # seconds of CPU the server's processes (gunicorn master and workers) spent in the phase
+    database_cpu: float = 0.0  # seconds of CPU the database server spent in the phase (all its clients')
+    redis_cpu: float = 0.0  # seconds of CPU Redis (cache and broker) spent in the phase (all its clients')
 
     @property
     def throughput(self) -> float:
@@ -71,6 +75,9 @@ class Phase:
     @property
     def cpu_per_request(self) -> float:
         return self.cpu / self.count if self.count else 0.0
+
+    def per_request(self, seconds: float) -> float:
+        return seconds / self.count if self.count else 0.0
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -81,7 +88,9 @@ class Phase:
             f"{self.name:<9} {self.count:>6} req  {self.errors:>3} err  {self.throughput:>8.1f} req/s  "
             f"p50 {self.pct(0.50):>7.1f} ms  p95 {self.pct(0.95):>7.1f} ms  "
             f"mean {statistics.fmean(self.latencies) * 1000 if self.latencies else 0:>7.1f} ms  "
-            f"server CPU {self.cpu_per_request * 1000:>5.2f} ms/req"
+            f"server CPU {self.cpu_per_request * 1000:>5.2f} ms/req  "
+            f"database {self.per_request(self.database_cpu) * 1000:>5.2f}  "
+            f"Redis {self.per_request(self.redis_cpu) * 1000:>4.2f}"
         )
 
 
@@ -347,6 +356,8 @@ def _merge(name: str, phases: list[Phase]) -> Phase:
         wall=sum(p.wall for p in phases),
         latencies=tuple(x for p in phases for x in p.latencies),
         cpu=sum(p.cpu for p in phases),
+        database_cpu=sum(p.database_cpu for p in phases),
+        redis_cpu=sum(p.redis_cpu for p in phases),
     )
 
 
@@ -365,12 +376,53 @@ def _server_cpu(pid: int) -> float:
     return total
 
 
+# The services a request waits on, on this machine (loopback), by process name.
+DATABASE_PROCESSES = frozenset({"mariadbd", "mysqld", "postgres"})
+REDIS_PROCESSES = frozenset({"redis-server"})
+
+
+def _services() -> list[Any]:
+    """The database servers' and Redis's processes (PostgreSQL: every backend), found by name."""
+    import psutil
+
+    names = DATABASE_PROCESSES | REDIS_PROCESSES
+    return [process for process in psutil.process_iter(["name"]) if process.info["name"] in names]
+
+
+def _services_cpu(processes: list[Any]) -> tuple[float, float]:
+    """
+    CPU seconds ``(database, Redis)`` used so far by ``processes`` (``_services()``) and by backends started since
+    (PostgreSQL starts one per connection; one that ended within the phase is not counted). On a machine shared with
+    other clients of the same servers their work is in it too: compare the two phases of one run on a quiet machine.
+    """
+    import psutil
+
+    database, redis, seen = 0.0, 0.0, set()
+    for process in [*processes, *_services()]:
+        if process.pid in seen:
+            continue
+        seen.add(process.pid)
+        try:
+            name, times = process.name(), process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        if name in REDIS_PROCESSES:
+            redis += times.user + times.system
+        else:
+            database += times.user + times.system
+    return database, redis
+
+
 def _measured(pid: int, name: str, jobs: list[tuple[str, list[tuple[str, bytes]], str]]) -> Phase:
-    """``_concurrent`` plus the CPU the server spent on the phase: unlike throughput, it hardly moves with the
-    load other programs put on the machine (the database's CPU is not in it)."""
-    before = _server_cpu(pid)
+    """``_concurrent`` plus the CPU the server spent on the phase (unlike throughput, it hardly moves with the
+    load other programs put on the machine), and the CPU of the database server and Redis (all their clients')."""
+    services = _services()
+    before, (database, redis) = _server_cpu(pid), _services_cpu(services)
     phase = _concurrent(name, jobs)
-    return replace(phase, cpu=_server_cpu(pid) - before)
+    database_after, redis_after = _services_cpu(services)
+    return replace(
+        phase, cpu=_server_cpu(pid) - before, database_cpu=database_after - database, redis_cpu=redis_after - redis
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -512,6 +564,13 @@ def main(argv: list[str] | None = None) -> int:
                 else ""
             )
             + " (access CPU / CPU: the cost of the plugin's code and the host, the database's not counted)"
+        )
+    if submit.count and baseline.count:
+        whole = [phase.cpu + phase.database_cpu + phase.redis_cpu for phase in (baseline, submit)]
+        print(
+            f"server + database + Redis CPU per request: submit = "
+            f"{baseline.per_request(whole[0]) / submit.per_request(whole[1]):.2f} x access (figure only: the "
+            "database's and Redis's CPU include their other clients' on a shared machine)"
         )
     ratio = submit.throughput / baseline.throughput if baseline.throughput else 0.0
     ok = ratio >= 0.5 and submit.errors == 0 and baseline.errors == 0
