@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from kombu import Producer
 
 from tests.assessments.api_builders import COURSE, learner, make_assessment
 from ve_edu_vault.assessments.models import Attempt, Response
@@ -134,3 +135,18 @@ def learners(make_user: Any, count: int, prefix: str = "l") -> list[Any]:
 
 
 __all__ = ["COURSE", "START", "add_attempt", "assessment_with_questions", "learners"]
+
+
+REBUILD = "ve_edu_vault.analytics.tasks.rebuild_item_summaries"
+
+
+def queued_rebuilds(monkeypatch: Any) -> list[int]:
+    """The assessments whose rebuild is published to the broker from now on (recorded, not sent)."""
+    queued: list[int] = []
+
+    def publish(self: Any, body: Any, *args: Any, **kwargs: Any) -> None:
+        if (kwargs.get("headers") or {}).get("task") == REBUILD:
+            queued.append(int(body[0][0]))  # Celery's message protocol 2: (args, kwargs, embed)
+
+    monkeypatch.setattr(Producer, "publish", publish)
+    return queued

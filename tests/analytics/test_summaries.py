@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.analytics.builders import add_attempt, assessment_with_questions, learners
+from tests.analytics.builders import add_attempt, assessment_with_questions, learners, queued_rebuilds
 from tests.assessments.api_builders import by_title, learner, right_answers
 from ve_edu_vault.analytics import api, item_analysis, summaries
 from ve_edu_vault.analytics.data import AttemptChoice, ItemAnalysis
 from ve_edu_vault.analytics.models import AssessmentSummary, SummarisedAttempt
+from ve_edu_vault.analytics.tasks import rebuild_item_summaries
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.assessments.api import AttemptTotalsUpdate, NewGrade
 from ve_edu_vault.hooks.signals import REGRADE_FINISHED
@@ -98,7 +99,7 @@ def test_grading_through_the_submit_path_updates_the_summaries(
     assert_same(result, item_analysis.analyse(created.id, AttemptChoice.ALL))
 
 
-def test_a_finished_regrade_rebuilds_the_summaries(make_user: Any) -> None:
+def test_a_finished_regrade_rebuilds_the_summaries(make_user: Any, monkeypatch: Any) -> None:
     created, versions = assessment_with_questions()
     for user in learners(make_user, 4):
         add_attempt(created.id, user, versions, [0.0, 1.0, 1.0])
@@ -115,9 +116,12 @@ def test_a_finished_regrade_rebuilds_the_summaries(make_user: Any) -> None:
         for row in rows
     ]
     assert repository.write_attempt_totals(totals) == 4
+    queued = queued_rebuilds(monkeypatch)
     REGRADE_FINISHED.send_robust(
         sender=None, run_id=1, course_key=created.course_key, question_id=versions[0].question_id, changed=4
     )
+    assert queued == [created.id]  # "task" mode (the default): the worker rebuilds them
+    rebuild_item_summaries(created.id)
     result = api.item_analysis(created.id)
     assert result.items[0].facility == 1.0
     assert_same(result, item_analysis.analyse(created.id, AttemptChoice.ALL))

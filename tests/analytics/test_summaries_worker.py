@@ -2,7 +2,7 @@
 Graded attempts reach the item summaries through the ``refresh_item_summaries`` task on a real Celery worker, queued
 once per burst of graded attempts of an assessment (the debounce key in a Redis cache the request and the worker
 share), so the learner's submit neither waits for the summary writes nor sends a broker message each time; with the
-queue unreachable the request adds them itself.
+queue unreachable the request adds them itself. A finished regrade's rebuild of the summaries is the worker's too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from tests.analytics.test_summaries_refresh import summary_rows
 from tests.analytics.test_summaries_refresh import take as take_varied
 from tests.assessments.api_builders import learner, right_answers
 from tests.celery_worker import celery_worker
+from tests.regrade.regrade_builders import capital_question_id, correct_the_key, scenario
 from ve_edu_vault.analytics import api, refresh, summaries
 from ve_edu_vault.analytics.models import AssessmentSummary, SummarisedAttempt
 from ve_edu_vault.assessments import api as assessments
+from ve_edu_vault.regrade import api as regrade
 
 TASK = "ve_edu_vault.analytics.tasks.refresh_item_summaries"
+REBUILD = "ve_edu_vault.analytics.tasks.rebuild_item_summaries"
 
 
 def take(make_user: Any, assessment_id: int, name: str) -> int:
@@ -91,3 +94,27 @@ def test_the_submit_adds_the_attempt_itself_when_the_queue_cannot_be_reached(
         attempt_id = take(make_user, created.id, "offline")
     assert SummarisedAttempt.objects.filter(attempt_id=attempt_id).exists()
     assert AssessmentSummary.objects.get(assessment_id=created.id, choice="all").n == 1
+
+
+@pytest.mark.celery_worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_rebuilds_the_summaries_after_a_regrade_as_an_in_process_rebuild_does(
+    make_user: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.VE_EDU_VAULT_ANALYTICS_SUMMARIES = "task"
+    assessment, _students, _views = scenario(make_user, ["a", "b", "a", "b", "b", "c"])
+    question_id = capital_question_id(assessment)
+    summaries.rebuild(assessment.id)
+    stale = summary_rows(assessment.id)
+    correct_the_key(question_id)
+    with celery_worker(tmp_path) as worker:
+        done = regrade.run_batches(regrade.plan(question_id, batch_size=2).id)  # commits: REGRADE_FINISHED is sent
+        assert done.changed == 5
+        assert worker.wait_for(lambda: worker.succeeded(REBUILD) >= 1, timeout=60), worker.log()
+    by_worker = summary_rows(assessment.id)
+    assert by_worker != stale  # the regrade changed them
+    summaries.rebuild(assessment.id)
+    assert by_worker == summary_rows(assessment.id)
+    capital = next(i for i in api.item_analysis(assessment.id).questions if i.question_id == question_id)
+    assert capital.facility == pytest.approx(3 / 6)

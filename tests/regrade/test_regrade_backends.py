@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.analytics.builders import queued_rebuilds
 from tests.regrade.regrade_builders import capital_question_id, correct_the_key, scenario
 from ve_edu_vault.analytics import api as analytics
+from ve_edu_vault.analytics.tasks import rebuild_item_summaries
 from ve_edu_vault.assessments import api as assessments
 from ve_edu_vault.regrade import api
 from ve_edu_vault.regrade.models import RegradeRun
@@ -31,7 +33,7 @@ def grades(views: list[Any], question_id: int) -> dict[int, tuple[Any, ...]]:
 
 
 def test_a_regrade_changes_the_grades_and_the_item_analysis(
-    make_user: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     assessment, _students, views = scenario(make_user, ["a", "b", "a", "b", "b"])
     question_id = capital_question_id(assessment)
@@ -39,6 +41,7 @@ def test_a_regrade_changes_the_grades_and_the_item_analysis(
     assert capital(analytics.item_analysis(assessment.id)).facility == pytest.approx(2 / 5)
     before = grades(views, question_id)
     correct_the_key(question_id)
+    queued = queued_rebuilds(monkeypatch)
 
     with django_capture_on_commit_callbacks(execute=True):  # REGRADE_FINISHED is sent after commit
         done = api.run_batches(api.plan(question_id, batch_size=2).id)
@@ -49,4 +52,7 @@ def test_a_regrade_changes_the_grades_and_the_item_analysis(
         new_earned, _new_score, new_raw, new_correct = after[attempt_id]
         assert (new_raw, new_correct) == (1.0 - raw, not correct)
         assert new_earned == earned + (1.0 if new_correct else -1.0)  # the capital question is worth 1 point
+    assert queued == [assessment.id]  # the item summaries' rebuild is the worker's (the task run here)
+    assert capital(analytics.item_analysis(assessment.id)).facility == pytest.approx(2 / 5)
+    rebuild_item_summaries(assessment.id)
     assert capital(analytics.item_analysis(assessment.id)).facility == pytest.approx(3 / 5)

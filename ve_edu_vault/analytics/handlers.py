@@ -6,7 +6,9 @@ never fails grading; the summaries of an assessment whose update failed are rebu
 --refresh`` (or the next regrade). Graded attempts are added by the ``refresh_item_summaries`` task, queued once per
 assessment for a burst of them (``refresh.py``; ``VE_EDU_VAULT_ANALYTICS_SUMMARIES="task"``, the default), so the
 learner's submit neither waits for the summary writes nor sends a broker message each time; when the queue cannot
-be reached the request adds them itself.
+be reached the request adds them itself. A finished regrade queues one ``rebuild_item_summaries`` per assessment
+with the question (in "task" mode; the regrade run returns without waiting for a rebuild of every assessment), and
+rebuilds in-process when the queue cannot be reached; in "inline" mode it rebuilds in-process.
 """
 
 from __future__ import annotations
@@ -31,8 +33,12 @@ def on_attempt_graded(sender: Any, *, attempt_id: int, assessment_id: int, **kwa
 
 
 def on_regrade_finished(sender: Any, *, question_id: int, **kwargs: Any) -> None:
+    task = conf.analytics_summaries_mode() == "task"
     for assessment_id in store.assessments_with_question(int(question_id)):
-        summaries.rebuild(assessment_id)
+        if task:
+            refresh.queue_rebuild(assessment_id)  # off the regrade's critical path
+        else:
+            summaries.rebuild(assessment_id)
 
 
 def connect() -> None:

@@ -13,6 +13,12 @@ Faults: with the cache down there is no debounce, the attempt queues its own ``u
 broker down the request runs the refresh itself; a refresh message lost in the broker leaves the key until it
 times out (``QUEUED_TIMEOUT``), and the next graded attempt of the assessment queues a refresh that adds the
 attempts left behind too. Summaries not built yet are left alone (their first read builds them).
+
+A regrade's rebuild (``queue_rebuild``, the ``rebuild_item_summaries`` task) may run before or after a refresh of
+the same assessment, or at the same time: a refresh that runs first adds its attempts to the old rows, which the
+rebuild then replaces; one that runs after finds its attempts marked by the rebuild; one that runs during it waits
+for the rebuild's lock on the summary rows. The rebuild marks exactly the attempts its sums count
+(``summaries.rebuild``).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from ve_edu_vault import caching, conf
 from ve_edu_vault.analytics import store, summaries
 from ve_edu_vault.assessments import api as assessments
 
-__all__ = ["QUEUED_TIMEOUT", "REFRESH_DELAY_SECONDS", "queue", "refresh"]
+__all__ = ["QUEUED_TIMEOUT", "REFRESH_DELAY_SECONDS", "queue", "queue_rebuild", "refresh"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,19 @@ def queue(assessment_id: int, attempt_id: int) -> None:
             summaries.apply_graded_attempt(attempt_id)
     except Exception:
         log.exception("Could not update the item summaries of assessment %s", assessment_id)
+
+
+def queue_rebuild(assessment_id: int) -> None:
+    """After a regrade: queue the rebuild of the assessment's summaries; rebuild them now if the queue is down."""
+    from ve_edu_vault.analytics.tasks import rebuild_item_summaries
+
+    options: dict[str, Any] = {"queue": conf.celery_queue()} if conf.celery_queue() else {}
+    try:
+        rebuild_item_summaries.apply_async(args=[assessment_id], **options)
+        return
+    except Exception:
+        log.exception("Could not queue the rebuild of the summaries of assessment %s; rebuilding now", assessment_id)
+    summaries.rebuild(assessment_id)
 
 
 def refresh(assessment_id: int) -> int:

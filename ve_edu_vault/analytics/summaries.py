@@ -33,6 +33,8 @@ __all__ = ["analysis", "apply_graded_attempt", "rebuild"]
 log = logging.getLogger(__name__)
 
 CACHE_TIMEOUT = 24 * 3600
+#: How many times a rebuild sums again while attempts are graded during it (then it marks the latest graded ones).
+REBUILD_TRIES = 3
 _ANALYSIS = "ve_edu_vault:analytics:analysis:{assessment_id}:{choice}:{stamp}"
 _ORDER = {
     AttemptChoice.FIRST: lambda attempt: (attempt[1],),
@@ -67,23 +69,43 @@ def analysis(assessment_id: int, choice: AttemptChoice) -> ItemAnalysis:
 
 
 def rebuild(assessment_id: int) -> None:
-    """Recompute every summary of the assessment with the aggregation queries (first use, after a regrade)."""
+    """Recompute every summary of the assessment with the aggregation queries (first use, after a regrade).
+
+    The attempts marked as summarised are exactly those the sums count: the graded attempts are read before and after
+    the sums, and the sums computed again while an attempt was graded in between (else a refresh would add an attempt
+    the sums already count, or skip one they miss). Graded attempts' updates wait on the summary rows' lock.
+    """
+    repository = assessments.get_repository()
     try:
         with transaction.atomic():
-            for choice in AttemptChoice:
-                test, result_sums, partial = item_analysis.storage_sums(assessment_id, choice)
-                versions = questions.get_versions(i.version_id for i in result_sums if i.version_id is not None)
-                choice_versions = [vid for vid, v in versions.items() if item_analysis.choice_parts(v)]
-                tallies: dict[int, dict[str, list[float]]] = {}
-                for answer in item_analysis.answer_counts(assessment_id, choice, choice_versions):
-                    for key in _picks(versions[answer.version_id], answer.answer):
-                        tally = tallies.setdefault(answer.version_id, {}).setdefault(key, [0, 0.0])
-                        tally[0] += answer.count
-                        tally[1] += answer.total
-                store.write_summaries(assessment_id, str(choice), test, result_sums, tallies, partial)
-            store.mark_all_summarised(assessment_id, assessments.get_repository().graded_attempt_users(assessment_id))
+            store.lock_summaries(assessment_id)
+            graded = repository.graded_attempt_users(assessment_id)
+            for _ in range(REBUILD_TRIES):
+                _write_sums(assessment_id)
+                latest = repository.graded_attempt_users(assessment_id)
+                if latest == graded:
+                    break
+                log.info("Attempts of assessment %s were graded during its rebuild: summed again", assessment_id)
+                graded = latest
+            else:
+                log.warning("Attempts of assessment %s kept being graded during its rebuild", assessment_id)
+            store.mark_all_summarised(assessment_id, graded)
     except IntegrityError:  # another process built them at the same moment: theirs stand
         log.info("Summaries of assessment %s were built concurrently", assessment_id)
+
+
+def _write_sums(assessment_id: int) -> None:
+    for choice in AttemptChoice:
+        test, result_sums, partial = item_analysis.storage_sums(assessment_id, choice)
+        versions = questions.get_versions(i.version_id for i in result_sums if i.version_id is not None)
+        choice_versions = [vid for vid, v in versions.items() if item_analysis.choice_parts(v)]
+        tallies: dict[int, dict[str, list[float]]] = {}
+        for answer in item_analysis.answer_counts(assessment_id, choice, choice_versions):
+            for key in _picks(versions[answer.version_id], answer.answer):
+                tally = tallies.setdefault(answer.version_id, {}).setdefault(key, [0, 0.0])
+                tally[0] += answer.count
+                tally[1] += answer.total
+        store.write_summaries(assessment_id, str(choice), test, result_sums, tallies, partial)
 
 
 def _picks(version: Any, answer: Any) -> list[str]:
