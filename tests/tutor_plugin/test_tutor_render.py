@@ -26,6 +26,7 @@ IMPORT_EXPIRE = "ve_edu_vault.questions.tasks.expire_question_uploads"
 AGS = "ve_edu_vault.lti.tasks.deliver_lti_scores"
 SUMMARIES = "ve_edu_vault.analytics.tasks.update_item_summaries"
 SUMMARIES_REFRESH = "ve_edu_vault.analytics.tasks.refresh_item_summaries"
+SUMMARIES_REBUILD = "ve_edu_vault.analytics.tasks.rebuild_item_summaries"
 EXPORT = "ve_edu_vault.analytics.tasks.run_export"
 SWEEP_ENTRY = "ve-edu-vault-sweep-expired-attempts"
 DRAIN_ENTRY = "ve-edu-vault-report-pending-grades"
@@ -216,6 +217,7 @@ def test_celery_routes_send_tasks_to_the_workers_that_own_them(default_root: Pat
         AGS: {"queue": "edx.lms.core.default"},  # the LTI tool's keys and AGS outbox are the LMS's
         SUMMARIES: {"queue": "edx.lms.core.default"},
         SUMMARIES_REFRESH: {"queue": "edx.lms.core.default"},
+        SUMMARIES_REBUILD: {"queue": "edx.lms.core.default"},
         EXPORT: {"queue": "edx.lms.core.default"},
     }
 
@@ -238,6 +240,7 @@ def test_one_celery_queue_routes_every_task(custom_root: Path) -> None:
             AGS,
             SUMMARIES,
             SUMMARIES_REFRESH,
+            SUMMARIES_REBUILD,
             EXPORT,
         )
     }
