@@ -57,3 +57,26 @@ def test_no_events_write_nothing() -> None:
     with CaptureQueriesContext(connection) as captured:
         store.add_events([])
     assert captured.captured_queries == []
+
+
+def test_a_course_key_is_parsed_once_per_insert_and_an_invalid_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change's events share their course key: the INSERT validates it once, not once per event."""
+    from opaque_keys import InvalidKeyError
+
+    parsed: list[str] = []
+    original = CourseKey.from_string.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[CourseKey], value: str) -> CourseKey:
+        parsed.append(value)
+        return original(cls, value)
+
+    monkeypatch.setattr(CourseKey, "from_string", classmethod(counting))
+    events = [VaultEvent(type="attempt.submitted", course_key=COURSE, data={}) for _ in range(3)]
+    with transaction.atomic():
+        store.add_events(events)
+    assert parsed == [COURSE]
+    assert WebhookEvent.objects.filter(course_key=CourseKey.from_string(COURSE)).count() == 3
+
+    with pytest.raises(InvalidKeyError), transaction.atomic():
+        store.add_events([VaultEvent(type="attempt.submitted", course_key="not a course key", data={})])
+    assert WebhookEvent.objects.count() == 3
