@@ -26,7 +26,9 @@ answers differently from the ORM one.
 :func:`update_rows` several rows' fields with one ``UPDATE ... SET f = CASE pk WHEN ...`` and
 :func:`insert_rows` inserts new rows with one multi-row ``INSERT``; values are adapted by each model
 field (``get_db_prep_save``, as ``QuerySet.update()`` and ``bulk_create`` adapt them; the updates
-set ``auto_now`` dates only when given, as ``update()`` does), without building a queryset.
+set ``auto_now`` dates only when given, as ``update()`` does), without building a queryset. The
+adaptation goes through each field's adapter (``prepared_values``, ADR 0037): the same result, without
+the walk through the field's methods for the plain values that walk hands back unchanged.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from opaque_keys.edx.django.models import OpaqueKeyField
 
+from ve_edu_vault.prepared_values import Adapter, Memo, adapter
+
 __all__ = ["PreparedQuery", "insert_rows", "update_row", "update_rows"]
 
 # Stand-in ids: far outside any real id range, distinct per argument and position.
@@ -51,13 +55,18 @@ _CACHE_ATTRIBUTE = "_ve_edu_vault_prepared"
 _query_numbers = count()
 
 
+# Per converted column: (position, its converter (one function, or its functions chained), expression, whether a
+# ``None`` is left as it is).
+_Plan = tuple[tuple[int, Any, Any, bool], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
     # Per SQL parameter: ("arg", name, position in a list or -1) or ("const", value).
     slots: tuple[tuple[Any, ...], ...]
-    compiler: Any
-    converters: dict[int, Any]
+    # The converters of each converted column, in column order (``SQLCompiler.get_converters``).
+    plan: _Plan
 
 
 def _stand_ins(arguments: Mapping[str, int | Sequence[int]]) -> tuple[dict[str, Any], dict[int, tuple[str, int]]]:
@@ -111,11 +120,11 @@ class PreparedQuery:
         if seen != set(reverse):  # an argument was folded away or doubled into another form: not preparable
             return None
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        converters = {
-            position: (_memoised_keys(functions, expression), expression)
-            for position, (functions, expression) in compiler.get_converters(fields).items()
-        }
-        return _Compiled(sql=sql, slots=tuple(slots), compiler=compiler, converters=converters)
+        plan = tuple(
+            (position, _chained(_memoised_keys(functions, expression)), expression, _keep_none(functions))
+            for position, (functions, expression) in sorted(compiler.get_converters(fields).items())
+        )
+        return _Compiled(sql=sql, slots=tuple(slots), plan=plan)
 
     def rows(self, **arguments: int | Sequence[int]) -> list[tuple[Any, ...]]:
         """Every row of the query for these ids."""
@@ -133,26 +142,91 @@ class PreparedQuery:
         with db.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched: Sequence[Any] = cursor.fetchall()
-        if not compiled.converters:
+        plan = compiled.plan
+        if not plan:
             return [tuple(row) for row in fetched]
         if self._shared and len(fetched) > 1:
-            return self._convert_sharing_prefix(compiled, fetched)
-        return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
+            return self._convert_sharing_prefix(db, plan, fetched)
+        return [_converted(row, plan, db) for row in fetched]
 
-    def _convert_sharing_prefix(self, compiled: _Compiled, fetched: Sequence[Any]) -> list[tuple[Any, ...]]:
+    def _convert_sharing_prefix(
+        self, db: BaseDatabaseWrapper, plan: _Plan, fetched: Sequence[Any]
+    ) -> list[tuple[Any, ...]]:
         """The first row converted whole; the others only past the shared columns, which they take from it."""
         shared = self._shared
-        first = tuple(next(iter(compiled.compiler.apply_converters(fetched[:1], compiled.converters))))
-        rest = {position: item for position, item in compiled.converters.items() if position >= shared}
-        tails = [list(row) for row in fetched[1:]]
-        if rest:
-            tails = [list(row) for row in compiled.compiler.apply_converters(tails, rest)]
-        return [first, *(first[:shared] + tuple(row[shared:]) for row in tails)]
+        first = _converted(fetched[0], plan, db)
+        head = first[:shared]
+        rest = tuple(item for item in plan if item[0] >= shared)
+        return [first, *(head + _converted(row, rest, db)[shared:] for row in fetched[1:])]
 
     def first(self, **arguments: int | Sequence[int]) -> tuple[Any, ...] | None:
         """The first row, or ``None`` (the query itself should select at most one row)."""
         found = self.rows(**arguments)
         return found[0] if found else None
+
+
+def _converted(row: Sequence[Any], plan: _Plan, db: BaseDatabaseWrapper) -> tuple[Any, ...]:
+    """
+    One row converted as ``SQLCompiler.apply_converters`` converts it (django/db/models/sql/compiler.py): each
+    column's converters in turn, given the column's expression and the connection; a ``None`` is left as it is
+    where every converter of the column is known to return ``None`` for it (:func:`_keep_none`).
+    """
+    values = list(row)
+    for position, convert, expression, keep_none in plan:
+        value = values[position]
+        if value is None and keep_none:
+            continue
+        values[position] = convert(value, expression, db)
+    return tuple(values)
+
+
+def _chained(functions: Sequence[Any]) -> Any:
+    """A column's converters as one function: the only one, or each in turn (as ``apply_converters`` runs them)."""
+    if len(functions) == 1:
+        return functions[0]
+    chain = tuple(functions)
+
+    def convert(value: Any, expression: Any, connection: Any) -> Any:
+        for function in chain:
+            value = function(value, expression, connection)
+        return value
+
+    return convert
+
+
+# Converters that return ``None`` for ``None`` (Django 5.2): each begins with ``if value is None: return value``,
+# ``if value is not None:`` around all its work, or (the booleans) converts only ``0`` and ``1``.
+_NONE_KEEPING = frozenset(
+    [
+        ("django.db.models.fields.json", "JSONField.from_db_value"),
+        *(
+            (f"django.db.backends.{backend}.operations", f"DatabaseOperations.{name}")
+            for backend, names in (
+                ("mysql", ("convert_booleanfield_value", "convert_datetimefield_value", "convert_uuidfield_value")),
+                (
+                    "sqlite3",
+                    (
+                        "convert_booleanfield_value",
+                        "convert_datetimefield_value",
+                        "convert_datefield_value",
+                        "convert_timefield_value",
+                        "convert_uuidfield_value",
+                    ),
+                ),
+            )
+            for name in names
+        ),
+    ]
+)
+
+
+def _keep_none(functions: Sequence[Any]) -> bool:
+    """Whether every one of a column's converters returns ``None`` for ``None`` (Django's own, listed above)."""
+    for function in functions:
+        code = getattr(function, "__func__", function)
+        if (getattr(code, "__module__", None), getattr(code, "__qualname__", None)) not in _NONE_KEEPING:
+            return False
+    return True
 
 
 _KEY_MEMO_SIZE = 4096
@@ -213,15 +287,17 @@ def update_row(model: type[Model], pk: int, values: Mapping[str, Any]) -> int:
     db = _database()
     names = tuple(values)
 
-    def build() -> tuple[str, tuple[Field, ...]]:
+    def build() -> tuple[str, tuple[Adapter, ...]]:
         ops, meta = db.ops, model._meta
         fields = tuple(cast(Field, meta.get_field(name)) for name in names)
         sets = ", ".join(f"{ops.quote_name(str(field.column))} = %s" for field in fields)
         pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
-        return f"UPDATE {ops.quote_name(meta.db_table)} SET {sets} WHERE {pk_column} = %s", fields  # noqa: S608
+        sql = f"UPDATE {ops.quote_name(meta.db_table)} SET {sets} WHERE {pk_column} = %s"  # noqa: S608
+        return sql, tuple(adapter(field, db) for field in fields)
 
-    sql, fields = _statement(db, ("update_row", model, names), build)
-    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
+    sql, adapters = _statement(db, ("update_row", model, names), build)
+    memo: Memo = {}
+    params = [adapt(value, memo) for adapt, value in zip(adapters, values.values(), strict=True)]
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, pk])
         return int(cursor.rowcount)
@@ -252,7 +328,7 @@ def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, An
         return sum(update_rows(model, updates[start : start + batch]) for start in range(0, len(updates), batch))
     count = len(updates)
 
-    def build() -> tuple[str, tuple[Field, ...]]:
+    def build() -> tuple[str, tuple[Adapter, ...]]:
         ops, meta = db.ops, model._meta
         pk_column = ops.quote_name(str(cast(Field, meta.pk).column))
         fields = tuple(cast(Field, meta.get_field(name)) for name in names)
@@ -266,13 +342,14 @@ def update_rows(model: type[Model], updates: Sequence[tuple[int, Mapping[str, An
             f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names are the model's
             f"WHERE {pk_column} IN ({', '.join(['%s'] * count)})"
         )
-        return sql, fields
+        return sql, tuple(adapter(field, db) for field in fields)
 
-    sql, fields = _statement(db, ("update_rows", model, names, count), build)
+    sql, adapters = _statement(db, ("update_rows", model, names, count), build)
+    memo: Memo = {}
     params: list[Any] = []
-    for field, name in zip(fields, names, strict=True):
+    for adapt, name in zip(adapters, names, strict=True):
         for pk, values in updates:
-            params += [pk, field.get_db_prep_save(values[name], db)]
+            params += (pk, adapt(values[name], memo))
     params += [pk for pk, _values in updates]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
@@ -292,13 +369,25 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
         return 0
     db = _database()
 
-    def columns_of() -> tuple[tuple[Field, ...], frozenset[str]]:
+    def columns_of() -> tuple[tuple[Field, ...], frozenset[str], tuple[_InsertColumn, ...]]:
         fields = tuple(
             cast(Field, field) for field in model._meta.concrete_fields if not (field.primary_key and _is_auto(field))
         )
-        return fields, frozenset(name for field in fields for name in (field.name, field.attname))
+        known = frozenset(name for field in fields for name in (field.name, field.attname))
+        plan = tuple(
+            _InsertColumn(
+                field=field,
+                attname=field.attname,
+                name=field.name,
+                relation=bool(field.is_relation),
+                now=bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)),
+                adapt=adapter(field, db),
+            )
+            for field in fields
+        )
+        return fields, known, plan
 
-    columns, known = _statement(db, ("insert_columns", model), columns_of)
+    columns, known, plan = _statement(db, ("insert_columns", model), columns_of)
     unknown = {name for values in rows for name in values} - known
     if unknown:
         raise FieldDoesNotExist(f"{model.__name__} has no field named {', '.join(sorted(unknown))}")
@@ -315,35 +404,38 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> int:
 
     sql = _statement(db, ("insert_rows", model, count), build)
     now = timezone.now()
-    keys: dict[tuple[str, Any], Any] = {}
+    memo: Memo = {}
     params: list[Any] = []
+    append = params.append
     for values in rows:
-        for field in columns:
-            params.append(_insert_value(field, values, now, keys, db))
+        for column in plan:
+            # The row's value: given (by attribute or field name; a related object by its pk), now, or the default.
+            if column.attname in values:
+                value = values[column.attname]
+            elif column.name in values:
+                value = values[column.name]
+                if column.relation and isinstance(value, Model):
+                    value = value.pk
+            elif column.now:
+                value = now
+            else:
+                value = column.field.get_default()
+            append(column.adapt(value, memo))
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
 
 
-def _insert_value(
-    field: Field, values: Mapping[str, Any], now: Any, keys: dict[tuple[str, Any], Any], db: BaseDatabaseWrapper
-) -> Any:
-    if field.attname in values:
-        value = values[field.attname]
-    elif field.name in values:
-        value = values[field.name]
-        if isinstance(value, Model) and field.is_relation:  # a related object given by field name
-            value = value.pk
-    elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        value = now
-    else:
-        value = field.get_default()
-    if isinstance(field, OpaqueKeyField) and value is not None:
-        memo = (field.name, value)
-        if memo not in keys:
-            keys[memo] = field.get_db_prep_save(value, db)
-        return keys[memo]
-    return field.get_db_prep_save(value, db)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _InsertColumn:
+    """One column of ``insert_rows``: where its value comes from, and its field's adapter."""
+
+    field: Field
+    attname: str
+    name: str
+    relation: bool
+    now: bool  # auto_now or auto_now_add: filled with the statement's now when not given
+    adapt: Adapter
 
 
 def _is_auto(field: Field) -> bool:
