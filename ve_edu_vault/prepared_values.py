@@ -32,8 +32,9 @@ What each rule rests on (Django 5.2, ``django/db/models/fields/__init__.py`` unl
   the key: two equal aware datetimes in one zone may differ by ``fold`` and so by instant.
 - ``JSONField`` (``fields/json.py``): ``None`` stays ``None``; a ``dict``, ``list``, ``str``, ``int``, ``float``
   or ``bool`` (no ``as_sql``, not a ``Promise``) is ``ops.adapt_json_value(value, field.encoder)``.
-- Opaque key fields (``opaque_keys/edx/django/models.py``): ``get_prep_value`` serialises a key (slowly); the
-  adapter keeps each key's serialisation for the call, by (field, key) as ``insert_rows`` did before.
+- Opaque key fields (``opaque_keys/edx/django/models.py``): ``get_prep_value`` parses a key's string and
+  serialises the key (slowly); the adapter keeps each key's or string's result for the call, by (field, value) as
+  ``insert_rows`` did before (an invalid string raises each time: nothing is kept).
 
 Only the exact field classes named here have an adapter rule; a subclass (``EmailField``, a custom field) may
 override any step, so it takes the full path. ``tests/test_prepared_values.py`` checks every rule against
@@ -146,8 +147,8 @@ def _rules(field: Field, db: BaseDatabaseWrapper) -> dict[type, _Rule]:
             return adapt_json(value, encoder)
 
         return {type(None): None, **dict.fromkeys(_JSON_TYPES, json_value)}
-    if isinstance(field, OpaqueKeyField):
-        return dict.fromkeys(_key_types(field), _key_rule(field, db))
+    if isinstance(field, OpaqueKeyField):  # a key object, or its string (parsed by the field: once per call)
+        return dict.fromkeys((*_key_types(field), str), _key_rule(field, db))
     return {}
 
 
