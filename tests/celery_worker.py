@@ -45,6 +45,10 @@ class Worker:
     def succeeded(self, task_name: str) -> int:
         return sum(1 for line in self.log().splitlines() if task_name in line and "succeeded" in line)
 
+    def received(self, task_name: str) -> int:
+        """How many messages of the task the worker took from the broker (one with an ETA waits in the worker)."""
+        return sum(1 for line in self.log().splitlines() if task_name in line and "received" in line)
+
     def wait_for(self, predicate: Any, timeout: float = 60.0, interval: float = 0.25) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -143,6 +143,16 @@ def _fresh_grade_report_window() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_refresh_windows() -> None:
+    """Each test starts with no summaries' refresh window remembered (per process; SQLite reuses rolled-back ids)."""
+    import sys
+
+    refresh = sys.modules.get("ve_edu_vault.analytics.refresh")  # not imported yet: nothing to forget
+    if refresh is not None:
+        refresh.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_cache() -> None:
     """
     Each test starts with an empty process-local cache (the default test cache): what a test cached about its rows

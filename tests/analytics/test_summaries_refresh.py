@@ -1,7 +1,8 @@
 """
-A burst of graded attempts queues one refresh of their assessment's item summaries (``analytics/refresh.py``), and the
-refresh adds every one of them, incrementally and exactly, on either attempt backend (``storage``); with the cache
-down each attempt queues its own update. The same with a real broker and worker: test_summaries_worker.py.
+A burst of graded attempts queues one refresh of their assessment's item summaries per time window
+(``analytics/refresh.py``), and the refresh adds every one of them, incrementally and exactly, on either attempt
+backend (``storage``); with the cache down each attempt queues its own update. The windows themselves:
+test_summaries_refresh_windows.py; the same with a real broker and worker: test_summaries_worker.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from kombu import Producer
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.analytics.builders import assessment_with_questions
+from tests.analytics.conftest import Clock
 from tests.assessments.api_builders import KEY_NUMBER, by_title, learner, right_answers
 from ve_edu_vault import caching
 from ve_edu_vault.analytics import refresh, summaries
@@ -100,7 +102,12 @@ def task_mode(settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_burst_of_graded_attempts_queues_one_refresh_per_assessment(
-    make_user: Any, storage: str, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any,
+    storage: str,
+    task_mode: None,
+    clock: Clock,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     first, _ = assessment_with_questions()
     second, _ = assessment_with_questions()
@@ -118,7 +125,8 @@ def test_a_burst_of_graded_attempts_queues_one_refresh_per_assessment(
     assert SummarisedAttempt.objects.filter(attempt_id__in=ids).count() == 6
     assert refresh.refresh(first.id) == 0  # each attempt once
 
-    # The next attempt after a refresh started queues the next refresh.
+    # The next window's attempt queues the next refresh (test_summaries_refresh_windows.py: the windows).
+    clock.now += refresh.WINDOW_SECONDS
     with django_capture_on_commit_callbacks(execute=True):
         take(make_user, first.id, "later", 5)
     assert published == [REFRESH, REFRESH, REFRESH]
@@ -126,7 +134,12 @@ def test_a_burst_of_graded_attempts_queues_one_refresh_per_assessment(
 
 @pytest.mark.django_db
 def test_the_refresh_adds_each_attempt_incrementally_to_the_same_sums_as_a_rebuild(
-    make_user: Any, storage: str, task_mode: None, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    make_user: Any,
+    storage: str,
+    task_mode: None,
+    clock: Clock,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     created, _ = assessment_with_questions()
     summaries.rebuild(created.id)

@@ -4,11 +4,12 @@ Receivers of analytics (thin): a graded attempt updates its assessment's summari
 TLDR: both signals are sent after commit with ``send_robust`` (``hooks.signals``), so a failure here is logged and
 never fails grading; the summaries of an assessment whose update failed are rebuilt by ``vault_item_analysis
 --refresh`` (or the next regrade). Graded attempts are added by the ``refresh_item_summaries`` task, queued once per
-assessment for a burst of them (``refresh.py``; ``VE_EDU_VAULT_ANALYTICS_SUMMARIES="task"``, the default), so the
-learner's submit neither waits for the summary writes nor sends a broker message each time; when the queue cannot
-be reached the request adds them itself. A finished regrade queues one ``rebuild_item_summaries`` per assessment
-with the question (in "task" mode; the regrade run returns without waiting for a rebuild of every assessment), and
-rebuilds in-process when the queue cannot be reached; in "inline" mode it rebuilds in-process.
+assessment and time window (``refresh.py``; ``VE_EDU_VAULT_ANALYTICS_SUMMARIES="task"``, the default), so the
+learner's submit neither waits for the summary writes nor, mostly, sends a broker message or a cache round trip;
+when the queue cannot be reached the request adds them itself. A finished regrade queues one
+``rebuild_item_summaries`` per assessment with the question (in "task" mode; the regrade run returns without waiting
+for a rebuild of every assessment), and rebuilds in-process when the queue cannot be reached; in "inline" mode it
+rebuilds in-process.
 """
 
 from __future__ import annotations

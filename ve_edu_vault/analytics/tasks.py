@@ -3,7 +3,8 @@ Celery tasks of analytics. They take ids, never models.
 
 TLDR: ``run_export`` writes an export job's file to the export storage and mails the requester; safe to redeliver
 (a finished job is not written twice), hence ``acks_late``. ``refresh_item_summaries`` adds an assessment's graded
-attempts not in its summaries yet (queued once per burst of graded attempts, ``refresh.py``);
+attempts not in its summaries yet (queued once per assessment and time window of graded attempts, due after the
+window ends: ``refresh.py``);
 ``update_item_summaries`` adds one graded attempt (queued when the cache is down); ``rebuild_item_summaries``
 recomputes an assessment's summaries after a regrade of one of its questions (``refresh.queue_rebuild``). Adding an
 attempt twice counts it once; a rebuild run twice gives the same rows.

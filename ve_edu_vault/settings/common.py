@@ -150,10 +150,11 @@ DEFAULTS: dict[str, Any] = {
     # .. setting_name: VE_EDU_VAULT_ANALYTICS_SUMMARIES
     # .. setting_default: "task"
     # .. setting_description: Who adds a graded attempt to its assessment's item-analysis summaries after
-    #   commit: "task" (the refresh_item_summaries Celery task, queued once per assessment for a burst of
-    #   graded attempts (a cache key) and adding every attempt not in the summaries yet, so the learner's
-    #   submit does not wait for it; with the cache down each attempt queues update_item_summaries; if the
-    #   queue cannot be reached the request does it) or "inline" (the request itself).
+    #   commit: "task" (the refresh_item_summaries Celery task, queued once per assessment and 2-second
+    #   window (a cache key per window, asked once per process and window) and run 2 s after the window
+    #   ends, adding every attempt not in the summaries yet, so the learner's submit does not wait for it;
+    #   with the cache down each attempt queues update_item_summaries; if the queue cannot be reached the
+    #   request does it) or "inline" (the request itself).
     "VE_EDU_VAULT_ANALYTICS_SUMMARIES": "task",
     # .. setting_name: VE_EDU_VAULT_MASTERY_POLICY
     # .. setting_default: None
