@@ -26,6 +26,7 @@ from storage_backends import BACKENDS, mongodb_backend
 from ve_edu_vault.assessments.data_stats import AttemptSums, ExportFilter
 from ve_edu_vault.assessments.repositories import (
     AttemptInProgressConflict,
+    AttemptRecord,
     AttemptRepository,
     AttemptTotalsUpdate,
     NewAttempt,
@@ -303,6 +304,87 @@ class AttemptRepositoryContract:
         assert repository.count_export([aid]) == (3, 9)
         assert repository.count_export([aid], ExportFilter(choice="best")) == (2, 6)
 
+    def test_grade_attempt_writes_the_attempt_and_every_response_together(
+        self, repository: AttemptRepository, setup: dict[str, Any], make_user: Any
+    ) -> None:
+        """The submission's grading write (ADR 0036): the named fields of the attempt and of every response, and
+        nothing else: not the responses' other fields, not another attempt. The record returned is what is stored."""
+        bystander = repository.create_attempt(new_attempt({**setup, "user": make_user("bystander")}))
+        attempt = repository.create_attempt(new_attempt(setup, deadline=timezone.now() + timedelta(hours=1)))
+        repository.update_response(attempt.responses[0].id, answer={"p0": "a"}, checked=True, hints_shown=1)
+        repository.update_response(attempt.responses[2].id, answer={"p0": "3"}, tries_used=2)
+        attempt, bystander = repository.get_attempt(attempt.id), repository.get_attempt(bystander.id)
+        now = timezone.now()
+        updates = grades(attempt, now)
+        with transaction.atomic():
+            locked = repository.get_attempt(attempt.id, lock=True)
+            graded = repository.grade_attempt(locked, updates, **closing(now, report=True))
+        stored = repository.get_attempt(attempt.id)
+        assert graded == stored
+        assert (stored.state, stored.earned, stored.possible, stored.score, stored.passed, stored.submit_reason) == (
+            "graded", 1.5, 4.0, 0.375, False, "learner"
+        )  # fmt: skip
+        assert all(near(value, now) for value in (stored.submitted_at, stored.graded_at, stored.report_due_at))
+        written = [(r.raw_score, r.score, r.correct, r.feedback, r.tries_used) for r in stored.responses]
+        assert written == [
+            (f["raw_score"], f["score"], f["correct"], f["feedback"], f["tries_used"]) for _, f in updates
+        ]
+        assert all(near(item.graded_at, now) for item in stored.responses)
+        # Nothing else changed: the responses' other fields, the attempt's own, another learner's attempt.
+        kept = ("id", "position", "question_id", "question_version_id", "points", "answer", "hints_shown", "checked")
+        assert [[getattr(r, name) for name in kept] for r in stored.responses] == [
+            [getattr(r, name) for name in kept] for r in attempt.responses
+        ]
+        assert (stored.number, stored.seed, stored.started_at, stored.deadline) == (
+            attempt.number, attempt.seed, attempt.started_at, attempt.deadline
+        )  # fmt: skip
+        assert repository.get_attempt(bystander.id) == bystander
+        assert repository.get_in_progress(setup["assessment"].id, setup["user"].pk) is None  # the slot is free
+        assert repository.queue_reports(setup["assessment"].id, timezone.now()) == 0  # queued by the write itself
+
+    def test_grade_attempt_of_some_responses_leaves_the_others(
+        self, repository: AttemptRepository, setup: dict[str, Any]
+    ) -> None:
+        attempt = repository.create_attempt(new_attempt(setup))
+        now = timezone.now()
+        updates = grades(attempt, now)[:2]
+        graded = repository.grade_attempt(attempt, updates, **closing(now))
+        stored = repository.get_attempt(attempt.id)
+        assert graded == stored and stored.report_due_at is None  # no report asked for
+        assert [r.score for r in stored.responses] == [1.0, 0.5, None]
+        assert stored.responses[2] == attempt.responses[2]
+
+    def test_grade_attempt_without_responses(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
+        attempt = repository.create_attempt(replace(new_attempt(setup), responses=()))
+        now = timezone.now()
+        graded = repository.grade_attempt(attempt, [], **closing(now))
+        stored = repository.get_attempt(attempt.id)
+        assert graded == stored and stored.state == "graded" and stored.responses == ()
+
+    def test_grade_attempt_refuses_what_is_not_the_attempts(
+        self, repository: AttemptRepository, setup: dict[str, Any], make_user: Any
+    ) -> None:
+        """
+        A response of another attempt, or an attempt that is gone: ``NotFoundError``, and nothing is written once the
+        caller's transaction rolls back (the record is checked first; the database's count of rows matched after).
+        """
+        other = repository.create_attempt(new_attempt({**setup, "user": make_user("other")}))
+        attempt = repository.create_attempt(new_attempt(setup))
+        now = timezone.now()
+        with pytest.raises(NotFoundError):
+            repository.grade_attempt(attempt, grades(other, now), **closing(now))
+        stale = replace(attempt, responses=other.responses)  # a record whose responses are another attempt's
+        with pytest.raises(NotFoundError), transaction.atomic():
+            repository.grade_attempt(stale, grades(other, now), **closing(now))
+        gone = replace(attempt, id=987654, responses=attempt.responses)
+        with pytest.raises(NotFoundError), transaction.atomic():
+            repository.grade_attempt(gone, grades(attempt, now), **closing(now))
+        assert repository.get_attempt(attempt.id) == attempt and repository.get_attempt(other.id) == other
+        with pytest.raises(ValueError):
+            repository.grade_attempt(attempt, [(attempt.responses[0].id, {"points": 3.0})], **closing(now))
+        with pytest.raises(ValueError):
+            repository.grade_attempt(attempt, [], number=2)
+
     def test_item_analysis_sums_of_nothing(self, repository: AttemptRepository, setup: dict[str, Any]) -> None:
         aid = setup["assessment"].id
         assert repository.attempt_sums(aid, "best") == AttemptSums()
@@ -358,6 +440,27 @@ def scored(repository: AttemptRepository, setup: dict[str, Any], number: int, fr
         passed=earned >= 2.0,
     )  # fmt: skip
     return attempt.id
+
+
+def grades(attempt: AttemptRecord, now: Any) -> list[tuple[int, dict[str, Any]]]:
+    """A grade for each response, as the submission writes them (each field differs between responses)."""
+    return [
+        (item.id, {"raw_score": 1.0 - index / 2, "score": 1.0 - index / 2, "correct": index == 0,
+                   "feedback": {"index": index, "parts": [index]}, "tries_used": index + 1, "graded_at": now})
+        for index, item in enumerate(attempt.responses)
+    ]  # fmt: skip
+
+
+def closing(now: Any, *, report: bool = False) -> dict[str, Any]:
+    """The attempt's fields as the submission closes it (``report``: its grade publication queued too)."""
+    fields = {"state": "graded", "submitted_at": now, "graded_at": now, "earned": 1.5, "possible": 4.0,
+              "score": 0.375, "passed": False, "submit_reason": "learner"}  # fmt: skip
+    return {**fields, "report_due_at": now} if report else fields
+
+
+def near(value: Any, now: Any) -> bool:
+    """The same instant as stored (MongoDB keeps milliseconds)."""
+    return value is not None and abs((value - now).total_seconds()) < 0.001
 
 
 def graded(repository: AttemptRepository, attempt_id: int) -> None:
@@ -518,3 +621,65 @@ def test_the_item_analysis_sums_are_computed_by_the_database(
             else:
                 with django_assert_num_queries(queries):
                     assert read()
+
+
+def test_on_the_orm_the_grading_is_one_statement_where_the_database_allows_it(
+    db: None, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    ``grade_attempt`` on MariaDB/MySQL is one multi-table UPDATE, on PostgreSQL one UPDATE with a data-modifying WITH;
+    SQLite updates one table per statement (the responses', then the attempt's). Over the batch limit (here 2
+    responses) every backend writes the responses in batches, then the attempt: still right, more statements.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ve_edu_vault.assessments.repositories import django_orm_grading
+
+    repository = get_repository("django")
+    one = connection.vendor in ("mysql", "postgresql")
+    for limit, statements in ((3, 1 if one else 2), (2, 3)):  # 3 responses: 2 + 1 batches and the attempt
+        monkeypatch.setattr(django_orm_grading, "GRADE_BATCH", limit)
+        attempt = repository.create_attempt(new_attempt(setup, number=limit))
+        now = timezone.now()
+        with CaptureQueriesContext(connection) as captured:
+            graded = repository.grade_attempt(attempt, grades(attempt, now), **closing(now, report=True))
+        assert len(captured.captured_queries) == statements, [q["sql"] for q in captured.captured_queries]
+        assert graded == repository.get_attempt(attempt.id)
+        assert [r.score for r in graded.responses] == [1.0, 0.5, 0.0] and graded.report_due_at is not None
+
+
+def test_on_mongodb_the_grading_is_one_update(
+    db: None, settings: Any, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attempt's fields and its embedded responses' in one ``update_one`` (no read of the attempt first)."""
+    from ve_edu_vault.storage import mongodb
+
+    with mongodb_backend(settings):
+        repository = get_repository("mongodb")
+        attempt = repository.create_attempt(new_attempt(setup))
+        now = timezone.now()
+        calls: list[str] = []
+        monkeypatch.setattr(mongodb, "database", counting(mongodb.database, calls, "sync"))
+        graded = repository.grade_attempt(attempt, grades(attempt, now), **closing(now))
+        assert calls == ["sync update_one"]
+        monkeypatch.undo()
+        assert graded == repository.get_attempt(attempt.id)
+
+
+def test_on_mongodb_responses_stored_out_of_position_order_are_graded_too(
+    db: None, settings: Any, setup: dict[str, Any]
+) -> None:
+    """A copied document may keep its responses in another order: the update finds each response where it is."""
+    from ve_edu_vault.storage import mongodb
+
+    with mongodb_backend(settings):
+        repository = get_repository("mongodb")
+        attempt = repository.create_attempt(new_attempt(setup))
+        collection = mongodb.database()["attempts"]
+        doc = collection.find_one({"_id": attempt.id})
+        collection.update_one({"_id": attempt.id}, {"$set": {"responses": list(reversed(doc["responses"]))}})
+        now = timezone.now()
+        graded = repository.grade_attempt(attempt, grades(attempt, now), **closing(now))
+        assert graded == repository.get_attempt(attempt.id)
+        assert [r.score for r in graded.responses] == [1.0, 0.5, 0.0]

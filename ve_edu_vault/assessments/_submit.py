@@ -6,7 +6,7 @@ the grader's message, it never fails the submission), ``scoring.response_score``
 hint penalties, ``scoring.attempt_totals`` sums by points, ``scoring.passed`` compares with the
 threshold, and the attempt becomes GRADED, all in one transaction. A timer or sweep submission
 grades exactly what was saved: expiry never turns answered work into a zero. A graded assessment
-bound to a vault XBlock queues its grade publication in the same UPDATE that stores the grade
+bound to a vault XBlock queues its grade publication in the same write that stores the grade
 (``report_due_at``, the outbox of ``grades.py``).
 In the transaction: the ``attempt.submitted`` and ``attempt.graded`` events (the webhook outbox).
 After commit: the ``ATTEMPT_SUBMITTED`` and ``ATTEMPT_GRADED`` signals, and the hand-off of the queued report.
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -144,27 +143,25 @@ def finish_attempt(
     """
     Grade and close a locked in-progress attempt; schedule the after-commit hand-offs.
 
-    Reads are batched (every pinned version, every question's objective at once); each response is
-    one UPDATE and the attempt one more, with no read-back (bench/bench_submit.py measures it).
+    Reads are batched (every pinned version, every question's objective at once); the responses' grades
+    and the attempt's close are one write (``grade_attempt``: one statement on MariaDB and PostgreSQL,
+    ADR 0036), with no read-back (bench/bench_submit.py measures it).
     """
     repository = get_repository()
     versions.preload((item.question_version_id for item in attempt.responses), with_nodes=True)
     items: list[tuple[float, float]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
-    graded: list[ResponseRecord] = []
     for item in attempt.responses:
         fields = _grade_response(ctx, item, versions.content(item.question_version_id), now, user_id=attempt.user_id)
         updates.append((item.id, fields))
-        graded.append(replace(item, **fields))
         items.append((fields["score"], item.points))
-    repository.update_responses(updates)
     earned, possible, fraction = scoring.attempt_totals(items)
     # Only a graded assessment bound to a vault XBlock has a gradebook entry to update (grades.learner_grade):
-    # its publication is queued by the same UPDATE that stores the grade, so they commit together.
+    # its publication is queued by the same write that stores the grade, so they commit together.
     report = ctx.reports_grades
-    finished = repository.close_attempt(
+    finished = repository.grade_attempt(
         attempt,
-        graded,
+        updates,
         state=AttemptState.GRADED.value,
         submitted_at=now,
         graded_at=now,

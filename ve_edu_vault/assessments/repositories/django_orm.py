@@ -9,7 +9,7 @@ caller's transaction stays usable (PostgreSQL aborts a transaction on an error o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +28,7 @@ from ..data_records import AccessRecord, DueReport, GradedResponse, ReportStatus
 from ..data_stats import EVERY_FINISHED, AnswerTally, AttemptRow, AttemptSums, ExportFilter, ResponseRow, VersionSums
 from ..models import Attempt, Response
 from . import django_orm_exports as exports
+from . import django_orm_grading as grading
 from . import django_orm_regrade as regrade
 from . import django_orm_reports as reports
 from . import django_orm_stats as stats
@@ -43,6 +44,7 @@ from .base import (
     RegradeRow,
     ResponseRecord,
     ResponseScore,
+    apply_grades,
     check_fields,
 )
 from .django_orm_assessments import ASSESSMENT_LOOKUPS, assessment_from_values
@@ -233,6 +235,21 @@ class DjangoAttemptRepository(AttemptRepository):
         if not update_row(Attempt, attempt.id, {**values, "modified": timezone.now()}):
             raise NotFoundError(f"No attempt {attempt.id}.")
         return replace(attempt, **fields, responses=tuple(responses))
+
+    def grade_attempt(
+        self, attempt: AttemptRecord, responses: Sequence[tuple[int, Mapping[str, Any]]], **fields: Any
+    ) -> AttemptRecord:
+        """The responses and the attempt in one statement on MariaDB and PostgreSQL (``django_orm_grading``)."""
+        check_fields(fields, ATTEMPT_FIELDS)
+        graded = apply_grades(attempt, responses)
+        names = set(responses[0][1]) if responses else set()
+        if any(set(values) != names for _id, values in responses):  # uneven updates: one by one, then the attempt
+            return super().grade_attempt(attempt, responses, **fields)
+        values = dict(fields)
+        if "state" in fields:
+            values["in_progress"] = True if fields["state"] == Attempt.IN_PROGRESS else None
+        grading.write_grading(attempt.id, responses, values)
+        return replace(attempt, **fields, responses=graded)
 
     def update_attempt(self, attempt_id: int, **fields: Any) -> AttemptRecord:
         check_fields(fields, ATTEMPT_FIELDS)

@@ -62,6 +62,7 @@ from .base import (
     RegradeRow,
     ResponseRecord,
     ResponseScore,
+    apply_grades,
     check_fields,
 )
 
@@ -383,6 +384,45 @@ class MongoAttemptRepository(AttemptRepository):
     ) -> AttemptRecord:
         doc = self._update(attempt.id, fields)
         return replace(_attempt(doc, with_responses=False), responses=tuple(responses))
+
+    def grade_attempt(
+        self, attempt: AttemptRecord, responses: Sequence[tuple[int, Mapping[str, Any]]], **fields: Any
+    ) -> AttemptRecord:
+        """
+        The attempt's fields and its embedded responses' in one ``update_one`` (ADR 0036), each response addressed by
+        its index in the array (``responses.<i>.<field>``), the filter checking that each index holds that response.
+
+        A document keeps its responses in position order (``create_attempt``, ``put_attempts``), the record's order;
+        when the filter matches nothing, the document is read once for where its responses are, and updated again.
+        """
+        check_fields(fields, ATTEMPT_FIELDS)
+        apply_grades(attempt, responses)  # checked before anything is written
+        values, unset = _state_fields(fields, f"{attempt.assessment_id}:{attempt.user_id}")
+        values["modified"] = stored_time(timezone.now())
+        change: dict[str, Any] = {"$unset": unset} if unset else {}
+        index = {item.id: position for position, item in enumerate(attempt.responses)}
+        matched = 0
+        for _try in range(2):
+            where = {"_id": attempt.id, **{f"responses.{index[rid]}.id": rid for rid, _grade in responses}}
+            sets = {f"responses.{index[rid]}.{k}": _stored(v) for rid, grade in responses for k, v in grade.items()}
+            update = {**change, "$set": {**values, **sets}}
+            try:
+                matched = with_retries(partial(self.attempts.update_one, where, update)).matched_count
+            except DuplicateKeyError as exc:
+                raise AttemptInProgressConflict("An attempt of this assessment is already in progress.") from exc
+            if matched or not responses:
+                break
+            doc = self.attempts.find_one({"_id": attempt.id}, {"responses.id": 1})
+            found = {item["id"]: position for position, item in enumerate((doc or {}).get("responses") or ())}
+            if found == index or any(rid not in found for rid, _grade in responses):
+                break  # no such attempt, or a response that is not its own
+            index = found
+        if not matched:
+            raise NotFoundError(f"Attempt {attempt.id} or one of its responses does not exist.")
+        # What ``get_attempt`` would read back: dates in UTC to the millisecond.
+        stored = [(rid, {k: _stored(v) for k, v in grade.items()}) for rid, grade in responses]
+        record = {name: value for name, value in values.items() if name in fields}
+        return replace(attempt, **record, responses=apply_grades(attempt, stored))
 
     def expired_attempt_ids(self, now: datetime, *, limit: int = 500) -> list[int]:
         docs = (
