@@ -79,8 +79,11 @@ def test_a_worker_killed_inside_an_auto_submit_grades_once_and_reports_once(tmp_
     assessment = make_assessment(time_limit_minutes=1)
     student = learner(make_user)
     mark = tmp_path / "inside-grading"
-    # Paused on the grades' UPDATE of the responses, inside the submission's transaction.
-    with celery_worker(tmp_path / "first", extra_env=fault_env(r"^\s*UPDATE\b.*ve_edu_vault_response\b", mark)) as w:
+    # Paused on the grading's write of the responses, inside the submission's transaction: one statement with the
+    # attempt's close on MariaDB (a multi-table UPDATE) and PostgreSQL (``WITH graded AS (UPDATE ...)``, ADR 0036),
+    # the responses' own UPDATE on SQLite.
+    grading_write = r"^\s*(?:WITH\b.*?)?UPDATE\b.*ve_edu_vault_response\b"
+    with celery_worker(tmp_path / "first", extra_env=fault_env(grading_write, mark)) as w:
         started = timezone.now() - timedelta(seconds=58)  # the deadline is two seconds away: the timer's ETA
         view = assessments.start_attempt(assessment.id, student, now=started)
         answers = right_answers(view)
